@@ -1,0 +1,82 @@
+"""Join the spoken clips and pauses into one track, and time every cue and section on it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from pydub import AudioSegment
+
+from briefing.article import Article
+from briefing.script import Cue
+
+
+@dataclass(frozen=True)
+class TimedCue:
+    cue: Cue
+    start_ms: float
+    end_ms: float
+
+
+@dataclass(frozen=True)
+class TimedSection:
+    title: str
+    start_ms: float
+    end_ms: float
+
+
+@dataclass(frozen=True)
+class Timeline:
+    """Where each section and cue sits on the track, in milliseconds."""
+
+    sections: tuple[TimedSection, ...]
+    cues: tuple[TimedCue, ...]
+    duration_ms: float
+
+
+@dataclass(frozen=True)
+class Track:
+    """The narration as consecutive pieces of 16-bit mono PCM at one sample rate, plus its timeline.
+
+    The pieces are kept apart rather than concatenated so that encoding can stream them: one hour of
+    audio is never copied into a second buffer.
+    """
+
+    pieces: tuple[AudioSegment, ...]
+    sample_rate: int
+    timeline: Timeline
+
+    def pcm(self) -> Iterator[bytes]:
+        for piece in self.pieces:
+            yield piece.raw_data
+
+    def audio(self) -> AudioSegment:
+        """The whole track as one segment, joined once."""
+        return AudioSegment(data=b"".join(self.pcm()), sample_width=2, frame_rate=self.sample_rate, channels=1)
+
+
+def assemble(cues: list[Cue], clips: dict[int, AudioSegment], article: Article, sample_rate: int) -> Track:
+    """Lay out cues in order: each spoken cue's clip, each pause as silence, all at ``sample_rate``, mono."""
+    pieces: list[AudioSegment] = []
+    timed: list[TimedCue] = []
+    frames = 0
+    for index, cue in enumerate(cues):
+        if cue.spoken:
+            piece = clips[index].set_channels(1).set_sample_width(2).set_frame_rate(sample_rate)
+        else:
+            piece = AudioSegment.silent(duration=cue.pause_ms, frame_rate=sample_rate)
+        start = frames
+        frames += int(piece.frame_count())
+        pieces.append(piece)
+        timed.append(TimedCue(cue, _ms(start, sample_rate), _ms(frames, sample_rate)))
+
+    sections = []
+    for number, section in enumerate(article.sections):
+        mine = [t for t in timed if t.cue.section == number]
+        sections.append(TimedSection(section.label, mine[0].start_ms, mine[-1].end_ms))
+    timeline = Timeline(tuple(sections), tuple(timed), _ms(frames, sample_rate))
+    return Track(tuple(pieces), sample_rate, timeline)
+
+
+def _ms(frames: int, sample_rate: int) -> float:
+    return frames * 1000.0 / sample_rate

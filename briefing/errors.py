@@ -1,0 +1,25 @@
+"""The errors a user can cause, as one family the CLI turns into a one-line message."""
+
+
+class BriefingError(Exception):
+    """Base of every error the CLI reports as one line instead of a traceback."""
+
+    exit_code = 1
+
+
+class InputError(BriefingError):
+    """The article or an option cannot be used as given (exit code 2)."""
+
+    exit_code = 2
+
+
+class OutputError(BriefingError):
+    """The output path cannot be written (exit code 2)."""
+
+    exit_code = 2
+
+
+class SynthesisError(BriefingError):
+    """Speech could not be produced (exit code 1)."""
+
+    exit_code = 1

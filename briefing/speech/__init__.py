@@ -1,0 +1,1 @@
+"""Speak: cue text -> spoken form -> audio clip, through a chosen engine."""

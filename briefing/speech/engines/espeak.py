@@ -1,0 +1,91 @@
+"""eSpeak NG's Arabic voice, offline, from the libespeak-ng that the espeakng-loader wheel ships."""
+
+from __future__ import annotations
+
+import ctypes
+import threading
+
+from pydub import AudioSegment
+
+from briefing.errors import SynthesisError
+from briefing.speech.engines.base import Engine
+
+_SYNCHRONOUS = 2  # AUDIO_OUTPUT_SYNCHRONOUS: espeak_Synth returns when all audio went to the callback
+_CHARS_UTF8 = 1
+_POS_CHARACTER = 1
+_CALLBACK = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.POINTER(ctypes.c_short), ctypes.c_int, ctypes.c_void_p)
+
+
+class _Library:
+    """The process-wide libespeak-ng: global state in C, so one instance, one lock around each call."""
+
+    lock = threading.Lock()
+    _instance: _Library | None = None
+
+    def __init__(self):
+        import espeakng_loader
+
+        lib = ctypes.CDLL(espeakng_loader.get_library_path())
+        lib.espeak_Initialize.argtypes = [ctypes.c_int, ctypes.c_int, ctypes.c_char_p, ctypes.c_int]
+        lib.espeak_SetVoiceByName.argtypes = [ctypes.c_char_p]
+        lib.espeak_SetParameter.argtypes = [ctypes.c_int, ctypes.c_int, ctypes.c_int]
+        lib.espeak_Synth.argtypes = [
+            ctypes.c_char_p, ctypes.c_size_t, ctypes.c_uint, ctypes.c_int,
+            ctypes.c_uint, ctypes.c_uint, ctypes.c_void_p, ctypes.c_void_p,
+        ]  # fmt: skip
+        self.sample_rate = lib.espeak_Initialize(_SYNCHRONOUS, 0, espeakng_loader.get_data_path().encode(), 0)
+        if self.sample_rate <= 0:
+            raise SynthesisError("eSpeak NG could not start (its data folder is missing or unreadable)")
+        self._pieces: list[bytes] = []
+        self._callback = _CALLBACK(self._collect)  # kept referenced: C holds the pointer
+        lib.espeak_SetSynthCallback(self._callback)
+        self.lib = lib
+
+    @classmethod
+    def get(cls) -> _Library:
+        with cls.lock:
+            if cls._instance is None:
+                cls._instance = cls()
+            return cls._instance
+
+    def _collect(self, wav, samples, _events) -> int:
+        if wav and samples > 0:
+            self._pieces.append(ctypes.string_at(wav, samples * 2))
+        return 0
+
+    def speak(self, text: str, voice: str, rate: int) -> bytes:
+        data = text.encode("utf-8")
+        with self.lock:
+            self._pieces = []
+            if self.lib.espeak_SetVoiceByName(voice.encode()) != 0:
+                raise SynthesisError(f"eSpeak NG has no voice {voice!r}")
+            self.lib.espeak_SetParameter(1, rate, 0)  # espeakRATE, words per minute
+            if self.lib.espeak_Synth(data, len(data) + 1, 0, _POS_CHARACTER, 0, _CHARS_UTF8, None, None) != 0:
+                raise SynthesisError(f"eSpeak NG failed to speak: {text[:60]}")
+            return b"".join(self._pieces)
+
+
+class EspeakEngine(Engine):
+    name = "espeak"
+    offline = True
+
+    def __init__(self, lang: str = "ar", rate: int = 165):
+        super().__init__(lang)
+        self.rate = rate
+        self._library = _Library.get()
+
+    @property
+    def voice(self) -> str:
+        return f"eSpeak NG {self.lang}"
+
+    @classmethod
+    def available(cls) -> bool:
+        try:
+            _Library.get()
+        except (OSError, ImportError, SynthesisError):
+            return False
+        return True
+
+    def synthesize(self, text: str) -> AudioSegment:
+        pcm = self._library.speak(text, self.lang, self.rate)
+        return AudioSegment(data=pcm, sample_width=2, frame_rate=self._library.sample_rate, channels=1)
