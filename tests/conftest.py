@@ -1,0 +1,56 @@
+import os
+import subprocess
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from tests.gtts_stub import GttsStub
+
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+
+
+@pytest.fixture
+def example_txt() -> Path:
+    return EXAMPLES / "solar-plant.txt"
+
+
+@pytest.fixture
+def example_md() -> Path:
+    return EXAMPLES / "solar-plant.md"
+
+
+@pytest.fixture
+def runner() -> CliRunner:
+    return CliRunner()
+
+
+@pytest.fixture
+def gtts_stub(monkeypatch):
+    with GttsStub() as stub:
+        monkeypatch.setenv("BRIEFING_GTTS_URL", stub.url)
+        yield stub
+
+
+@pytest.fixture(autouse=True)
+def no_google(monkeypatch):
+    """Tests never reach Google: unless a test starts the stub, gTTS points at a closed local port."""
+    monkeypatch.setenv("BRIEFING_GTTS_URL", "http://127.0.0.1:9/_/TranslateWebserverUi/data/batchexecute")
+
+
+def decoded_seconds(path: Path) -> float:
+    """Decode the whole MP3 with ffmpeg (fails on a broken file) and return its decoded duration."""
+    import imageio_ffmpeg
+
+    run = subprocess.run(
+        [imageio_ffmpeg.get_ffmpeg_exe(), "-nostdin", "-v", "error", "-i", str(path), "-f", "s16le", "-ac", "1",
+         "-ar", "8000", "-"],
+        capture_output=True, check=False,
+    )  # fmt: skip
+    assert run.returncode == 0, run.stderr.decode()
+    assert not run.stderr, run.stderr.decode()
+    return len(run.stdout) / 2 / 8000
+
+
+def tree_snapshot(folder: Path) -> dict:
+    return {p.relative_to(folder): p.stat().st_mtime_ns for p in folder.rglob("*")} if folder.exists() else {}

@@ -1,0 +1,91 @@
+"""End to end through the CLI, with the offline espeak engine."""
+
+import json
+import subprocess
+import sys
+
+from mutagen.id3 import ID3
+from mutagen.mp3 import MP3
+
+from briefing import __version__
+from briefing.cli import cli
+from tests.conftest import decoded_seconds, tree_snapshot
+from tests.test_article import EXAMPLE_HEADINGS, EXAMPLE_TITLE
+
+
+def test_generate_espeak_writes_a_tagged_mp3_that_decodes(runner, example_txt, tmp_path):
+    out = tmp_path / "briefing.mp3"
+    result = runner.invoke(cli, ["generate", str(example_txt), "-o", str(out), "--engine", "espeak"])
+    assert result.exit_code == 0, result.output
+    assert f"Wrote {out}" in result.output and "3 sections" in result.output and "espeak" in result.output
+
+    seconds = decoded_seconds(out)
+    chars = len(example_txt.read_text(encoding="utf-8"))
+    # eSpeak reads Arabic at roughly 12-20 characters a second; pauses add a little more.
+    assert chars / 20 < seconds < chars / 8
+    info = MP3(out).info
+    assert abs(info.length - seconds) < 0.2
+    assert info.channels == 1 and info.bitrate == 64000
+
+    tags = ID3(out)
+    assert tags["TIT2"].text == [EXAMPLE_TITLE]
+    assert tags["TLAN"].text == ["ara"] and tags["TCON"].text == ["Speech"]
+    assert tags["TPE1"].text and tags["TALB"].text and tags["TDRC"].text
+    assert list(tmp_path.iterdir()) == [out]  # no temporary file left beside it
+
+
+def test_generate_defaults_to_audio_out_named_after_the_article(runner, example_txt, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    result = runner.invoke(cli, ["generate", str(example_txt), "--engine", "espeak", "--title", "عنوان", "-q"])
+    assert result.exit_code == 0, result.output
+    assert result.output == ""
+    out = tmp_path / "audio_out" / "solar-plant.mp3"
+    assert ID3(out)["TIT2"].text == ["عنوان"]
+
+
+def test_auto_engine_falls_back_to_espeak_and_says_so(runner, example_txt, tmp_path):
+    result = runner.invoke(cli, ["generate", str(example_txt), "-o", str(tmp_path / "a.mp3")])
+    assert result.exit_code == 0, result.output
+    assert "gtts unavailable; using espeak" in result.output
+    assert "engine espeak" in result.output
+
+
+def test_sections_json_lists_the_plan(runner, example_md):
+    result = runner.invoke(cli, ["sections", str(example_md), "--json"])
+    assert result.exit_code == 0
+    plan = json.loads(result.output)
+    assert plan["title"] == EXAMPLE_TITLE
+    assert [s["heading"] for s in plan["sections"]] == EXAMPLE_HEADINGS
+    assert [s["sentences"] for s in plan["sections"]] == [3, 4, 4]
+    assert all(s["chars"] > 100 for s in plan["sections"])
+
+
+def test_sections_text(runner, example_txt):
+    result = runner.invoke(cli, ["sections", str(example_txt)])
+    assert result.exit_code == 0
+    assert f"Title: {EXAMPLE_TITLE}" in result.output and "2. تفاصيل المشروع" in result.output
+
+
+def test_missing_article_is_one_line_exit_2_and_writes_nothing(runner, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    result = runner.invoke(cli, ["generate", "nowhere.txt", "--engine", "espeak"])
+    assert result.exit_code == 2
+    assert result.output == "Error: nowhere.txt: no such file\n"
+    assert "Traceback" not in result.output
+    assert tree_snapshot(tmp_path) == {}
+
+
+def test_output_that_is_a_directory_or_the_input_is_refused(runner, example_txt, tmp_path):
+    for output, message in [(tmp_path, "is a directory"), (example_txt, "is the input article")]:
+        before = tree_snapshot(tmp_path)
+        result = runner.invoke(cli, ["generate", str(example_txt), "-o", str(output), "--engine", "espeak"])
+        assert result.exit_code == 2 and message in result.output
+        assert result.output.count("\n") == 1
+        assert tree_snapshot(tmp_path) == before
+
+
+def test_version_and_module_help():
+    run = subprocess.run([sys.executable, "-m", "briefing", "--version"], capture_output=True, text=True)
+    assert run.returncode == 0 and run.stdout.strip() == f"briefing, version {__version__}"
+    run = subprocess.run([sys.executable, "-m", "briefing", "generate", "--help"], capture_output=True, text=True)
+    assert run.returncode == 0 and "--engine" in run.stdout and "audio_out" in run.stdout

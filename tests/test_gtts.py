@@ -1,0 +1,58 @@
+"""The gtts engine runs the real gTTS package against a local server speaking Google's protocol."""
+
+import re
+
+from briefing.article import read_article
+from briefing.cli import cli
+from briefing.script import build_script
+from briefing.speech.text import spoken_form
+from tests.conftest import decoded_seconds
+from tests.gtts_stub import MS_PER_CHAR
+
+ARABIC = re.compile("[\u0600-\u06ff]")
+
+
+def test_gtts_engine_sends_arabic_chunks_of_at_most_100_chars(runner, example_txt, tmp_path, gtts_stub):
+    out = tmp_path / "g.mp3"
+    result = runner.invoke(cli, ["generate", str(example_txt), "-o", str(out), "--engine", "gtts"])
+    assert result.exit_code == 0, result.output
+    assert "engine gtts" in result.output
+
+    texts = gtts_stub.texts
+    cues = [cue for cue in build_script(read_article(example_txt)) if cue.spoken]
+    assert len(texts) > len(cues)  # a request per chunk; the longest sentences take two
+    assert set(gtts_stub.langs) == {"ar"}
+    assert all(ARABIC.search(t) for t in texts)
+    assert all(len(t) <= 100 for t in texts)
+    words = {word for cue in cues for word in spoken_form(cue.text).split()}
+    assert all(word in words for t in texts for word in t.split())  # no word was cut
+    assert sorted(" ".join(texts).split()) == sorted(w for c in cues for w in spoken_form(c.text).split())
+
+    # the stub speaks MS_PER_CHAR per character; the MP3 holds all of it plus the pauses
+    spoken_seconds = sum(len(t) for t in texts) * MS_PER_CHAR / 1000
+    assert spoken_seconds < decoded_seconds(out) < spoken_seconds + 20
+
+
+def test_long_sentence_is_cut_at_phrases(runner, tmp_path, gtts_stub):
+    article = tmp_path / "long.txt"
+    sentence = "، ".join(["أعلنت الحكومة خطة جديدة لدعم المزارعين في المناطق الريفية"] * 4) + "."
+    article.write_text(sentence, encoding="utf-8")
+    result = runner.invoke(cli, ["generate", str(article), "-o", str(tmp_path / "l.mp3"), "--engine", "gtts"])
+    assert result.exit_code == 0, result.output
+    body = [t for t in gtts_stub.texts if "الحكومة" in t]
+    assert len(body) == 4 and all(t.endswith(("،", ".")) for t in body)
+
+
+def test_auto_uses_gtts_when_the_endpoint_answers(runner, example_txt, tmp_path, gtts_stub):
+    result = runner.invoke(cli, ["generate", str(example_txt), "-o", str(tmp_path / "a.mp3")])
+    assert result.exit_code == 0, result.output
+    assert "engine gtts" in result.output and "unavailable" not in result.output
+    assert gtts_stub.texts
+
+
+def test_gtts_engine_never_falls_back_silently(runner, example_txt, tmp_path):
+    out = tmp_path / "x.mp3"
+    result = runner.invoke(cli, ["generate", str(example_txt), "-o", str(out), "--engine", "gtts"])
+    assert result.exit_code == 1
+    assert result.output.startswith("Error: section «المقدمة», intro") and result.output.count("\n") == 1
+    assert not out.exists() and list(tmp_path.iterdir()) == []

@@ -1,0 +1,40 @@
+import pytest
+
+from briefing.article import parse_text
+from briefing.script import INTRO_PHRASE, OUTRO_PHRASE, Pauses, build_script, split_sentences
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("هل انتهى الاجتماع؟ نعم انتهى.", ["هل انتهى الاجتماع؟", "نعم انتهى."]),
+        ("بلغت الكلفة 95 مليونا؛ وهي كبيرة", ["بلغت الكلفة 95 مليونا؛", "وهي كبيرة"]),
+        ("قال الوزير: الأمر محسوم! وانتهى", ["قال الوزير:", "الأمر محسوم!", "وانتهى"]),
+        ("ارتفع بنسبة 3.5 في المئة عند الساعة 10:30 صباحا.", ["ارتفع بنسبة 3.5 في المئة عند الساعة 10:30 صباحا."]),
+        ("قال «انتهى الأمر.» ثم غادر", ["قال «انتهى الأمر.»", "ثم غادر"]),
+        ("Prices rose. Did they? Yes", ["Prices rose.", "Did they?", "Yes"]),
+    ],
+)
+def test_split_sentences(text, expected):
+    assert split_sentences(text) == expected
+
+
+def test_script_has_intro_headings_with_pauses_sentences_and_outro():
+    article = parse_text("العنوان الرئيسي\nجملة أولى. جملة ثانية.\nالعنوان الفرعي\nجملة ثالثة.")
+    pauses = Pauses()
+    cues = build_script(article, pauses)
+    kinds = [c.kind for c in cues]
+    assert cues[0].kind == "intro" and cues[0].text == f"{INTRO_PHRASE}: العنوان الرئيسي."
+    assert cues[-1].kind == "outro" and cues[-1].text == OUTRO_PHRASE
+    heading = kinds.index("heading")
+    assert cues[heading].text == "العنوان الفرعي"
+    assert cues[heading - 1].pause_ms == pauses.section and cues[heading + 1].pause_ms == pauses.after_heading
+    assert [c.text for c in cues if c.kind == "sentence"] == ["جملة أولى.", "جملة ثانية.", "جملة ثالثة."]
+    assert [c.section for c in cues if c.kind == "sentence"] == [0, 0, 1]
+    # never two sounds without a pause between them
+    assert all(a.spoken != b.spoken for a, b in zip(cues, cues[1:]))
+
+
+def test_intro_without_title():
+    cues = build_script(parse_text("خبر قصير بلا عنوان."))
+    assert cues[0].text == f"{INTRO_PHRASE}."

@@ -1,0 +1,66 @@
+import re
+
+import pytest
+
+from briefing.speech.text import (
+    collapse_whitespace,
+    plain_quotes,
+    remove_tatweel,
+    split_for_limit,
+    spoken_form,
+    strip_direction_controls,
+    strip_zero_width,
+)
+
+
+def test_strip_direction_controls():
+    assert strip_direction_controls("\u200fمرحبا\u202a 2026\u202c\u2066!\u2069\u061c") == "مرحبا 2026!"
+
+
+def test_strip_zero_width():
+    assert strip_zero_width("\ufeffكل\u200cمة\u200b") == "كلمة"
+
+
+def test_remove_tatweel():
+    assert remove_tatweel("الســـلام") == "السلام"
+
+
+def test_plain_quotes():
+    assert plain_quotes("«نعم» “yes” ‘y’") == "\"نعم\" \"yes\" 'y'"
+
+
+def test_collapse_whitespace():
+    assert collapse_whitespace("  سطر\u00a0أول\r\n\tثان  ") == "سطر أول ثان"
+
+
+def test_spoken_form_runs_every_step():
+    assert spoken_form("\u200fالســلام\u00a0 «عليكم»\u200b") == 'السلام "عليكم"'
+
+
+LONG = (
+    "وأضاف المتحدث باسم الوزارة، في مؤتمر صحفي عقده مساء اليوم في العاصمة، أن الحكومة ستعلن "
+    "خلال الأسابيع المقبلة عن حزمة من الإجراءات الاقتصادية الجديدة؛ تهدف إلى دعم الأسر محدودة الدخل "
+    "وتشجيع الاستثمار في القطاعات الإنتاجية دون أن تثقل كاهل الموازنة العامة للدولة بمزيد من الديون"
+)
+
+
+@pytest.mark.parametrize("limit", [20, 50, 100])
+def test_split_for_limit_respects_limit_and_words(limit):
+    chunks = split_for_limit(LONG, limit)
+    assert all(len(c) <= limit for c in chunks)
+    assert " ".join(chunks).split() == LONG.split()  # no word lost, none cut
+
+
+def test_split_for_limit_prefers_phrase_punctuation():
+    chunks = split_for_limit(LONG, 100)
+    assert chunks[0].endswith("،")  # the first cut falls at a comma, not mid-phrase
+    assert any(c.endswith("؛") for c in chunks)
+
+
+def test_split_for_limit_keeps_short_text_whole():
+    assert split_for_limit("جملة قصيرة، وأخرى.", 100) == ["جملة قصيرة، وأخرى."]
+
+
+def test_split_for_limit_cuts_only_an_overlong_word():
+    assert split_for_limit("كلمة " + "ب" * 25, 10) == ["كلمة", "ب" * 10, "ب" * 10, "ب" * 5]
+    assert all(re.fullmatch(r"\S+( \S+)*", c) for c in split_for_limit(LONG, 30))
