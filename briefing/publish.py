@@ -41,11 +41,18 @@ def atomic_path(target: Path) -> Iterator[Path]:
     os.close(handle)
     temporary = Path(name)
     try:
+        os.chmod(temporary, 0o666 & ~_umask())  # mkstemp makes it private; the MP3 is not
         yield temporary
         os.replace(temporary, target)
     except BaseException:
         temporary.unlink(missing_ok=True)
         raise
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 def write_mp3(track: Track, target: Path, tags: Tags, bitrate: int = DEFAULT_BITRATE) -> Path:

@@ -32,6 +32,7 @@ def test_generate_espeak_writes_a_tagged_mp3_that_decodes(runner, example_txt, t
     assert tags["TLAN"].text == ["ara"] and tags["TCON"].text == ["Speech"]
     assert tags["TPE1"].text and tags["TALB"].text and tags["TDRC"].text
     assert list(tmp_path.iterdir()) == [out]  # no temporary file left beside it
+    assert out.stat().st_mode & 0o044 == 0o044  # readable by others, like any file the user makes
 
 
 def test_generate_defaults_to_audio_out_named_after_the_article(runner, example_txt, tmp_path, monkeypatch):
