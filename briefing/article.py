@@ -1,29 +1,34 @@
-"""Read an article into its title and headed sections.
+"""The article model, and reading one from a file or stdin into its title and headed sections.
 
-A plain-text article is a series of lines. The lead is every paragraph before the first heading; each
-heading then opens a section with the paragraphs under it. A heading is a short line of its own with no
-sentence-final punctuation that body text follows, or a Markdown ``#`` line.
+A reader (``briefing/readers/``) turns decoded text into blocks, headings and paragraphs; this module
+groups them into sections: the lead is every paragraph before the first heading, then each heading
+opens a section with the paragraphs under it.
 """
 
 from __future__ import annotations
 
-import re
+import sys
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
 
 from briefing.errors import InputError
 
 LEAD_LABEL = "المقدمة"
 """How the lead (the section before the first heading) is named in chapters and plans."""
 
-SENTENCE_END = ".!?؟؛:…"
-"""Punctuation that closes a sentence; a line ending in one is body text, not a heading."""
+DEFAULT_MAX_CHARS = 200_000
+"""Longest article accepted by default: about four hours of speech."""
 
-MAX_HEADING_WORDS = 12
-MAX_HEADING_CHARS = 90
+STDIN = "-"
 
-_MARKDOWN_HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
-_TRAILING_CLOSERS = "\"'”’»)]"
+
+@dataclass(frozen=True)
+class Block:
+    """One unit a reader finds: a heading or a paragraph, with its text as written."""
+
+    kind: Literal["heading", "paragraph"]
+    text: str
 
 
 @dataclass(frozen=True)
@@ -49,101 +54,86 @@ class Article:
     title: str | None
     sections: tuple[Section, ...]
     source: str = ""
+    format: str = "text"
+    encoding: str = "utf-8"
 
     @property
     def chars(self) -> int:
         return sum(s.chars for s in self.sections)
 
-
-def read_article(path: str | Path, title: str | None = None) -> Article:
-    """Read a UTF-8 text or Markdown article from ``path``; ``title`` overrides the detected one."""
-    path = Path(path)
-    if not path.exists():
-        raise InputError(f"{path}: no such file")
-    if path.is_dir():
-        raise InputError(f"{path}: is a directory, not an article")
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise InputError(f"{path}: cannot be read ({exc.strerror or exc})") from None
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise InputError(f"{path}: is not UTF-8 text") from None
-    return parse_text(text, title=title, source=str(path))
+    @property
+    def name(self) -> str:
+        """A file-name stem for outputs: the article's own, or ``briefing`` for stdin."""
+        return "briefing" if self.source in ("", STDIN) else Path(self.source).stem
 
 
-def parse_text(text: str, title: str | None = None, source: str = "") -> Article:
-    """Split plain text (Markdown ``#`` headings allowed) into a title and sections."""
-    lines = [line.strip() for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n")]
-    blocks = _blocks(lines)
-    if not blocks:
-        raise InputError(f"{source or 'article'}: has no text to narrate")
-
-    detected_title = None
-    first_kind, first_text = blocks[0]
-    if first_kind == "heading" and len(blocks) > 1:
-        detected_title = first_text
-        blocks = blocks[1:]
-
-    sections: list[Section] = []
-    heading: str | None = None
-    paragraphs: list[str] = []
-    for kind, content in blocks:
-        if kind == "heading":
-            if heading is not None or paragraphs:
-                sections.append(_section(heading, paragraphs, source))
-            heading, paragraphs = content, []
-        else:
-            paragraphs.append(content)
-    sections.append(_section(heading, paragraphs, source))
-    return Article(title=(title or detected_title), sections=tuple(sections), source=source)
+def warnings_for(article: Article) -> list[str]:
+    """Things worth telling the user that do not stop the run."""
+    if not any("\u0621" <= ch <= "\u064a" for s in article.sections for p in s.paragraphs for ch in p):
+        return [f"{article.source or 'article'}: has no Arabic letters; it will still be read with an Arabic voice"]
+    return []
 
 
-def _section(heading: str | None, paragraphs: list[str], source: str) -> Section:
-    if not paragraphs:
-        raise InputError(f"{source or 'article'}: heading «{heading}» has no body text")
-    return Section(heading=heading, paragraphs=tuple(paragraphs))
+def read_article(
+    source: str | Path,
+    *,
+    title: str | None = None,
+    format: str | None = None,
+    encoding: str | None = None,
+    max_chars: int = DEFAULT_MAX_CHARS,
+) -> Article:
+    """Read an article from a path (or ``-`` for stdin) in any supported format and encoding.
 
-
-def _blocks(lines: list[str]) -> list[tuple[str, str]]:
-    """Turn lines into ("heading", text) and ("paragraph", text) blocks.
-
-    Lines of one paragraph hard-wrapped without a blank line between them are joined back.
+    ``format`` and ``encoding`` override detection; ``title`` overrides the detected title.
     """
-    blocks: list[tuple[str, str]] = []
-    previous_blank = True
-    for index, line in enumerate(lines):
-        if not line:
-            previous_blank = True
-            continue
-        markdown = _MARKDOWN_HEADING.match(line)
-        if markdown:
-            blocks.append(("heading", markdown.group(2)))
-        elif _is_heading_line(line) and _opens_block(blocks, previous_blank) and any(lines[index + 1 :]):
-            blocks.append(("heading", line))
-        elif blocks and blocks[-1][0] == "paragraph" and not previous_blank and not _ends_sentence(blocks[-1][1]):
-            blocks[-1] = ("paragraph", f"{blocks[-1][1]} {line}")
-        else:
-            blocks.append(("paragraph", line))
-        previous_blank = False
-    return blocks
+    from briefing import readers
+
+    label = "stdin" if str(source) == STDIN else str(source)
+    data = sys.stdin.buffer.read() if str(source) == STDIN else readers.load_bytes(Path(source))
+    text, encoding = readers.decode(data, label, encoding)
+    if not text.strip():
+        raise InputError(f"{label}: is empty")
+    if len(text) > max_chars:
+        raise InputError(f"{label}: has {len(text):,} characters, more than the limit of {max_chars:,} (see --max-chars)")
+    format = format or readers.detect_format(str(source), text)
+    return parse_article(text, format, title=title, source=str(source), encoding=encoding)
 
 
-def _is_heading_line(line: str) -> bool:
-    return (
-        len(line) <= MAX_HEADING_CHARS
-        and len(line.split()) <= MAX_HEADING_WORDS
-        and not _ends_sentence(line)
-        and not line.rstrip(_TRAILING_CLOSERS).endswith((",", "،"))
+def parse_article(
+    text: str, format: str = "text", *, title: str | None = None, source: str = "", encoding: str = "utf-8"
+) -> Article:
+    """Parse decoded ``text`` of the given format into an article."""
+    from briefing import readers
+
+    detected_title, blocks = readers.parse(text, format)
+    return Article(
+        title=title or detected_title,
+        sections=sections_from_blocks(blocks, "stdin" if source == STDIN else source or "article"),
+        source=source,
+        format=format,
+        encoding=encoding,
     )
 
 
-def _ends_sentence(text: str) -> bool:
-    stripped = text.rstrip(_TRAILING_CLOSERS)
-    return bool(stripped) and stripped[-1] in SENTENCE_END
+def sections_from_blocks(blocks: list[Block], label: str = "article") -> tuple[Section, ...]:
+    """Group blocks under their headings; a heading without body text is an input error."""
+    sections: list[Section] = []
+    heading: str | None = None
+    paragraphs: list[str] = []
 
+    def close():
+        if paragraphs:
+            sections.append(Section(heading, tuple(paragraphs)))
+        elif heading is not None:
+            raise InputError(f"{label}: heading «{heading}» has no body text")
 
-def _opens_block(blocks: list[tuple[str, str]], previous_blank: bool) -> bool:
-    """A heading starts after a blank line, another heading, or a finished sentence."""
-    return previous_blank or not blocks or blocks[-1][0] == "heading" or _ends_sentence(blocks[-1][1])
+    for block in blocks:
+        if block.kind == "heading":
+            close()
+            heading, paragraphs = block.text, []
+        else:
+            paragraphs.append(block.text)
+    close()
+    if not sections:
+        raise InputError(f"{label}: has no text to narrate")
+    return tuple(sections)

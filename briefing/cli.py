@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from briefing import __version__
+from briefing.article import DEFAULT_MAX_CHARS
 from briefing.errors import BriefingError
 
 ENGINE_HELP = (
@@ -39,29 +40,53 @@ def cli():
     """
 
 
+
+def reading_options(command):
+    """Options that say how to read the article, shared by every command that reads one."""
+    options = [
+        click.option("--title", help="Title to use instead of the detected one (first heading line, <h1>)."),
+        click.option("--format", "format_", type=click.Choice(["text", "markdown", "html"]),
+                     help="Read as this format instead of guessing from the extension."),
+        click.option("--encoding", help="Decode with this encoding (e.g. cp1256) instead of detecting it."),
+        click.option("--max-chars", type=click.IntRange(min=1), default=DEFAULT_MAX_CHARS, show_default=True,
+                     help="Refuse articles longer than this many characters."),
+    ]  # fmt: skip
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+def _reading(title, format_, encoding, max_chars):
+    from briefing.pipeline import ReadOptions
+
+    return ReadOptions(title=title, format=format_, encoding=encoding, max_chars=max_chars)
+
+
 @cli.command()
-@click.argument("article", type=click.Path(path_type=Path, dir_okay=True))
+@click.argument("article")
 @click.option("-o", "--output", type=click.Path(path_type=Path), help="MP3 to write.  [default: audio_out/ARTICLE.mp3]")
 @click.option("--engine", type=click.Choice(["auto", "gtts", "espeak"]), default="auto", show_default=True, help=ENGINE_HELP)
-@click.option("--title", help="Title spoken in the intro and tagged; default: the article's first line if it is a heading.")
+@reading_options
 @click.option("--bitrate", type=click.IntRange(32, 320), default=64, show_default=True, help="MP3 bitrate in kb/s.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress display and no summary line.")
-def generate(article: Path, output: Path | None, engine: str, title: str | None, bitrate: int, quiet: bool):
-    """Narrate ARTICLE (UTF-8 text or Markdown) into one MP3.
+def generate(article, output, engine, title, format_, encoding, max_chars, bitrate, quiet):
+    """Narrate ARTICLE into one MP3.
 
     The MP3 opens with a short spoken intro and the title, announces each heading, reads every
     paragraph sentence by sentence with natural pauses, and closes with an outro.
+    ARTICLE is a .txt, .md or .html file, or - to read standard input.
 
     \b
     Examples:
       briefing generate article.txt
-      briefing generate article.txt -o out.mp3 --engine espeak --title "موجز اليوم"
+      briefing generate article.html -o out.mp3 --engine espeak --title "موجز اليوم"
+      cat article.txt | briefing generate - -o news.mp3
     """
     from briefing.pipeline import generate as run
 
     with ProgressBar(quiet) as progress:
-        result = run(article, output, title=title, engine=engine, bitrate=bitrate,
-                     notify=lambda note: click.echo(note, err=True), progress=progress)  # fmt: skip
+        result = run(article, output, reading=_reading(title, format_, encoding, max_chars), engine=engine,
+                     bitrate=bitrate, notify=lambda note: click.echo(note, err=True), progress=progress)  # fmt: skip
     if not quiet:
         minutes, seconds = divmod(round(result.duration_s), 60)
         click.echo(
@@ -71,17 +96,24 @@ def generate(article: Path, output: Path | None, engine: str, title: str | None,
 
 
 @cli.command()
-@click.argument("article", type=click.Path(path_type=Path))
-@click.option("--title", help="Override the detected title.")
+@click.argument("article")
+@reading_options
 @click.option("--json", "as_json", is_flag=True, help="Print the plan as JSON.")
-def sections(article: Path, title: str | None, as_json: bool):
-    """Show how ARTICLE splits into title and sections, without speaking it."""
-    from briefing.article import read_article
+def sections(article, title, format_, encoding, max_chars, as_json):
+    """Show how ARTICLE splits into title and sections, without speaking it.
+
+    ARTICLE is a .txt, .md or .html file, or - to read standard input.
+    """
+    from briefing.article import warnings_for
     from briefing.script import split_sentences
 
-    parsed = read_article(article, title=title)
+    parsed = _reading(title, format_, encoding, max_chars).read(article)
+    for warning in warnings_for(parsed):
+        click.echo(f"Warning: {warning}", err=True)
     plan = {
-        "source": str(article),
+        "source": parsed.source,
+        "format": parsed.format,
+        "encoding": parsed.encoding,
         "title": parsed.title,
         "chars": parsed.chars,
         "sections": [
@@ -98,6 +130,7 @@ def sections(article: Path, title: str | None, as_json: bool):
     if as_json:
         click.echo(json.dumps(plan, ensure_ascii=False, indent=2))
         return
+    click.echo(f"Source: {parsed.source} ({parsed.format}, {parsed.encoding})")
     click.echo(f"Title: {parsed.title or '(none)'}")
     for number, section in enumerate(plan["sections"], start=1):
         click.echo(

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from briefing.article import Article, read_article
+from briefing.article import DEFAULT_MAX_CHARS, STDIN, Article, read_article, warnings_for
 from briefing.assemble import Timeline, assemble
 from briefing.errors import OutputError
 from briefing.publish import DEFAULT_BITRATE, Tags, write_mp3
@@ -19,6 +19,20 @@ DEFAULT_OUTPUT_DIR = Path("audio_out")
 Notify = Callable[[str], None]
 Progress = Callable[[int, int, str], None]
 """Called as (spoken cues done, spoken cues in all, label of the section being spoken)."""
+
+
+@dataclass(frozen=True)
+class ReadOptions:
+    """How to read the article: overrides of what is otherwise detected."""
+
+    title: str | None = None
+    format: str | None = None
+    encoding: str | None = None
+    max_chars: int = DEFAULT_MAX_CHARS
+
+    def read(self, source: str | Path) -> Article:
+        return read_article(source, title=self.title, format=self.format, encoding=self.encoding,
+                            max_chars=self.max_chars)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -40,36 +54,43 @@ class Briefing:
         return self.path.stat().st_size
 
 
-def default_output(source: Path) -> Path:
-    return DEFAULT_OUTPUT_DIR / f"{source.stem}.mp3"
-
-
-def check_output(source: Path, output: Path) -> None:
-    """Refuse outputs that would clobber the article or cannot be a file."""
+def check_output(source: str | Path, output: Path) -> None:
+    """Refuse outputs that would clobber the article or cannot be a file, before any work is done."""
     if output.is_dir():
-        raise OutputError(f"{output}: is a directory; give a file name such as {output / (source.stem + '.mp3')}")
-    if output.exists() and source.exists() and output.resolve() == source.resolve():
+        raise OutputError(f"{output}: is a directory; give a file name such as {output / 'briefing.mp3'}")
+    if str(source) != STDIN and output.exists() and output.resolve() == Path(source).resolve():
         raise OutputError(f"{output}: is the input article; choose another output path")
+    folder = output.parent
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OutputError(f"{folder}: cannot be created ({exc.strerror or exc})") from None
 
 
 def generate(
-    source: Path,
+    source: str | Path,
     output: Path | None = None,
     *,
-    title: str | None = None,
+    reading: ReadOptions = ReadOptions(),
     engine: str = AUTO,
     bitrate: int = DEFAULT_BITRATE,
     notify: Notify | None = None,
     progress: Progress | None = None,
 ) -> Briefing:
-    """Narrate the article at ``source`` into one MP3 at ``output`` (default ``audio_out/<name>.mp3``)."""
-    output = output or default_output(source)
-    article = read_article(source, title=title)
+    """Narrate the article at ``source`` (``-`` for stdin) into one MP3 at ``output``.
+
+    The default output is ``audio_out/<article name>.mp3``.
+    """
+    notify = notify or (lambda message: None)
+    article = reading.read(source)
+    for warning in warnings_for(article):
+        notify(f"Warning: {warning}")
+    output = output or DEFAULT_OUTPUT_DIR / f"{article.name}.mp3"
     check_output(source, output)
     cues = build_script(article)
 
     speaker, note = create_engine(engine)
-    if note and notify:
+    if note:
         notify(note)
 
     def advance(done, total, cue):
@@ -78,7 +99,7 @@ def generate(
 
     clips = synthesize_cues(cues, speaker, article, advance)
     track = assemble(cues, clips, article, sample_rate=max(clip.frame_rate for clip in clips.values()))
-    tags = Tags(title=article.title or source.stem)
+    tags = Tags(title=article.title or article.name)
     try:
         write_mp3(track, output, tags, bitrate=bitrate)
     except OSError as exc:

@@ -1,6 +1,6 @@
 import pytest
 
-from briefing.article import LEAD_LABEL, parse_text, read_article
+from briefing.article import LEAD_LABEL, parse_article, read_article
 from briefing.errors import InputError
 
 EXAMPLE_HEADINGS = [None, "تفاصيل المشروع", "ماذا ينتظر السكان"]
@@ -29,14 +29,14 @@ def test_lead_without_title_and_plain_headings_one_paragraph_per_line():
         "توقعات المحصول\n"
         "يتوقع المزارعون محصولا أكبر من العام الماضي.\n"
     )
-    article = parse_text(text)
+    article = parse_article(text)
     assert article.title is None
     assert [s.heading for s in article.sections] == [None, "توقعات المحصول"]
     assert len(article.sections[0].paragraphs) == 2
 
 
 def test_short_line_with_sentence_punctuation_is_body_text():
-    article = parse_text("عنوان الخبر\nهذا سطر قصير.\nوهذه جملة أخرى؟\n")
+    article = parse_article("عنوان الخبر\nهذا سطر قصير.\nوهذه جملة أخرى؟\n")
     assert article.title == "عنوان الخبر"
     assert len(article.sections) == 1
     assert article.sections[0].paragraphs == ("هذا سطر قصير.", "وهذه جملة أخرى؟")
@@ -47,15 +47,15 @@ def test_title_option_overrides_detected_title(example_txt):
 
 
 def test_article_without_headings_is_one_section():
-    article = parse_text("هذا خبر من فقرة واحدة لا عناوين فيه، ويستمر حتى نهايته.")
+    article = parse_article("هذا خبر من فقرة واحدة لا عناوين فيه، ويستمر حتى نهايته.")
     assert [s.heading for s in article.sections] == [None]
 
 
 def test_heading_with_no_body_is_an_input_error():
     with pytest.raises(InputError, match="no body text"):
-        parse_text("مقدمة الخبر هنا.\nعنوان أول\nعنوان ثان\nنص تحت العنوان الثاني.")
+        parse_article("مقدمة الخبر هنا.\nعنوان أول\nعنوان ثان\nنص تحت العنوان الثاني.")
 
 
 def test_whitespace_only_article_is_an_input_error():
     with pytest.raises(InputError, match="no text"):
-        parse_text(" \n\t\n")
+        parse_article(" \n\t\n")

@@ -1,6 +1,6 @@
 import pytest
 
-from briefing.article import parse_text
+from briefing.article import parse_article
 from briefing.script import INTRO_PHRASE, OUTRO_PHRASE, Pauses, build_script, split_sentences
 
 
@@ -20,7 +20,7 @@ def test_split_sentences(text, expected):
 
 
 def test_script_has_intro_headings_with_pauses_sentences_and_outro():
-    article = parse_text("العنوان الرئيسي\nجملة أولى. جملة ثانية.\nالعنوان الفرعي\nجملة ثالثة.")
+    article = parse_article("العنوان الرئيسي\nجملة أولى. جملة ثانية.\nالعنوان الفرعي\nجملة ثالثة.")
     pauses = Pauses()
     cues = build_script(article, pauses)
     kinds = [c.kind for c in cues]
@@ -36,5 +36,5 @@ def test_script_has_intro_headings_with_pauses_sentences_and_outro():
 
 
 def test_intro_without_title():
-    cues = build_script(parse_text("خبر قصير بلا عنوان."))
+    cues = build_script(parse_article("خبر قصير بلا عنوان."))
     assert cues[0].text == f"{INTRO_PHRASE}."

@@ -1,0 +1,98 @@
+"""Readers: raw bytes -> text (any common Arabic encoding) -> blocks, for each supported format.
+
+Each format is a module with ``parse(text) -> (title or None, [Block, ...])``.
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+from importlib import import_module
+from pathlib import Path
+
+from briefing.article import Block
+from briefing.errors import InputError
+
+FORMATS = {"text": "briefing.readers.text", "markdown": "briefing.readers.markdown", "html": "briefing.readers.html"}
+EXTENSIONS = {".txt": "text", ".md": "markdown", ".markdown": "markdown", ".html": "html", ".htm": "html", ".xhtml": "html"}
+BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
+
+_LOOKS_HTML = re.compile(r"^\s*(<!doctype html|<html|<head|<body|<article|<p[\s>])", re.IGNORECASE)
+_LOOKS_MARKDOWN = re.compile(r"^#{1,6}\s", re.MULTILINE)
+
+
+def load_bytes(path: Path) -> bytes:
+    if not path.exists():
+        raise InputError(f"{path}: no such file")
+    if path.is_dir():
+        raise InputError(f"{path}: is a directory, not an article")
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise InputError(f"{path}: cannot be read ({exc.strerror or exc})") from None
+
+
+def decode(data: bytes, label: str, encoding: str | None = None) -> tuple[str, str]:
+    """Decode ``data``: with ``encoding`` if given, else by BOM, strict UTF-8, then charset detection.
+
+    Returns the text (line endings normalized to ``\\n``) and the name of the encoding used.
+    """
+    if encoding:
+        try:
+            return _lines(data.decode(encoding)), codecs.lookup(encoding).name
+        except LookupError:
+            raise InputError(f"unknown encoding {encoding!r}") from None
+        except UnicodeDecodeError as exc:
+            raise InputError(f"{label}: is not valid {encoding} (byte {exc.start})") from None
+    for bom, name in BOMS:
+        if data.startswith(bom):
+            return _lines(data.decode(name)), name
+    _refuse_binary(data, label)
+    try:
+        return _lines(data.decode("utf-8")), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(data).best()
+    if best is None:
+        raise InputError(f"{label}: cannot be decoded as text in any known encoding (try --encoding)")
+    return _lines(str(best)), codecs.lookup(best.encoding).name
+
+
+def _refuse_binary(data: bytes, label: str) -> None:
+    import filetype
+
+    kind = filetype.guess(data[:8192])
+    if kind is not None:
+        raise InputError(f"{label}: is a {kind.extension.upper()} file ({kind.mime}), not a text article")
+    if b"\x00" in data[:8192] and not _utf16_without_bom(data):
+        raise InputError(f"{label}: is a binary file, not a text article")
+
+
+def _utf16_without_bom(data: bytes) -> bool:
+    """UTF-16 text without a BOM has a NUL in every other byte of its ASCII; binary rarely does."""
+    head = data[:4096]
+    return len(head) >= 2 and (head[0::2].count(0) > len(head) // 4 or head[1::2].count(0) > len(head) // 4)
+
+
+def _lines(text: str) -> str:
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def detect_format(source: str, text: str) -> str:
+    """By extension; for stdin or an unknown extension, by a look at the text."""
+    by_extension = EXTENSIONS.get(Path(source).suffix.lower())
+    if by_extension:
+        return by_extension
+    if _LOOKS_HTML.match(text):
+        return "html"
+    return "markdown" if _LOOKS_MARKDOWN.search(text) else "text"
+
+
+def parse(text: str, format: str) -> tuple[str | None, list[Block]]:
+    try:
+        module = FORMATS[format]
+    except KeyError:
+        raise InputError(f"unknown format {format!r}; choose one of: {', '.join(FORMATS)}") from None
+    return import_module(module).parse(text)

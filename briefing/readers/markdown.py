@@ -1,0 +1,70 @@
+"""Markdown, parsed with markdown-it-py.
+
+Headings are headings; a paragraph that is bold and nothing else is a heading too. Paragraphs and
+quotes are paragraphs; a list is one paragraph with each item as a sentence; links read as their text;
+code blocks, images and raw HTML are skipped. The first block is the title when it is a heading.
+"""
+
+from __future__ import annotations
+
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+
+from briefing.article import Block
+from briefing.readers.text import ends_sentence
+
+_SKIPPED_INLINE = {"image", "html_inline"}
+
+
+def parse(text: str) -> tuple[str | None, list[Block]]:
+    tokens = MarkdownIt("commonmark").parse(text)
+    blocks: list[Block] = []
+    list_items: list[str] = []
+    list_depth = 0
+    for index, token in enumerate(tokens):
+        if token.type in ("bullet_list_open", "ordered_list_open"):
+            list_depth += 1
+        elif token.type in ("bullet_list_close", "ordered_list_close"):
+            list_depth -= 1
+            if list_depth == 0 and list_items:
+                blocks.append(Block("paragraph", " ".join(list_items)))
+                list_items = []
+        elif token.type == "inline":
+            opener = tokens[index - 1]
+            words = _inline_text(token)
+            if not words:
+                continue
+            if list_depth:
+                list_items.append(words if ends_sentence(words) else f"{words}.")
+            elif opener.type == "heading_open" or _bold_only(token):
+                blocks.append(Block("heading", words))
+            else:
+                blocks.append(Block("paragraph", words))
+    if len(blocks) > 1 and blocks[0].kind == "heading":
+        return blocks[0].text, blocks[1:]
+    return None, blocks
+
+
+def _inline_text(token: Token) -> str:
+    parts = []
+    for child in token.children or []:
+        if child.type in ("softbreak", "hardbreak"):
+            parts.append(" ")
+        elif child.type not in _SKIPPED_INLINE:
+            parts.append(child.content)
+    return " ".join("".join(parts).split())
+
+
+def _bold_only(token: Token) -> bool:
+    """Only strong text, as in a line ``**Heading**`` used for a heading."""
+    depth, bold_text = 0, False
+    for child in token.children or []:
+        if child.type == "strong_open":
+            depth += 1
+        elif child.type == "strong_close":
+            depth -= 1
+        elif child.content.strip():
+            if depth == 0:
+                return False
+            bold_text = True
+    return bold_text

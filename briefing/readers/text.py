@@ -1,0 +1,74 @@
+"""Plain text: each line, or each block of hard-wrapped lines, is a paragraph; headings are found by shape.
+
+A heading is a line of its own, short, that opens a block and has text after it, and either
+- ends without sentence punctuation (. ! ? ؟ ؛ …, nor a comma), or
+- ends with a colon and is not followed by a quotation (``قال الوزير:`` then ``«...»`` is body text), or
+- is numbered (``1.``, ``٢)``, ``أولاً:``), whatever it ends with.
+Markdown ``#`` lines are headings too. The first block is the title when it is a heading.
+"""
+
+from __future__ import annotations
+
+import re
+
+from briefing.article import Block
+from briefing.speech.text import spoken_form
+
+MAX_HEADING_WORDS = 12
+MAX_HEADING_CHARS = 90
+
+SENTENCE_END = ".!?؟؛…"
+_CLOSERS = "\"'”’»)]"
+_QUOTE_OPENERS = ("«", '"', "“", "„", "'", "‘", ">")
+_MARKDOWN_HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
+_ORDINALS = "أولا|ثانيا|ثالثا|رابعا|خامسا|سادسا|سابعا|ثامنا|تاسعا|عاشرا|أخيرا|اولا|اخيرا"
+_NUMBERED = re.compile(rf"^(?:[0-9٠-٩]{{1,2}}\s*[.)\-–]|(?:{_ORDINALS})ً?\s*[:\-–])\s*\S")
+
+
+def parse(text: str) -> tuple[str | None, list[Block]]:
+    lines = [line.strip() for line in text.split("\n")]
+    blocks: list[Block] = []
+    previous_blank = True
+    for index, line in enumerate(lines):
+        if not line:
+            previous_blank = True
+            continue
+        markdown = _MARKDOWN_HEADING.match(line)
+        if markdown:
+            blocks.append(Block("heading", markdown.group(2)))
+        elif _opens_block(blocks, previous_blank) and _is_heading(line, _next_line(lines, index)):
+            blocks.append(Block("heading", line))
+        elif blocks and blocks[-1].kind == "paragraph" and not previous_blank and not ends_sentence(blocks[-1].text):
+            blocks[-1] = Block("paragraph", f"{blocks[-1].text} {line}")
+        else:
+            blocks.append(Block("paragraph", line))
+        previous_blank = False
+    if len(blocks) > 1 and blocks[0].kind == "heading":
+        return blocks[0].text, blocks[1:]
+    return None, blocks
+
+
+def _next_line(lines: list[str], index: int) -> str | None:
+    return next((line for line in lines[index + 1 :] if line), None)
+
+
+def _is_heading(line: str, next_line: str | None) -> bool:
+    plain = spoken_form(line)
+    if next_line is None or len(plain) > MAX_HEADING_CHARS or len(plain.split()) > MAX_HEADING_WORDS:
+        return False
+    if _NUMBERED.match(plain):
+        return True
+    stripped = plain.rstrip(_CLOSERS)
+    if stripped.endswith(":"):
+        return not next_line.startswith(_QUOTE_OPENERS)
+    return not ends_sentence(plain) and not stripped.endswith((",", "،"))
+
+
+def ends_sentence(text: str) -> bool:
+    stripped = spoken_form(text).rstrip(_CLOSERS)
+    return bool(stripped) and stripped[-1] in SENTENCE_END + ":"
+
+
+def _opens_block(blocks: list[Block], previous_blank: bool) -> bool:
+    """A heading starts after a blank line, another heading, or a finished sentence."""
+    return previous_blank or not blocks or blocks[-1].kind == "heading" or ends_sentence(blocks[-1].text)
