@@ -10,7 +10,12 @@ from briefing.speech.text import (
     spoken_form,
     strip_direction_controls,
     strip_zero_width,
+    unescape_entities,
 )
+
+
+def test_unescape_entities():
+    assert unescape_entities("الأسهم &amp; السندات&nbsp;&#1605;") == "الأسهم & السندات\u00a0م"
 
 
 def test_strip_direction_controls():
@@ -34,7 +39,7 @@ def test_collapse_whitespace():
 
 
 def test_spoken_form_runs_every_step():
-    assert spoken_form("\u200fالســلام\u00a0 «عليكم»\u200b") == 'السلام "عليكم"'
+    assert spoken_form("\u200fالســلام&nbsp; «عليكم»\u200b\r\n") == 'السلام "عليكم"'
 
 
 LONG = (

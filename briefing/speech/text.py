@@ -6,6 +6,7 @@ passes through :func:`spoken_form`.
 
 from __future__ import annotations
 
+import html
 import re
 import unicodedata
 
@@ -14,6 +15,11 @@ _ZERO_WIDTH = re.compile("[\u200b\u200c\u200d\u2060\ufeff]")
 _TATWEEL = "\u0640"
 _SMART_QUOTES = str.maketrans({"“": '"', "”": '"', "„": '"', "‘": "'", "’": "'", "«": '"', "»": '"'})
 _WHITESPACE = re.compile(r"\s+")
+
+
+def unescape_entities(text: str) -> str:
+    """CMS exports leave entities such as ``&amp;`` or ``&#1605;`` in plain text."""
+    return html.unescape(text)
 
 
 def strip_direction_controls(text: str) -> str:
@@ -42,6 +48,7 @@ def collapse_whitespace(text: str) -> str:
 
 
 SPOKEN_FORM_STEPS = (
+    unescape_entities,
     strip_direction_controls,
     strip_zero_width,
     remove_tatweel,

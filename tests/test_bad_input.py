@@ -1,0 +1,96 @@
+"""Bad input: a one-line error, the right exit code, no traceback, and nothing written or changed."""
+
+import os
+import random
+import zipfile
+
+import pytest
+
+from briefing.cli import cli
+from tests.conftest import tree_snapshot
+
+GOOD = "عنوان الخبر\nهذا نص الخبر، وهو قصير.\n"
+
+
+def make_unreadable(path):
+    """A file that exists but cannot be read, even by root (who ignores permission bits)."""
+    if os.geteuid() == 0:
+        path.symlink_to("/proc/self/mem")  # reading it fails with EIO
+    else:
+        path.write_text(GOOD, encoding="utf-8")
+        path.chmod(0)
+
+
+def make_zip(path):
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("article.txt", GOOD)
+
+
+def write(content):
+    return lambda path: path.write_bytes(content if isinstance(content, bytes) else content.encode("utf-8"))
+
+
+_RNG = random.Random(1)
+GARBAGE = bytes(_RNG.randrange(128, 256) for _ in range(300))
+
+CASES = [
+    # (id, how to make "in/article", extra args, exit code, message)
+    ("missing", None, [], 2, "in/article.txt: no such file"),
+    ("directory", lambda p: p.mkdir(), [], 2, "is a directory, not an article"),
+    ("unreadable", make_unreadable, [], 2, "cannot be read"),
+    ("empty", write(b""), [], 2, "is empty"),
+    ("whitespace", write(" \n\t\r\n \u00a0\n"), [], 2, "is empty"),
+    ("pdf", write(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<<>>\nendobj\n"), [], 2, "is a PDF file (application/pdf)"),
+    ("png", write(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(40)), [], 2, "is a PNG file (image/png)"),
+    ("zip", make_zip, [], 2, "is a ZIP file (application/zip)"),
+    ("undecodable", write(GARBAGE), [], 2, "cannot be decoded as text in any known encoding"),
+    ("wrong encoding", write(GOOD.encode("cp1256")), ["--encoding", "utf-8"], 2, "is not valid utf-8"),
+    ("unknown encoding", write(GOOD), ["--encoding", "klingon"], 2, "unknown encoding 'klingon'"),
+    ("heading without body", write("مقدمة الخبر.\nعنوان أول\nعنوان ثان\nنص."), [], 2, "heading «عنوان أول» has no body text"),
+    ("too long", write(GOOD * 50), ["--max-chars", "1000"], 2, "more than the limit of 1,000 (see --max-chars)"),
+    ("output is a directory", write(GOOD), ["-o", "{tmp}/out"], 2, "out: is a directory"),
+    ("output is the input", write(GOOD), ["-o", "{tmp}/in/article.txt"], 2, "is the input article"),
+    ("output folder cannot be created", write(GOOD), ["-o", "{tmp}/in/article.txt/x.mp3"], 2, "cannot be created"),
+    ("bad format", write(GOOD), ["--format", "pdf"], 2, "Invalid value for '--format'"),
+]
+
+
+@pytest.mark.parametrize(("make", "args", "code", "message"), [c[1:] for c in CASES], ids=[c[0] for c in CASES])
+def test_bad_input_fails_cleanly(runner, tmp_path, monkeypatch, make, args, code, message):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "in").mkdir()
+    (tmp_path / "out").mkdir()
+    (tmp_path / "out" / "old.mp3").write_bytes(b"an earlier briefing")
+    article = tmp_path / "in" / "article.txt"
+    if make:
+        make(article)
+    before = tree_snapshot(tmp_path)
+    args = [a.format(tmp=tmp_path) for a in args]
+
+    result = runner.invoke(cli, ["generate", "in/article.txt", "--engine", "espeak", *args])
+
+    assert result.exit_code == code, result.output
+    assert message in result.output
+    assert "Traceback" not in result.output and result.exception is None or isinstance(result.exception, SystemExit)
+    if "Invalid value" not in message:  # click's own usage errors carry a usage line too
+        assert result.output.startswith("Error: ") and result.output.count("\n") == 1
+    assert tree_snapshot(tmp_path) == before  # nothing new, nothing changed
+    assert (tmp_path / "out" / "old.mp3").read_bytes() == b"an earlier briefing"
+
+
+def test_text_without_arabic_letters_warns_and_still_narrates(runner, tmp_path):
+    article = tmp_path / "english.txt"
+    article.write_text("Markets rose today. Analysts expect more gains.", encoding="utf-8")
+    result = runner.invoke(cli, ["generate", str(article), "-o", str(tmp_path / "e.mp3"), "--engine", "espeak"])
+    assert result.exit_code == 0, result.output
+    assert "Warning: " in result.output and "has no Arabic letters" in result.output
+    assert (tmp_path / "e.mp3").stat().st_size > 0
+
+
+def test_failed_synthesis_leaves_the_existing_output_as_it_was(runner, tmp_path, example_txt):
+    out = tmp_path / "briefing.mp3"
+    out.write_bytes(b"yesterday's briefing")
+    result = runner.invoke(cli, ["generate", str(example_txt), "-o", str(out), "--engine", "gtts"])  # unreachable
+    assert result.exit_code == 1
+    assert out.read_bytes() == b"yesterday's briefing"
+    assert [p.name for p in tmp_path.iterdir()] == ["briefing.mp3"]
