@@ -66,10 +66,11 @@ def _reading(title, format_, encoding, max_chars):
 @click.argument("article")
 @click.option("-o", "--output", type=click.Path(path_type=Path), help="MP3 to write.  [default: audio_out/ARTICLE.mp3]")
 @click.option("--engine", type=click.Choice(["auto", "gtts", "espeak"]), default="auto", show_default=True, help=ENGINE_HELP)
+@click.option("--lang", default="ar", show_default=True, help="Language the voice speaks (an engine's language code).")
 @reading_options
 @click.option("--bitrate", type=click.IntRange(32, 320), default=64, show_default=True, help="MP3 bitrate in kb/s.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress display and no summary line.")
-def generate(article, output, engine, title, format_, encoding, max_chars, bitrate, quiet):
+def generate(article, output, engine, lang, title, format_, encoding, max_chars, bitrate, quiet):
     """Narrate ARTICLE into one MP3.
 
     The MP3 opens with a short spoken intro and the title, announces each heading, reads every
@@ -85,7 +86,7 @@ def generate(article, output, engine, title, format_, encoding, max_chars, bitra
     from briefing.pipeline import generate as run
 
     with ProgressBar(quiet) as progress:
-        result = run(article, output, reading=_reading(title, format_, encoding, max_chars), engine=engine,
+        result = run(article, output, reading=_reading(title, format_, encoding, max_chars), engine=engine, lang=lang,
                      bitrate=bitrate, notify=lambda note: click.echo(note, err=True), progress=progress)  # fmt: skip
     if not quiet:
         minutes, seconds = divmod(round(result.duration_s), 60)

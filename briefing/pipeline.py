@@ -73,6 +73,7 @@ def generate(
     *,
     reading: ReadOptions = ReadOptions(),
     engine: str = AUTO,
+    lang: str = "ar",
     bitrate: int = DEFAULT_BITRATE,
     notify: Notify | None = None,
     progress: Progress | None = None,
@@ -89,7 +90,7 @@ def generate(
     check_output(source, output)
     cues = build_script(article)
 
-    speaker, note = create_engine(engine)
+    speaker, note = create_engine(engine, lang=lang)
     if note:
         notify(note)
 

@@ -51,6 +51,7 @@ CASES = [
     ("output is a directory", write(GOOD), ["-o", "{tmp}/out"], 2, "out: is a directory"),
     ("output is the input", write(GOOD), ["-o", "{tmp}/in/article.txt"], 2, "is the input article"),
     ("output folder cannot be created", write(GOOD), ["-o", "{tmp}/in/article.txt/x.mp3"], 2, "cannot be created"),
+    ("unknown language", write(GOOD), ["--lang", "xx-none"], 2, "eSpeak NG has no voice for language 'xx-none'"),
     ("bad format", write(GOOD), ["--format", "pdf"], 2, "Invalid value for '--format'"),
 ]
 

@@ -7,7 +7,7 @@ import threading
 
 from pydub import AudioSegment
 
-from briefing.errors import SynthesisError
+from briefing.errors import InputError, SynthesisError
 from briefing.speech.engines.base import Engine
 
 _SYNCHRONOUS = 2  # AUDIO_OUTPUT_SYNCHRONOUS: espeak_Synth returns when all audio went to the callback
@@ -53,6 +53,10 @@ class _Library:
             self._pieces.append(ctypes.string_at(wav, samples * 2))
         return 0
 
+    def has_voice(self, voice: str) -> bool:
+        with self.lock:
+            return self.lib.espeak_SetVoiceByName(voice.encode()) == 0
+
     def speak(self, text: str, voice: str, rate: int) -> bytes:
         data = text.encode("utf-8")
         with self.lock:
@@ -73,6 +77,8 @@ class EspeakEngine(Engine):
         super().__init__(lang)
         self.rate = rate
         self._library = _Library.get()
+        if not self._library.has_voice(lang):
+            raise InputError(f"eSpeak NG has no voice for language {lang!r}")
 
     @property
     def voice(self) -> str:

@@ -13,10 +13,11 @@ import threading
 from urllib.parse import urlsplit
 
 from gtts import gTTS, gTTSError
+from gtts.lang import tts_langs
 from pydub import AudioSegment
 
 from briefing.codec import decode_mp3
-from briefing.errors import SynthesisError
+from briefing.errors import InputError, SynthesisError
 from briefing.speech.engines.base import Engine
 from briefing.speech.text import split_for_limit
 
@@ -51,6 +52,8 @@ class GttsEngine(Engine):
 
     def __init__(self, lang: str = "ar", timeout: tuple[float, float] = (5.0, 20.0)):
         super().__init__(lang)
+        if lang not in tts_langs():
+            raise InputError(f"Google TTS has no voice for language {lang!r}")
         self.timeout = timeout
         self.url = endpoint()
 
