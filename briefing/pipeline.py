@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -55,16 +56,19 @@ class Briefing:
 
 
 def check_output(source: str | Path, output: Path) -> None:
-    """Refuse outputs that would clobber the article or cannot be a file, before any work is done."""
+    """Refuse outputs that would clobber the article or cannot be written, before any work is done.
+
+    Nothing is created here: the output folder is made only when the MP3 is written.
+    """
     if output.is_dir():
         raise OutputError(f"{output}: is a directory; give a file name such as {output / 'briefing.mp3'}")
     if str(source) != STDIN and output.exists() and output.resolve() == Path(source).resolve():
         raise OutputError(f"{output}: is the input article; choose another output path")
-    folder = output.parent
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise OutputError(f"{folder}: cannot be created ({exc.strerror or exc})") from None
+    existing = next(p for p in (output.parent.absolute(), *output.parent.absolute().parents) if p.exists())
+    if not existing.is_dir():
+        raise OutputError(f"{output.parent}: cannot be created ({existing} is not a folder)")
+    if not os.access(existing, os.W_OK | os.X_OK):
+        raise OutputError(f"{output.parent}: cannot be written (no permission in {existing})")
 
 
 def generate(
