@@ -66,11 +66,16 @@ def _reading(title, format_, encoding, max_chars):
 @click.argument("article")
 @click.option("-o", "--output", type=click.Path(path_type=Path), help="MP3 to write.  [default: audio_out/ARTICLE.mp3]")
 @click.option("--engine", type=click.Choice(["auto", "gtts", "espeak"]), default="auto", show_default=True, help=ENGINE_HELP)
+@click.option("-j", "--jobs", type=click.IntRange(1, 64), default=8, show_default=True,
+              help="Requests sent at once to an online engine.")
+@click.option("--cache-dir", type=click.Path(path_type=Path, file_okay=False),
+              help="Folder of the clip cache.  [default: the user cache folder, or $BRIEFING_CACHE_DIR]")
+@click.option("--no-cache", is_flag=True, help="Neither read nor write the clip cache.")
 @click.option("--lang", default="ar", show_default=True, help="Language the voice speaks (an engine's language code).")
 @reading_options
 @click.option("--bitrate", type=click.IntRange(32, 320), default=64, show_default=True, help="MP3 bitrate in kb/s.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress display and no summary line.")
-def generate(article, output, engine, lang, title, format_, encoding, max_chars, bitrate, quiet):
+def generate(article, output, engine, jobs, cache_dir, no_cache, lang, title, format_, encoding, max_chars, bitrate, quiet):
     """Narrate ARTICLE into one MP3.
 
     The MP3 opens with a short spoken intro and the title, announces each heading, reads every
@@ -87,12 +92,13 @@ def generate(article, output, engine, lang, title, format_, encoding, max_chars,
 
     with ProgressBar(quiet) as progress:
         result = run(article, output, reading=_reading(title, format_, encoding, max_chars), engine=engine, lang=lang,
-                     bitrate=bitrate, notify=lambda note: click.echo(note, err=True), progress=progress)  # fmt: skip
+                     jobs=jobs, cache_dir=cache_dir, use_cache=not no_cache, bitrate=bitrate, notify=lambda note: click.echo(note, err=True), progress=progress)  # fmt: skip
     if not quiet:
         minutes, seconds = divmod(round(result.duration_s), 60)
         click.echo(
             f"Wrote {result.path}: {minutes}:{seconds:02d}, {len(result.article.sections)} sections, "
-            f"engine {result.engine} ({result.voice}), {result.size_bytes / 1e6:.1f} MB"
+            f"engine {result.engine} ({result.voice}), {result.size_bytes / 1e6:.1f} MB, "
+            f"{result.speech.cached} of {result.speech.chunks} clips from cache"
         )
 
 
@@ -138,6 +144,35 @@ def sections(article, title, format_, encoding, max_chars, as_json):
             f"{number:>2}. {section['label']}  ({section['paragraphs']} paragraphs, "
             f"{section['sentences']} sentences, {section['chars']} chars)"
         )
+
+
+@cli.group()
+def cache():
+    """Inspect or empty the cache of synthesized clips.
+
+    Every clip is cached under a key made of the engine, its voice and options, and the exact text,
+    so rerunning an unchanged article synthesizes nothing, and a failed run resumes where it stopped.
+    """
+
+
+@cache.command()
+@click.option("--cache-dir", type=click.Path(path_type=Path, file_okay=False), help="Cache folder to look at.")
+def info(cache_dir):
+    """Show where the cache is, how many clips it holds and its size."""
+    from briefing.speech.cache import ClipCache, default_cache_dir
+
+    stats = ClipCache(cache_dir or default_cache_dir()).stats()
+    click.echo(f"Folder: {stats.folder}\nClips: {stats.entries}\nSize: {stats.bytes / 1e6:.1f} MB")
+
+
+@cache.command()
+@click.option("--cache-dir", type=click.Path(path_type=Path, file_okay=False), help="Cache folder to empty.")
+def clear(cache_dir):
+    """Delete every cached clip."""
+    from briefing.speech.cache import ClipCache, default_cache_dir
+
+    store = ClipCache(cache_dir or default_cache_dir())
+    click.echo(f"Removed {store.clear()} clips from {store.folder}")
 
 
 class ProgressBar:

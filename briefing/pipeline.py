@@ -13,7 +13,8 @@ from briefing.errors import OutputError
 from briefing.publish import DEFAULT_BITRATE, Tags, write_mp3
 from briefing.script import build_script
 from briefing.speech.engines import AUTO, create_engine
-from briefing.speech.synthesize import synthesize_cues
+from briefing.speech.cache import ClipCache, default_cache_dir
+from briefing.speech.synthesize import DEFAULT_JOBS, SpeechReport, synthesize_cues
 
 DEFAULT_OUTPUT_DIR = Path("audio_out")
 
@@ -45,6 +46,7 @@ class Briefing:
     engine: str
     voice: str
     timeline: Timeline
+    speech: SpeechReport
 
     @property
     def duration_s(self) -> float:
@@ -78,6 +80,9 @@ def generate(
     reading: ReadOptions = ReadOptions(),
     engine: str = AUTO,
     lang: str = "ar",
+    jobs: int = DEFAULT_JOBS,
+    cache_dir: Path | None = None,
+    use_cache: bool = True,
     bitrate: int = DEFAULT_BITRATE,
     notify: Notify | None = None,
     progress: Progress | None = None,
@@ -102,11 +107,12 @@ def generate(
         if progress:
             progress(done, total, article.sections[cue.section].label)
 
-    clips = synthesize_cues(cues, speaker, article, advance)
+    cache = ClipCache(cache_dir or default_cache_dir()) if use_cache else None
+    clips, report = synthesize_cues(cues, speaker, article, cache=cache, jobs=jobs, progress=advance)
     track = assemble(cues, clips, article, sample_rate=max(clip.frame_rate for clip in clips.values()))
     tags = Tags(title=article.title or article.name)
     try:
         write_mp3(track, output, tags, bitrate=bitrate)
     except OSError as exc:
         raise OutputError(f"{output}: cannot be written ({exc.strerror or exc})") from None
-    return Briefing(output, article, speaker.name, speaker.voice, track.timeline)
+    return Briefing(output, article, speaker.name, speaker.voice, track.timeline, report)

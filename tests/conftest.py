@@ -5,6 +5,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from briefing.speech import retry
 from tests.gtts_stub import GttsStub
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
@@ -30,6 +31,20 @@ def gtts_stub(monkeypatch):
     with GttsStub() as stub:
         monkeypatch.setenv("BRIEFING_GTTS_URL", stub.url)
         yield stub
+
+
+@pytest.fixture(autouse=True)
+def cache_dir(monkeypatch, tmp_path_factory) -> Path:
+    """Each test gets its own empty clip cache, never the user's."""
+    folder = tmp_path_factory.mktemp("cache")
+    monkeypatch.setenv("BRIEFING_CACHE_DIR", str(folder))
+    return folder
+
+
+@pytest.fixture(autouse=True)
+def quick_retries(monkeypatch):
+    """The real retry code, with waits short enough for a test suite."""
+    monkeypatch.setattr(retry, "DEFAULT_POLICY", retry.RetryPolicy(attempts=4, initial=0.01, jitter=0.01, max_wait=3))
 
 
 @pytest.fixture(autouse=True)

@@ -1,49 +1,116 @@
-"""Speak every cue of a script through one engine, in parallel as far as the engine allows."""
+"""Speak every cue of a script: cut into the engine's chunks, taken from the cache where possible,
+the rest synthesized by a bounded pool with retries, and put back together in order."""
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from dataclasses import dataclass
 
 from pydub import AudioSegment
 
 from briefing.article import Article
 from briefing.errors import SynthesisError
 from briefing.script import Cue
+from briefing.speech.cache import ClipCache, clip_key
 from briefing.speech.engines.base import Engine
+from briefing.speech.retry import call_with_retries
 from briefing.speech.text import spoken_form
 
+DEFAULT_JOBS = 8
+
 Progress = Callable[[int, int, Cue], None]
-"""Called as (spoken cues done, spoken cues in all, the cue just done), from the calling thread."""
+"""Called as (chunks done, chunks in all, the cue the chunk belongs to), from the calling thread."""
+
+
+@dataclass(frozen=True)
+class Chunk:
+    cue_index: int
+    text: str
+    key: str
+
+
+@dataclass(frozen=True)
+class SpeechReport:
+    """What synthesis cost: chunks in all, and how many of them came from the cache."""
+
+    chunks: int
+    cached: int
 
 
 def synthesize_cues(
-    cues: list[Cue], engine: Engine, article: Article, progress: Progress | None = None
-) -> dict[int, AudioSegment]:
+    cues: list[Cue],
+    engine: Engine,
+    article: Article,
+    *,
+    cache: ClipCache | None = None,
+    jobs: int = DEFAULT_JOBS,
+    progress: Progress | None = None,
+) -> tuple[dict[int, AudioSegment], SpeechReport]:
     """Audio for each spoken cue, keyed by its index in ``cues``.
 
-    A failure names the section and the sentence that could not be spoken, and starts no more work.
+    Each chunk is cached as soon as it is synthesized, so a failed run loses nothing it got. A failure
+    names the section and the sentence that could not be spoken, and starts no more requests.
     """
+    sound = engine.sound()
+    chunks = [
+        Chunk(index, text, clip_key(sound, text))
+        for index, cue in enumerate(cues)
+        if cue.spoken
+        for text in engine.chunks(spoken_form(cue.text))
+    ]
+    clips: list[AudioSegment | None] = [cache.get(chunk.key) if cache else None for chunk in chunks]
+    missing = [position for position, clip in enumerate(clips) if clip is None]
+    report = SpeechReport(len(chunks), len(chunks) - len(missing))
+    done = 0
 
-    def speak(index: int) -> AudioSegment:
-        cue = cues[index]
+    def advance(position: int) -> None:
+        nonlocal done
+        done += 1
+        if progress:
+            progress(done, len(chunks), cues[chunks[position].cue_index])
+
+    for position, clip in enumerate(clips):
+        if clip is not None:
+            advance(position)
+
+    failed = threading.Event()
+
+    def speak(position: int) -> AudioSegment:
+        chunk = chunks[position]
+        cue = cues[chunk.cue_index]
         try:
-            return engine.synthesize(spoken_form(cue.text))
+            clip = call_with_retries(lambda: engine.synthesize(chunk.text), abort=failed)
         except SynthesisError as exc:
+            failed.set()
             where = article.sections[cue.section].label
             raise SynthesisError(f"section «{where}», {cue.kind} «{_excerpt(cue.text)}»: {exc}") from None
+        if cache:
+            cache.put(chunk.key, clip)
+        return clip
 
-    spoken = [i for i, cue in enumerate(cues) if cue.spoken]
-    clips: dict[int, AudioSegment] = {}
-    pool = ThreadPoolExecutor(max_workers=max(1, engine.jobs))
+    workers = max(1, min(jobs, engine.max_jobs or jobs, len(missing) or 1))
+    pool = ThreadPoolExecutor(max_workers=workers)
     try:
-        for done, (index, clip) in enumerate(zip(spoken, pool.map(speak, spoken)), start=1):
-            clips[index] = clip
-            if progress:
-                progress(done, len(spoken), cues[index])
+        futures = {pool.submit(speak, position): position for position in missing}
+        for future in as_completed(futures):
+            clips[futures[future]] = future.result()
+            advance(futures[future])
     finally:
-        pool.shutdown(cancel_futures=True)
-    return clips
+        pool.shutdown(cancel_futures=True)  # after a failure, start no more requests
+
+    by_cue: dict[int, list[AudioSegment]] = {}
+    for chunk, clip in zip(chunks, clips):
+        by_cue.setdefault(chunk.cue_index, []).append(clip)
+    return {index: _join(parts) for index, parts in by_cue.items()}, report
+
+
+def _join(parts: list[AudioSegment]) -> AudioSegment:
+    if len(parts) == 1:
+        return parts[0]
+    first = parts[0]
+    return first._spawn(b"".join(part.raw_data for part in parts))
 
 
 def _excerpt(text: str, width: int = 50) -> str:

@@ -12,13 +12,15 @@ class Engine(ABC):
     """Text in, audio out.
 
     ``name`` is what users pass to ``--engine``; ``offline`` says whether it works without a network.
-    ``jobs`` is how many texts may be synthesized at once: an engine that cannot run concurrently
-    says 1. Engines raise :class:`briefing.errors.SynthesisError` when speech cannot be produced.
+    ``max_jobs`` caps how many texts may be synthesized at once (1 for an engine that is not
+    thread-safe, None for no cap beyond ``--jobs``). Engines raise
+    :class:`briefing.errors.SynthesisError` when speech cannot be produced, and
+    :class:`briefing.speech.retry.TransientError` when another try may succeed.
     """
 
     name: ClassVar[str]
     offline: ClassVar[bool]
-    jobs: int = 1
+    max_jobs: ClassVar[int | None] = None
 
     def __init__(self, lang: str = "ar"):
         self.lang = lang
@@ -28,6 +30,14 @@ class Engine(ABC):
         """Which voice speaks, as shown to users and written into tags."""
         return f"{self.name} {self.lang}"
 
+    def sound(self) -> dict:
+        """Every setting that changes the audio, for the clip cache's key."""
+        return {"engine": self.name, "lang": self.lang}
+
+    def chunks(self, text: str) -> list[str]:
+        """The pieces ``text`` is synthesized in; an engine with an input limit cuts it here."""
+        return [text]
+
     @classmethod
     def available(cls) -> bool:
         """Whether the engine can speak here and now; ``--engine auto`` asks this."""
@@ -35,4 +45,4 @@ class Engine(ABC):
 
     @abstractmethod
     def synthesize(self, text: str) -> AudioSegment:
-        """Speak ``text`` (already in spoken form) and return the audio."""
+        """Speak one chunk of text (already in spoken form) and return the audio."""

@@ -72,6 +72,7 @@ class _Library:
 class EspeakEngine(Engine):
     name = "espeak"
     offline = True
+    max_jobs = 1  # libespeak-ng has one global state; more threads would only queue on its lock
 
     def __init__(self, lang: str = "ar", rate: int = 165):
         super().__init__(lang)
@@ -83,6 +84,9 @@ class EspeakEngine(Engine):
     @property
     def voice(self) -> str:
         return f"eSpeak NG {self.lang}"
+
+    def sound(self) -> dict:
+        return {**super().sound(), "rate": self.rate}
 
     @classmethod
     def available(cls) -> bool:

@@ -19,12 +19,15 @@ from pydub import AudioSegment
 from briefing.codec import decode_mp3
 from briefing.errors import InputError, SynthesisError
 from briefing.speech.engines.base import Engine
+from briefing.speech.retry import TransientError, parse_retry_after
 from briefing.speech.text import split_for_limit
 
 GOOGLE_URL = "https://translate.google.com/_/TranslateWebserverUi/data/batchexecute"
 ENDPOINT_VARIABLE = "BRIEFING_GTTS_URL"
 MAX_CHARS = gTTS.GOOGLE_TTS_MAX_CHARS
 PROBE_SECONDS = 2.0
+TIMEOUT = (5.0, 15.0)
+"""Seconds to connect, and to wait for the answer, per request (gTTS itself waits forever)."""
 
 
 def endpoint() -> str:
@@ -48,18 +51,24 @@ class _RedirectedTTS(gTTS):
 class GttsEngine(Engine):
     name = "gtts"
     offline = False
-    jobs = 8
 
-    def __init__(self, lang: str = "ar", timeout: tuple[float, float] = (5.0, 20.0)):
+    def __init__(self, lang: str = "ar", timeout: tuple[float, float] | None = None):
         super().__init__(lang)
         if lang not in tts_langs():
             raise InputError(f"Google TTS has no voice for language {lang!r}")
-        self.timeout = timeout
+        self.timeout = timeout or TIMEOUT
         self.url = endpoint()
 
     @property
     def voice(self) -> str:
         return f"Google Translate {self.lang}"
+
+    def sound(self) -> dict:
+        return {**super().sound(), "slow": False}
+
+    def chunks(self, text: str) -> list[str]:
+        """At most 100 characters each, cut at phrase punctuation, never inside a word."""
+        return split_for_limit(text, MAX_CHARS)
 
     @classmethod
     def available(cls) -> bool:
@@ -82,15 +91,28 @@ class GttsEngine(Engine):
         return answered.wait(PROBE_SECONDS) and bool(reached)
 
     def synthesize(self, text: str) -> AudioSegment:
-        mp3 = b"".join(self._request(chunk) for chunk in split_for_limit(text, MAX_CHARS))
-        return decode_mp3(mp3)
-
-    def _request(self, chunk: str) -> bytes:
+        """One request for one chunk; failures that may pass are raised as TransientError."""
         buffer = io.BytesIO()
         try:
-            _RedirectedTTS(chunk, self.url, lang=self.lang, timeout=self.timeout).write_to_fp(buffer)
+            _RedirectedTTS(text, self.url, lang=self.lang, timeout=self.timeout).write_to_fp(buffer)
         except gTTSError as exc:
-            raise SynthesisError(f"Google TTS failed: {exc}") from None
+            raise _classify(exc) from None
         if not buffer.getvalue():
-            raise SynthesisError("Google TTS answered with no audio")
-        return buffer.getvalue()
+            raise TransientError("Google TTS answered without audio")
+        try:
+            return decode_mp3(buffer.getvalue())
+        except SynthesisError:
+            raise TransientError("Google TTS answered with audio that does not decode") from None
+
+
+def _classify(exc: gTTSError) -> SynthesisError:
+    """429, 408, 5xx, a 200 without audio and network failures may pass; other HTTP errors will not."""
+    response = exc.rsp
+    if response is None:
+        cause = exc.__context__
+        return TransientError(f"Google TTS could not be reached ({type(cause).__name__ if cause else 'no answer'})")
+    status = response.status_code
+    message = f"Google TTS answered HTTP {status} {response.reason or ''}".rstrip()
+    if status in (200, 408, 429) or status >= 500:
+        return TransientError(message, retry_after=parse_retry_after(response.headers.get("Retry-After")))
+    return SynthesisError(message)
