@@ -1,0 +1,186 @@
+"""Benchmark: whole processes timed side by side (A and B alternated), medians and ratios.
+
+    python bench/run.py [--runs N] [--only espeak|gtts] [--article PATH]
+
+Cases (see the targets in TARGETS):
+- espeak: the floor (bench/floor.py: one eSpeak call + one MP3 encode) against
+  ``briefing generate --engine espeak --no-cache``, on the article (1x) and on it repeated 20 times;
+  a cached rerun of 1x; ``briefing --help`` start-up; peak memory (RSS) at 20x.
+- gtts: a local stub adding 200 ms to every request; gTTS's own sequential save() against
+  ``briefing generate --engine gtts --no-cache`` with the default --jobs and with --jobs 16.
+Writes bench/results.json and prints a table.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+DEFAULT_ARTICLE = ROOT.parent / "shared" / "seed_article.txt"
+PYTHON = sys.executable
+BRIEFING = [PYTHON, "-m", "briefing"]
+
+TARGETS = {
+    "ours/floor 1x": 1.3,
+    "ours/floor 20x": 1.3,
+    "rtf 1x": 0.01,
+    "rtf 20x": 0.01,
+    "20x cost / 1x cost": 22,
+    "peak RSS 20x (MB)": 300,
+    "cached/cold 1x": 0.4,
+    "help (s)": 0.5,
+    "ours/gtts default jobs": 0.25,
+    "ours/gtts 16 jobs": 0.125,
+}
+
+
+def run(command: list[str], env: dict | None = None) -> tuple[float, float]:
+    """Wall seconds and peak RSS (MB) of one process."""
+    start = time.perf_counter()
+    process = subprocess.Popen(command, env={**os.environ, **(env or {})}, stdout=subprocess.DEVNULL,
+                               stderr=subprocess.PIPE)  # fmt: skip
+    _, status, usage = os.wait4(process.pid, 0)
+    elapsed = time.perf_counter() - start
+    stderr = process.stderr.read().decode()
+    process.stderr.close()
+    process.returncode = os.waitstatus_to_exitcode(status)
+    if process.returncode != 0:
+        raise SystemExit(f"failed: {' '.join(command)}\n{stderr}")
+    return elapsed, usage.ru_maxrss / 1024
+
+
+def alternate(commands: dict[str, list[str]], runs: int, env: dict | None = None) -> dict[str, dict]:
+    """Run each command ``runs`` times, interleaved, and keep the medians."""
+    times: dict[str, list[float]] = {name: [] for name in commands}
+    rss: dict[str, list[float]] = {name: [] for name in commands}
+    for _ in range(runs):
+        for name, command in commands.items():
+            seconds, peak = run(command, env)
+            times[name].append(seconds)
+            rss[name].append(peak)
+    return {name: {"median_s": statistics.median(times[name]), "runs_s": times[name],
+                   "peak_rss_mb": max(rss[name])} for name in commands}  # fmt: skip
+
+
+def mp3_seconds(path: Path) -> float:
+    from mutagen.mp3 import MP3
+
+    return MP3(path).info.length
+
+
+def bench_espeak(article: Path, runs: int, work: Path) -> dict:
+    text = article.read_text(encoding="utf-8")
+    inputs = {"1x": article, "20x": work / "article-20x.txt"}
+    inputs["20x"].write_text("\n".join([text.strip()] * 20) + "\n", encoding="utf-8")
+    results: dict = {}
+    for label, source in inputs.items():
+        floor_mp3, ours_mp3 = work / f"floor-{label}.mp3", work / f"ours-{label}.mp3"
+        measured = alternate(
+            {
+                "floor": [PYTHON, str(ROOT / "bench" / "floor.py"), str(source), str(floor_mp3)],
+                "ours": [*BRIEFING, "generate", str(source), "-o", str(ours_mp3), "--engine", "espeak",
+                         "--no-cache", "-q"],
+            },
+            runs if label == "1x" else max(1, runs // 2),
+        )  # fmt: skip
+        audio = mp3_seconds(ours_mp3)
+        results[label] = {**measured, "audio_s": audio, "floor_audio_s": mp3_seconds(floor_mp3)}
+    cache = work / "cache"
+    warm = [*BRIEFING, "generate", str(article), "-o", str(work / "cached.mp3"), "--engine", "espeak", "-q",
+            "--cache-dir", str(cache)]  # fmt: skip
+    run(warm)
+    results["cached 1x"] = alternate({"cached": warm}, runs)["cached"]
+    results["help"] = alternate({"help": [*BRIEFING, "--help"]}, runs)["help"]
+    return results
+
+
+def bench_gtts(article: Path, runs: int, work: Path) -> dict:
+    from tests.gtts_stub import GttsStub
+
+    with GttsStub(delay=0.2) as stub:
+        env = {"BRIEFING_GTTS_URL": stub.url}
+        ours = [*BRIEFING, "generate", str(article), "--engine", "gtts", "--no-cache", "-q", "-o"]
+        measured = alternate(
+            {
+                "gtts": [PYTHON, str(ROOT / "bench" / "gtts_baseline.py"), str(article), str(work / "g.mp3")],
+                "ours default jobs": [*ours, str(work / "o8.mp3")],
+                "ours 16 jobs": [*ours, str(work / "o16.mp3"), "--jobs", "16"],
+            },
+            runs,
+            env,
+        )
+        stub.requests.clear()
+        run([*ours, str(work / "count.mp3")], env)
+        measured["requests per run (ours)"] = len(stub.requests)
+    return measured
+
+
+def summary(results: dict) -> dict[str, float]:
+    figures: dict[str, float] = {}
+    if "espeak" in results:
+        e = results["espeak"]
+        for label in ("1x", "20x"):
+            figures[f"ours/floor {label}"] = e[label]["ours"]["median_s"] / e[label]["floor"]["median_s"]
+            figures[f"rtf {label}"] = e[label]["ours"]["median_s"] / e[label]["audio_s"]
+        figures["20x cost / 1x cost"] = e["20x"]["ours"]["median_s"] / e["1x"]["ours"]["median_s"]
+        figures["peak RSS 20x (MB)"] = e["20x"]["ours"]["peak_rss_mb"]
+        figures["cached/cold 1x"] = e["cached 1x"]["median_s"] / e["1x"]["ours"]["median_s"]
+        figures["help (s)"] = e["help"]["median_s"]
+    if "gtts" in results:
+        g = results["gtts"]
+        figures["ours/gtts default jobs"] = g["ours default jobs"]["median_s"] / g["gtts"]["median_s"]
+        figures["ours/gtts 16 jobs"] = g["ours 16 jobs"]["median_s"] / g["gtts"]["median_s"]
+    return figures
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--only", choices=["espeak", "gtts"])
+    parser.add_argument("--article", type=Path, default=DEFAULT_ARTICLE)
+    options = parser.parse_args()
+    if not options.article.exists():
+        raise SystemExit(f"{options.article}: not found (the benchmark article lives in ../shared/)")
+
+    results: dict = {"article": str(options.article), "runs": options.runs}
+    with tempfile.TemporaryDirectory() as folder:
+        work = Path(folder)
+        if options.only in (None, "espeak"):
+            results["espeak"] = bench_espeak(options.article, options.runs, work)
+        if options.only in (None, "gtts"):
+            results["gtts"] = bench_gtts(options.article, options.runs, work)
+    figures = summary(results)
+    results["figures"] = figures
+    (ROOT / "bench" / "results.json").write_text(json.dumps(results, indent=2) + "\n")
+
+    if "espeak" in results:
+        e = results["espeak"]
+        print(f"{'case':<28}{'median s':>10}{'audio s':>10}")
+        for label in ("1x", "20x"):
+            for who in ("floor", "ours"):
+                audio = e[label]["floor_audio_s" if who == "floor" else "audio_s"]
+                print(f"{who + ' ' + label:<28}{e[label][who]['median_s']:>10.3f}{audio:>10.1f}")
+        print(f"{'cached rerun 1x':<28}{e['cached 1x']['median_s']:>10.3f}")
+        print(f"{'briefing --help':<28}{e['help']['median_s']:>10.3f}")
+    if "gtts" in results:
+        g = results["gtts"]
+        for who in ("gtts", "ours default jobs", "ours 16 jobs"):
+            print(f"{who:<28}{g[who]['median_s']:>10.3f}")
+        print(f"{'requests per run (ours)':<28}{g['requests per run (ours)']:>10}")
+    print(f"\n{'figure':<28}{'measured':>10}{'target':>10}  met")
+    for name, value in figures.items():
+        target = TARGETS[name]
+        print(f"{name:<28}{value:>10.3f}{target:>10}  {'yes' if value <= target else 'NO'}")
+
+
+if __name__ == "__main__":
+    main()
