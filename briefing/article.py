@@ -7,8 +7,9 @@ opens a section with the paragraphs under it.
 
 from __future__ import annotations
 
+import hashlib
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Literal
 
@@ -56,6 +57,8 @@ class Article:
     source: str = ""
     format: str = "text"
     encoding: str = "utf-8"
+    sha256: str = ""
+    """Of the bytes read, so a manifest says exactly which text it narrates."""
 
     @property
     def chars(self) -> int:
@@ -96,7 +99,8 @@ def read_article(
     if len(text) > max_chars:
         raise InputError(f"{label}: has {len(text):,} characters, more than the limit of {max_chars:,} (see --max-chars)")
     format = format or readers.detect_format(str(source), text)
-    return parse_article(text, format, title=title, source=str(source), encoding=encoding)
+    article = parse_article(text, format, title=title, source=str(source), encoding=encoding)
+    return replace(article, sha256=hashlib.sha256(data).hexdigest())
 
 
 def parse_article(

@@ -55,14 +55,30 @@ class Track:
         return AudioSegment(data=b"".join(self.pcm()), sample_width=2, frame_rate=self.sample_rate, channels=1)
 
 
+def chime(sample_rate: int) -> AudioSegment:
+    """A soft two-note tone (E6 over A5) that marks a new section; generated, no audio file shipped."""
+    from pydub.generators import Sine
+
+    def note(hertz: float, volume: float) -> AudioSegment:
+        tone = Sine(hertz, sample_rate=sample_rate).to_audio_segment(duration=450, volume=volume)
+        return tone.fade_in(15).fade_out(380)
+
+    base = AudioSegment.silent(duration=600, frame_rate=sample_rate)
+    return base.overlay(note(880.0, -24)).overlay(note(1318.5, -26), position=120)
+
+
 def assemble(cues: list[Cue], clips: dict[int, AudioSegment], article: Article, sample_rate: int) -> Track:
-    """Lay out cues in order: each spoken cue's clip, each pause as silence, all at ``sample_rate``, mono."""
+    """Lay out cues in order, all at ``sample_rate``, 16-bit mono: each spoken cue's clip, each pause as
+    silence, each chime as the chime tone."""
     pieces: list[AudioSegment] = []
     timed: list[TimedCue] = []
     frames = 0
+    tone = chime(sample_rate)
     for index, cue in enumerate(cues):
         if cue.spoken:
             piece = clips[index].set_channels(1).set_sample_width(2).set_frame_rate(sample_rate)
+        elif cue.kind == "chime":
+            piece = tone
         else:
             piece = AudioSegment.silent(duration=cue.pause_ms, frame_rate=sample_rate)
         start = frames

@@ -64,35 +64,51 @@ def _reading(title, format_, encoding, max_chars):
 
 @cli.command()
 @click.argument("article")
-@click.option("-o", "--output", type=click.Path(path_type=Path), help="MP3 to write.  [default: audio_out/ARTICLE.mp3]")
+@click.option("-o", "--output", type=click.Path(path_type=Path),
+              help="MP3 to write; subtitles and manifest go beside it.  [default: audio_out/ARTICLE.mp3]")
 @click.option("--engine", type=click.Choice(["auto", "gtts", "espeak"]), default="auto", show_default=True, help=ENGINE_HELP)
+@click.option("--lang", default="ar", show_default=True, help="Language the voice speaks (an engine's language code).")
+@reading_options
+@click.option("--pause-sentence", type=click.IntRange(0, 5000), default=350, show_default=True,
+              help="Milliseconds of silence between sentences (twice that between paragraphs).")
+@click.option("--pause-section", type=click.IntRange(0, 10000), default=1000, show_default=True,
+              help="Milliseconds of silence before each heading.")
+@click.option("--chime/--no-chime", default=True, show_default=True, help="A soft tone between sections.")
+@click.option("--per-section", is_flag=True, help="Also write one MP3 per section into ARTICLE-sections/.")
+@click.option("--bitrate", type=click.IntRange(32, 320), default=64, show_default=True, help="MP3 bitrate in kb/s.")
+@click.option("--sample-rate", type=click.Choice(["16000", "22050", "24000", "44100", "48000"]),
+              help="Output sample rate in Hz.  [default: the engine's own]")
 @click.option("-j", "--jobs", type=click.IntRange(1, 64), default=8, show_default=True,
               help="Requests sent at once to an online engine.")
 @click.option("--cache-dir", type=click.Path(path_type=Path, file_okay=False),
               help="Folder of the clip cache.  [default: the user cache folder, or $BRIEFING_CACHE_DIR]")
 @click.option("--no-cache", is_flag=True, help="Neither read nor write the clip cache.")
-@click.option("--lang", default="ar", show_default=True, help="Language the voice speaks (an engine's language code).")
-@reading_options
-@click.option("--bitrate", type=click.IntRange(32, 320), default=64, show_default=True, help="MP3 bitrate in kb/s.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress display and no summary line.")
-def generate(article, output, engine, jobs, cache_dir, no_cache, lang, title, format_, encoding, max_chars, bitrate, quiet):
-    """Narrate ARTICLE into one MP3.
+def generate(article, output, engine, lang, title, format_, encoding, max_chars, pause_sentence, pause_section,
+             chime, per_section, bitrate, sample_rate, jobs, cache_dir, no_cache, quiet):  # fmt: skip
+    """Narrate ARTICLE into one MP3, with subtitles and a manifest beside it.
 
     The MP3 opens with a short spoken intro and the title, announces each heading, reads every
-    paragraph sentence by sentence with natural pauses, and closes with an outro.
+    paragraph sentence by sentence with natural pauses, and closes with an outro. It is normalized
+    to -16 LUFS (the podcast norm) and carries ID3 tags and one chapter per section. Beside it:
+    NAME.vtt and NAME.srt (subtitles, one cue per sentence) and NAME.json (the manifest).
     ARTICLE is a .txt, .md or .html file, or - to read standard input.
 
     \b
     Examples:
       briefing generate article.txt
       briefing generate article.html -o out.mp3 --engine espeak --title "موجز اليوم"
-      cat article.txt | briefing generate - -o news.mp3
+      cat article.txt | briefing generate - -o news.mp3 --per-section
     """
-    from briefing.pipeline import generate as run
+    from briefing.pipeline import AudioOptions, SpeechOptions, generate as run
+    from briefing.script import Pauses
 
+    audio = AudioOptions(Pauses(sentence=pause_sentence, section=pause_section, chime=chime),
+                         int(sample_rate) if sample_rate else None, bitrate, per_section)  # fmt: skip
+    speech = SpeechOptions(engine, lang, jobs, cache_dir, not no_cache)
     with ProgressBar(quiet) as progress:
-        result = run(article, output, reading=_reading(title, format_, encoding, max_chars), engine=engine, lang=lang,
-                     jobs=jobs, cache_dir=cache_dir, use_cache=not no_cache, bitrate=bitrate, notify=lambda note: click.echo(note, err=True), progress=progress)  # fmt: skip
+        result = run(article, output, reading=_reading(title, format_, encoding, max_chars), speech=speech,
+                     audio=audio, notify=lambda note: click.echo(note, err=True), progress=progress)  # fmt: skip
     if not quiet:
         minutes, seconds = divmod(round(result.duration_s), 60)
         click.echo(
@@ -100,6 +116,10 @@ def generate(article, output, engine, jobs, cache_dir, no_cache, lang, title, fo
             f"engine {result.engine} ({result.voice}), {result.size_bytes / 1e6:.1f} MB, "
             f"{result.speech.cached} of {result.speech.chunks} clips from cache"
         )
+        extras = [result.published.vtt, result.published.srt, result.published.manifest]
+        if result.published.section_files:
+            extras.append(result.published.section_files[0].parent)
+        click.echo("Also: " + ", ".join(str(path) for path in extras))
 
 
 @cli.command()
@@ -191,7 +211,7 @@ class ProgressBar:
         if self.bar is None:
             from tqdm import tqdm
 
-            self.bar = tqdm(total=total, unit="cue", desc="Speaking", leave=False, disable=None, dynamic_ncols=True)
+            self.bar = tqdm(total=total, unit="clip", desc="Speaking", leave=False, disable=None, dynamic_ncols=True)
         self.bar.set_postfix_str(label, refresh=False)
         self.bar.update(1)
 

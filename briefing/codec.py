@@ -42,3 +42,32 @@ def encode_mp3(pcm: Iterable[bytes], sample_rate: int, bitrate_kbps: int, qualit
         if piece:
             yield bytes(encoder.encode(piece))
     yield bytes(encoder.flush())
+
+
+ENCODER_DELAY = 1105
+"""Samples of silence every decoder plays before the first one encoded: LAME's 576 plus the MP3
+decoder's 529. lameenc writes no gapless header that would let players skip them."""
+
+
+def encode_parts(parts: list[Iterable[bytes]], sample_rate: int, bitrate_kbps: int, jobs: int) -> list[bytes]:
+    """Encode each part (an iterable of PCM pieces) as its own MP3 stream, ``jobs`` at a time.
+
+    lameenc releases the GIL, so parts encode on all cores. Streams concatenate into one valid MP3:
+    each starts with an empty bit reservoir.
+    """
+    from concurrent.futures import ThreadPoolExecutor
+
+    def encode(part: Iterable[bytes]) -> bytes:
+        return b"".join(encode_mp3(part, sample_rate, bitrate_kbps))
+
+    if jobs <= 1 or len(parts) == 1:
+        return [encode(part) for part in parts]
+    with ThreadPoolExecutor(max_workers=jobs) as pool:
+        return list(pool.map(encode, parts))
+
+
+def decoded_samples(mp3: bytes) -> int:
+    """How many samples a decoder outputs for ``mp3``, encoder delay and end padding included."""
+    import miniaudio
+
+    return miniaudio.mp3_get_info(mp3).num_frames

@@ -8,19 +8,18 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from briefing.article import DEFAULT_MAX_CHARS, STDIN, Article, read_article, warnings_for
-from briefing.assemble import Timeline, assemble
 from briefing.errors import OutputError
-from briefing.publish import DEFAULT_BITRATE, Tags, write_mp3
-from briefing.script import build_script
-from briefing.speech.engines import AUTO, create_engine
+from briefing.publish import DEFAULT_BITRATE, Published, Tags, Voice, outputs_for, publish
+from briefing.script import Pauses, build_script
 from briefing.speech.cache import ClipCache, default_cache_dir
+from briefing.speech.engines import AUTO, create_engine
 from briefing.speech.synthesize import DEFAULT_JOBS, SpeechReport, synthesize_cues
 
 DEFAULT_OUTPUT_DIR = Path("audio_out")
 
 Notify = Callable[[str], None]
 Progress = Callable[[int, int, str], None]
-"""Called as (spoken cues done, spoken cues in all, label of the section being spoken)."""
+"""Called as (clips done, clips in all, label of the section being spoken)."""
 
 
 @dataclass(frozen=True)
@@ -38,19 +37,44 @@ class ReadOptions:
 
 
 @dataclass(frozen=True)
+class SpeechOptions:
+    """Which voice, how many requests at once, and whether to use the clip cache."""
+
+    engine: str = AUTO
+    lang: str = "ar"
+    jobs: int = DEFAULT_JOBS
+    cache_dir: Path | None = None
+    use_cache: bool = True
+
+
+@dataclass(frozen=True)
+class AudioOptions:
+    """How the MP3 sounds: pauses, chime, sample rate (None: the engine's own), bitrate, per-section files."""
+
+    pauses: Pauses = Pauses()
+    sample_rate: int | None = None
+    bitrate: int = DEFAULT_BITRATE
+    per_section: bool = False
+
+
+@dataclass(frozen=True)
 class Briefing:
     """What a run produced, for the summary line."""
 
-    path: Path
     article: Article
     engine: str
     voice: str
-    timeline: Timeline
+    published: Published
     speech: SpeechReport
+    sample_rate: int
+
+    @property
+    def path(self) -> Path:
+        return self.published.mp3
 
     @property
     def duration_s(self) -> float:
-        return self.timeline.duration_ms / 1000
+        return self.published.timeline.duration_ms / 1000
 
     @property
     def size_bytes(self) -> int:
@@ -60,12 +84,14 @@ class Briefing:
 def check_output(source: str | Path, output: Path) -> None:
     """Refuse outputs that would clobber the article or cannot be written, before any work is done.
 
-    Nothing is created here: the output folder is made only when the MP3 is written.
+    Nothing is created here: the output folder is made only when the results are written.
     """
     if output.is_dir():
         raise OutputError(f"{output}: is a directory; give a file name such as {output / 'briefing.mp3'}")
-    if str(source) != STDIN and output.exists() and output.resolve() == Path(source).resolve():
-        raise OutputError(f"{output}: is the input article; choose another output path")
+    if str(source) != STDIN:
+        for path in (output, *outputs_for(output).values()):
+            if path.exists() and path.resolve() == Path(source).resolve():
+                raise OutputError(f"{path}: is the input article; choose another output path")
     existing = next(p for p in (output.parent.absolute(), *output.parent.absolute().parents) if p.exists())
     if not existing.is_dir():
         raise OutputError(f"{output.parent}: cannot be created ({existing} is not a folder)")
@@ -78,16 +104,12 @@ def generate(
     output: Path | None = None,
     *,
     reading: ReadOptions = ReadOptions(),
-    engine: str = AUTO,
-    lang: str = "ar",
-    jobs: int = DEFAULT_JOBS,
-    cache_dir: Path | None = None,
-    use_cache: bool = True,
-    bitrate: int = DEFAULT_BITRATE,
+    speech: SpeechOptions = SpeechOptions(),
+    audio: AudioOptions = AudioOptions(),
     notify: Notify | None = None,
     progress: Progress | None = None,
 ) -> Briefing:
-    """Narrate the article at ``source`` (``-`` for stdin) into one MP3 at ``output``.
+    """Narrate the article at ``source`` (``-`` for stdin) into an MP3 at ``output`` and its companions.
 
     The default output is ``audio_out/<article name>.mp3``.
     """
@@ -97,9 +119,9 @@ def generate(
         notify(f"Warning: {warning}")
     output = output or DEFAULT_OUTPUT_DIR / f"{article.name}.mp3"
     check_output(source, output)
-    cues = build_script(article)
+    cues = build_script(article, audio.pauses)
 
-    speaker, note = create_engine(engine, lang=lang)
+    speaker, note = create_engine(speech.engine, lang=speech.lang)
     if note:
         notify(note)
 
@@ -107,12 +129,18 @@ def generate(
         if progress:
             progress(done, total, article.sections[cue.section].label)
 
-    cache = ClipCache(cache_dir or default_cache_dir()) if use_cache else None
-    clips, report = synthesize_cues(cues, speaker, article, cache=cache, jobs=jobs, progress=advance)
-    track = assemble(cues, clips, article, sample_rate=max(clip.frame_rate for clip in clips.values()))
+    cache = ClipCache(speech.cache_dir or default_cache_dir()) if speech.use_cache else None
+    clips, report = synthesize_cues(cues, speaker, article, cache=cache, jobs=speech.jobs, progress=advance)
+
+    from briefing.assemble import assemble
+
+    rate = audio.sample_rate or max(clip.frame_rate for clip in clips.values())
+    track = assemble(cues, clips, article, sample_rate=rate)
     tags = Tags(title=article.title or article.name)
+    voice = Voice(speaker.name, speaker.voice, speech.lang)
     try:
-        write_mp3(track, output, tags, bitrate=bitrate)
+        published = publish(track, article, output, tags=tags, voice=voice, bitrate=audio.bitrate,
+                            per_section=audio.per_section)  # fmt: skip
     except OSError as exc:
         raise OutputError(f"{output}: cannot be written ({exc.strerror or exc})") from None
-    return Briefing(output, article, speaker.name, speaker.voice, track.timeline, report)
+    return Briefing(article, speaker.name, speaker.voice, published, report, rate)

@@ -1,17 +1,25 @@
-"""Write the track as a tagged MP3, atomically: a failed run leaves any earlier file as it was."""
+"""Publish the track: the MP3 with tags and chapters, WebVTT and SRT subtitles, a JSON manifest, and
+optionally one MP3 per section. Every file is written under a temporary name beside its target and
+renamed into place only when all of them are complete: a failure or Ctrl-C leaves earlier outputs as
+they were and no temporary file behind.
+"""
 
 from __future__ import annotations
 
 import contextlib
 import datetime
+import json
 import os
+import shutil
 import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from briefing.assemble import Track
-from briefing.codec import encode_mp3
+from briefing import __version__, loudness
+from briefing.article import Article
+from briefing.assemble import Timeline, TimedCue, TimedSection, Track
+from briefing.codec import ENCODER_DELAY, decode_mp3, decoded_samples, encode_mp3, encode_parts
 from briefing.errors import OutputError
 
 DEFAULT_BITRATE = 64
@@ -30,22 +38,266 @@ class Tags:
     genre: str = "Speech"
 
 
+@dataclass(frozen=True)
+class Voice:
+    engine: str
+    voice: str
+    lang: str
+
+
+@dataclass(frozen=True)
+class Published:
+    """Where everything went, and the timeline as it sits in the MP3."""
+
+    mp3: Path
+    vtt: Path
+    srt: Path
+    manifest: Path
+    section_files: tuple[Path, ...]
+    timeline: Timeline
+    loudness_lufs: float
+    gain_db: float
+
+
+def outputs_for(mp3: Path) -> dict[str, Path]:
+    """The files that go with ``mp3``: subtitles, manifest, and the per-section folder."""
+    return {
+        "vtt": mp3.with_suffix(".vtt"),
+        "srt": mp3.with_suffix(".srt"),
+        "manifest": mp3.with_suffix(".json"),
+        "sections": mp3.with_name(f"{mp3.stem}-sections"),
+    }
+
+
+def publish(
+    track: Track,
+    article: Article,
+    mp3: Path,
+    *,
+    tags: Tags,
+    voice: Voice,
+    bitrate: int = DEFAULT_BITRATE,
+    per_section: bool = False,
+    jobs: int | None = None,
+) -> Published:
+    """Normalize loudness, encode (on all cores), and write every output atomically."""
+    jobs = jobs or os.cpu_count() or 1
+    pieces = [piece.raw_data for piece in track.pieces]
+    def roundtrip(pcm: list[bytes]) -> bytes:
+        return decode_mp3(b"".join(encode_mp3(pcm, track.sample_rate, bitrate))).raw_data
+
+    measured, gain = loudness.normalizing_gain(pieces, track.sample_rate, roundtrip)
+
+    ranges = section_ranges(track) if per_section else balanced_ranges(track, jobs)
+    streams = encode_parts(
+        [loudness.apply(pieces[start:end], track.sample_rate, gain) for start, end in ranges],
+        track.sample_rate, bitrate, jobs,
+    )  # fmt: skip
+    timeline = place(track, ranges, [decoded_samples(stream) for stream in streams])
+    others = outputs_for(mp3)
+
+    with staged() as stage:
+        audio = stage(mp3)
+        audio.write_bytes(b"".join(streams))
+        write_tags(audio, tags, timeline)
+        stage(others["vtt"]).write_text(webvtt_text(timeline), encoding="utf-8")
+        stage(others["srt"]).write_text(srt_text(timeline), encoding="utf-8")
+        section_files: list[Path] = []
+        if per_section:
+            folder = stage(others["sections"], folder=True)
+            for number, (stream, section) in enumerate(zip(streams, timeline.sections), start=1):
+                name = section_file_name(number, section.title)
+                (folder / name).write_bytes(stream)
+                write_tags(folder / name, Tags(title=section.title, album=tags.title, date=tags.date), None, number)
+                section_files.append(others["sections"] / name)
+        manifest = build_manifest(article, timeline, mp3, tags, voice, bitrate, track.sample_rate, measured, gain,
+                                  section_files)  # fmt: skip
+        stage(others["manifest"]).write_text(json.dumps(manifest, ensure_ascii=False, indent=2) + "\n",
+                                             encoding="utf-8")  # fmt: skip
+    return Published(mp3, others["vtt"], others["srt"], others["manifest"], tuple(section_files), timeline,
+                     measured, gain)  # fmt: skip
+
+
+def section_ranges(track: Track) -> list[tuple[int, int]]:
+    """Piece ranges, one per section (cues are in section order)."""
+    ranges: list[tuple[int, int]] = []
+    start = 0
+    for index in range(1, len(track.timeline.cues) + 1):
+        if index == len(track.timeline.cues) or track.timeline.cues[index].cue.section != track.timeline.cues[start].cue.section:
+            ranges.append((start, index))
+            start = index
+    return ranges
+
+
+def balanced_ranges(track: Track, parts: int) -> list[tuple[int, int]]:
+    """About equally long piece ranges, cut only before a pause (a seam must fall in silence)."""
+    total = track.timeline.duration_ms
+    cuts = [0]
+    for index, timed in enumerate(track.timeline.cues):
+        share = total * len(cuts) / parts
+        if len(cuts) < parts and timed.cue.kind == "pause" and timed.start_ms >= share and index > cuts[-1]:
+            cuts.append(index)
+    return list(zip(cuts, [*cuts[1:], len(track.pieces)]))
+
+
+def place(track: Track, ranges: list[tuple[int, int]], decoded: list[int]) -> Timeline:
+    """The timeline as decoders play the concatenated streams.
+
+    Each stream starts with the encoder delay and ends padded to whole frames, so the content of part
+    k starts at the decoded length of the parts before it, plus the delay.
+    """
+    rate = track.sample_rate
+    cues: list[TimedCue] = []
+    before_decoded = before_content = 0.0
+    for (start, end), length in zip(ranges, decoded):
+        part = track.timeline.cues[start:end]
+        shift = (before_decoded - before_content + ENCODER_DELAY) * 1000 / rate
+        cues += [TimedCue(t.cue, t.start_ms + shift, t.end_ms + shift) for t in part]
+        before_decoded += length
+        before_content += sum(int(piece.frame_count()) for piece in track.pieces[start:end])
+    duration = before_decoded * 1000 / rate
+    starts: dict[int, float] = {}
+    for timed in cues:
+        starts.setdefault(timed.cue.section, timed.start_ms)
+    starts[min(starts)] = 0.0  # the first chapter opens the file, encoder delay included
+    order = sorted(starts)
+    sections = tuple(
+        TimedSection(old.title, starts[number], starts[order[i + 1]] if i + 1 < len(order) else duration)
+        for i, (number, old) in enumerate(zip(order, track.timeline.sections))
+    )
+    return Timeline(sections, tuple(cues), duration)
+
+
+def write_tags(path: Path, tags: Tags, timeline: Timeline | None, track_number: int | None = None) -> None:
+    """ID3v2.4 tags, and with a timeline, one CHAP frame per section plus an ordered top-level CTOC."""
+    from mutagen.id3 import CHAP, CTOC, ID3, TALB, TCON, TDRC, TIT2, TLAN, TPE1, TRCK, CTOCFlags
+
+    id3 = ID3()
+    for frame in (TIT2, TPE1, TALB, TDRC, TLAN, TCON):
+        value = {TIT2: tags.title, TPE1: tags.artist, TALB: tags.album, TDRC: tags.date, TLAN: tags.language,
+                 TCON: tags.genre}[frame]  # fmt: skip
+        id3.add(frame(encoding=3, text=value))
+    if track_number is not None:
+        id3.add(TRCK(encoding=3, text=str(track_number)))
+    if timeline is not None:
+        ids = [f"chp{number}" for number in range(len(timeline.sections))]
+        for element, section in zip(ids, timeline.sections):
+            id3.add(CHAP(element_id=element, start_time=round(section.start_ms), end_time=round(section.end_ms),
+                         sub_frames=[TIT2(encoding=3, text=section.title)]))  # fmt: skip
+        id3.add(CTOC(element_id="toc", flags=CTOCFlags.TOP_LEVEL | CTOCFlags.ORDERED, child_element_ids=ids,
+                     sub_frames=[TIT2(encoding=3, text=tags.title)]))  # fmt: skip
+    id3.save(path, v2_version=4)
+
+
+def section_file_name(number: int, heading: str) -> str:
+    """``NN-<slug>.mp3``: letters, digits and dashes only, so no heading can lead out of the folder."""
+    from slugify import slugify
+
+    slug = slugify(heading, allow_unicode=True, max_length=60, word_boundary=True) or "section"
+    return f"{number:02d}-{slug}.mp3"
+
+
+def spoken_cues(timeline: Timeline) -> list[TimedCue]:
+    return [timed for timed in timeline.cues if timed.cue.spoken]
+
+
+def webvtt_text(timeline: Timeline) -> str:
+    import webvtt
+
+    document = webvtt.WebVTT()
+    for timed in spoken_cues(timeline):
+        document.captions.append(webvtt.Caption(_clock(timed.start_ms, "."), _clock(timed.end_ms, "."), timed.cue.text))
+    return document.content
+
+
+def srt_text(timeline: Timeline) -> str:
+    import srt
+
+    return srt.compose(
+        srt.Subtitle(number, datetime.timedelta(milliseconds=round(t.start_ms)),
+                     datetime.timedelta(milliseconds=round(t.end_ms)), t.cue.text)
+        for number, t in enumerate(spoken_cues(timeline), start=1)
+    )  # fmt: skip
+
+
+def _clock(ms: float, separator: str) -> str:
+    whole = round(ms)
+    hours, rest = divmod(whole, 3_600_000)
+    minutes, rest = divmod(rest, 60_000)
+    seconds, millis = divmod(rest, 1000)
+    return f"{hours:02d}:{minutes:02d}:{seconds:02d}{separator}{millis:03d}"
+
+
+def build_manifest(article, timeline, mp3, tags, voice, bitrate, sample_rate, measured, gain, section_files) -> dict:
+    """Everything a feed, a player page or a person needs to know about the briefing, times in ms."""
+    others = outputs_for(mp3)
+    return {
+        "briefing_version": __version__,
+        "created": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
+        "title": tags.title,
+        "source": {"path": article.source, "sha256": article.sha256, "format": article.format,
+                   "encoding": article.encoding},  # fmt: skip
+        "engine": {"name": voice.engine, "voice": voice.voice, "lang": voice.lang},
+        "audio": {
+            "file": mp3.name,
+            "duration_ms": round(timeline.duration_ms),
+            "sample_rate": sample_rate,
+            "bitrate_kbps": bitrate,
+            "loudness_target_lufs": loudness.TARGET_LUFS,
+            "measured_lufs": None if measured == float("-inf") else round(measured, 2),
+            "gain_db": round(gain, 2),
+        },
+        "subtitles": {"vtt": others["vtt"].name, "srt": others["srt"].name},
+        "sections": [
+            {"index": number, "title": section.title, "start_ms": round(section.start_ms),
+             "end_ms": round(section.end_ms),
+             **({"file": str(section_files[number].relative_to(mp3.parent))} if section_files else {})}
+            for number, section in enumerate(timeline.sections)
+        ],  # fmt: skip
+        "cues": [
+            {"kind": t.cue.kind, "section": t.cue.section, "text": t.cue.text, "start_ms": round(t.start_ms),
+             "end_ms": round(t.end_ms)}
+            for t in spoken_cues(timeline)
+        ],  # fmt: skip
+    }
+
+
 @contextlib.contextmanager
-def atomic_path(target: Path) -> Iterator[Path]:
-    """A temporary file beside ``target`` that replaces it only if the block succeeds."""
+def staged() -> Iterator:
+    """``stage(target)`` gives a temporary path beside ``target``; on success all replace their targets."""
+    pending: list[tuple[Path, Path, bool]] = []
+
+    def stage(target: Path, folder: bool = False) -> Path:
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            if folder:
+                temporary = Path(tempfile.mkdtemp(dir=target.parent, prefix=f".{target.name}.", suffix=".part"))
+            else:
+                handle, name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".part")
+                os.close(handle)
+                temporary = Path(name)
+            os.chmod(temporary, (0o777 if folder else 0o666) & ~_umask())
+        except OSError as exc:
+            raise OutputError(f"{target.parent}: cannot write there ({exc.strerror or exc})") from None
+        pending.append((temporary, target, folder))
+        return temporary
+
     try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        handle, name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".part")
-    except OSError as exc:
-        raise OutputError(f"{target.parent}: cannot write there ({exc.strerror or exc})") from None
-    os.close(handle)
-    temporary = Path(name)
-    try:
-        os.chmod(temporary, 0o666 & ~_umask())  # mkstemp makes it private; the MP3 is not
-        yield temporary
-        os.replace(temporary, target)
+        yield stage
+        for temporary, target, folder in pending:
+            if folder and target.exists():
+                retired = Path(tempfile.mkdtemp(dir=target.parent, prefix=f".{target.name}.", suffix=".old"))
+                os.replace(target, retired / "old")
+                os.replace(temporary, target)
+                shutil.rmtree(retired)
+            else:
+                os.replace(temporary, target)
     except BaseException:
-        temporary.unlink(missing_ok=True)
+        for temporary, _, folder in pending:
+            if folder:
+                shutil.rmtree(temporary, ignore_errors=True)
+            else:
+                temporary.unlink(missing_ok=True)
         raise
 
 
@@ -53,26 +305,3 @@ def _umask() -> int:
     mask = os.umask(0)
     os.umask(mask)
     return mask
-
-
-def write_mp3(track: Track, target: Path, tags: Tags, bitrate: int = DEFAULT_BITRATE) -> Path:
-    """Encode ``track`` to ``target`` with its tags; nothing appears at ``target`` unless all of it worked."""
-    with atomic_path(target) as temporary:
-        with temporary.open("wb") as out:
-            for frames in encode_mp3(track.pcm(), track.sample_rate, bitrate):
-                out.write(frames)
-        write_tags(temporary, tags)
-    return target
-
-
-def write_tags(path: Path, tags: Tags) -> None:
-    from mutagen.id3 import ID3, TALB, TCON, TDRC, TIT2, TLAN, TPE1
-
-    id3 = ID3()
-    id3.add(TIT2(encoding=3, text=tags.title))
-    id3.add(TPE1(encoding=3, text=tags.artist))
-    id3.add(TALB(encoding=3, text=tags.album))
-    id3.add(TDRC(encoding=3, text=tags.date))
-    id3.add(TLAN(encoding=3, text=tags.language))
-    id3.add(TCON(encoding=3, text=tags.genre))
-    id3.save(path, v2_version=4)

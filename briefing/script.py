@@ -13,12 +13,23 @@ OUTRO_PHRASE = "انتهى الموجز. شكرا للاستماع."
 
 @dataclass(frozen=True)
 class Pauses:
-    """Silences in milliseconds; sane defaults for news narration."""
+    """Silences in milliseconds; sane defaults for news narration.
+
+    A paragraph break is twice a sentence's pause; after a heading comes part of a section's pause.
+    ``chime`` puts a soft tone in the middle of the pause between sections.
+    """
 
     sentence: int = 350
-    paragraph: int = 700
     section: int = 1000
-    after_heading: int = 600
+    chime: bool = True
+
+    @property
+    def paragraph(self) -> int:
+        return 2 * self.sentence
+
+    @property
+    def after_heading(self) -> int:
+        return max(self.section * 6 // 10, self.sentence)
 
 
 @dataclass(frozen=True)
@@ -36,7 +47,7 @@ class Cue:
 
     @property
     def spoken(self) -> bool:
-        return self.kind != "pause"
+        return self.kind not in ("pause", "chime")
 
 
 _SENTENCE_BREAK = re.compile(r"(?:(?<=[.!?؟؛:…])|(?<=[.!?؟؛:…][\"'”’»)\]]))\s+")
@@ -59,7 +70,7 @@ def build_script(article: Article, pauses: Pauses = Pauses()) -> list[Cue]:
     for index, section in enumerate(article.sections):
         if section.heading:
             if index > 0:
-                cues.append(Cue("pause", index, pause_ms=pauses.section))
+                cues += _section_break(index, pauses)
             cues += [Cue("heading", index, section.heading), Cue("pause", index, pause_ms=pauses.after_heading)]
         for p, paragraph in enumerate(section.paragraphs):
             if p > 0:
@@ -70,3 +81,10 @@ def build_script(article: Article, pauses: Pauses = Pauses()) -> list[Cue]:
                 cues.append(Cue("sentence", index, sentence))
     cues += [Cue("pause", last, pause_ms=pauses.section), Cue("outro", last, OUTRO_PHRASE)]
     return cues
+
+
+def _section_break(section: int, pauses: Pauses) -> list[Cue]:
+    if not pauses.chime:
+        return [Cue("pause", section, pause_ms=pauses.section)]
+    half = Cue("pause", section, pause_ms=pauses.section // 2)
+    return [half, Cue("chime", section), half]

@@ -79,12 +79,10 @@ class GttsStub:
                 with stub._lock:
                     stub.in_flight += 1
                     stub.most_in_flight = max(stub.most_in_flight, stub.in_flight)
-                try:
-                    time.sleep(stub.delay)
-                    self._answer(text, fault)
-                finally:
-                    with stub._lock:
-                        stub.in_flight -= 1
+                time.sleep(stub.delay)
+                with stub._lock:  # before answering: once answered, the client may send its next request
+                    stub.in_flight -= 1
+                self._answer(text, fault)
 
             def _answer(self, text: str, fault: str):
                 kind, _, value = fault.partition(":")

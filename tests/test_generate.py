@@ -31,7 +31,9 @@ def test_generate_espeak_writes_a_tagged_mp3_that_decodes(runner, example_txt, t
     assert tags["TIT2"].text == [EXAMPLE_TITLE]
     assert tags["TLAN"].text == ["ara"] and tags["TCON"].text == ["Speech"]
     assert tags["TPE1"].text and tags["TALB"].text and tags["TDRC"].text
-    assert list(tmp_path.iterdir()) == [out]  # no temporary file left beside it
+    # the MP3, its subtitles and manifest, and no temporary file
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["briefing.json", "briefing.mp3", "briefing.srt",
+                                                          "briefing.vtt"]
     assert out.stat().st_mode & 0o044 == 0o044  # readable by others, like any file the user makes
 
 

@@ -21,7 +21,7 @@ def test_split_sentences(text, expected):
 
 def test_script_has_intro_headings_with_pauses_sentences_and_outro():
     article = parse_article("العنوان الرئيسي\nجملة أولى. جملة ثانية.\nالعنوان الفرعي\nجملة ثالثة.")
-    pauses = Pauses()
+    pauses = Pauses(chime=False)
     cues = build_script(article, pauses)
     kinds = [c.kind for c in cues]
     assert cues[0].kind == "intro" and cues[0].text == f"{INTRO_PHRASE}: العنوان الرئيسي."
@@ -32,7 +32,16 @@ def test_script_has_intro_headings_with_pauses_sentences_and_outro():
     assert [c.text for c in cues if c.kind == "sentence"] == ["جملة أولى.", "جملة ثانية.", "جملة ثالثة."]
     assert [c.section for c in cues if c.kind == "sentence"] == [0, 0, 1]
     # never two sounds without a pause between them
-    assert all(a.spoken != b.spoken for a, b in zip(cues, cues[1:]))
+    assert all(not (a.spoken and b.spoken) for a, b in zip(cues, cues[1:]))
+
+
+def test_a_chime_sits_in_the_middle_of_the_pause_between_sections():
+    article = parse_article("العنوان\nجملة أولى.\nالعنوان الفرعي\nجملة ثانية.")
+    cues = build_script(article, Pauses(section=1200))
+    chime = [c.kind for c in cues].index("chime")
+    assert [c.pause_ms for c in cues[chime - 1 : chime + 2] if c.kind == "pause"] == [600, 600]
+    assert cues[chime + 2].kind == "heading" and cues[chime].section == 1
+    assert [c.kind for c in build_script(article, Pauses(chime=False))].count("chime") == 0
 
 
 def test_intro_without_title():
