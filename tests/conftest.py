@@ -53,6 +53,14 @@ def no_google(monkeypatch):
     monkeypatch.setenv("BRIEFING_GTTS_URL", "http://127.0.0.1:9/_/TranslateWebserverUi/data/batchexecute")
 
 
+def ffmpeg(*args: str) -> subprocess.CompletedProcess:
+    """The ffmpeg binary of the imageio-ffmpeg wheel: an independent decoder and meter for checks."""
+    import imageio_ffmpeg
+
+    return subprocess.run([imageio_ffmpeg.get_ffmpeg_exe(), "-nostdin", "-hide_banner", *args], capture_output=True,
+                          text=True, check=True)  # fmt: skip
+
+
 def decoded_seconds(path: Path) -> float:
     """Decode the whole MP3 with ffmpeg (fails on a broken file) and return its decoded duration."""
     import imageio_ffmpeg
