@@ -74,13 +74,16 @@ def assemble(cues: list[Cue], clips: dict[int, AudioSegment], article: Article, 
     timed: list[TimedCue] = []
     frames = 0
     tone = chime(sample_rate)
+    silences: dict[int, AudioSegment] = {}  # one per length: an hour holds a thousand pauses
     for index, cue in enumerate(cues):
         if cue.spoken:
             piece = clips[index].set_channels(1).set_sample_width(2).set_frame_rate(sample_rate)
         elif cue.kind == "chime":
             piece = tone
         else:
-            piece = AudioSegment.silent(duration=cue.pause_ms, frame_rate=sample_rate)
+            if cue.pause_ms not in silences:
+                silences[cue.pause_ms] = AudioSegment.silent(duration=cue.pause_ms, frame_rate=sample_rate)
+            piece = silences[cue.pause_ms]
         start = frames
         frames += int(piece.frame_count())
         pieces.append(piece)

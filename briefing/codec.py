@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from pathlib import Path
 
 from pydub import AudioSegment
 
@@ -49,25 +50,24 @@ ENCODER_DELAY = 1105
 decoder's 529. lameenc writes no gapless header that would let players skip them."""
 
 
-def encode_parts(parts: list[Iterable[bytes]], sample_rate: int, bitrate_kbps: int, jobs: int) -> list[bytes]:
-    """Encode each part (an iterable of PCM pieces) as its own MP3 stream, ``jobs`` at a time.
+def encode_parts(
+    parts: list[Iterable[bytes]], targets: list[Path], sample_rate: int, bitrate_kbps: int, jobs: int
+) -> list[int]:
+    """Encode each part (an iterable of PCM pieces) as its own MP3 stream into its target file, ``jobs``
+    at a time, and return how many samples a decoder will output for each.
 
     lameenc releases the GIL, so parts encode on all cores. Streams concatenate into one valid MP3:
-    each starts with an empty bit reservoir.
+    each starts with an empty bit reservoir. Frames go to disk as they come, not into memory.
     """
     from concurrent.futures import ThreadPoolExecutor
 
-    def encode(part: Iterable[bytes]) -> bytes:
-        return b"".join(encode_mp3(part, sample_rate, bitrate_kbps))
-
-    if jobs <= 1 or len(parts) == 1:
-        return [encode(part) for part in parts]
-    with ThreadPoolExecutor(max_workers=jobs) as pool:
-        return list(pool.map(encode, parts))
-
-
-def decoded_samples(mp3: bytes) -> int:
-    """How many samples a decoder outputs for ``mp3``, encoder delay and end padding included."""
     import miniaudio
 
-    return miniaudio.mp3_get_info(mp3).num_frames
+    def encode(part: Iterable[bytes], target: Path) -> int:
+        with target.open("wb") as out:
+            for frames in encode_mp3(part, sample_rate, bitrate_kbps):
+                out.write(frames)
+        return miniaudio.mp3_get_file_info(str(target)).num_frames
+
+    with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
+        return list(pool.map(encode, parts, targets))

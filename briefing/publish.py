@@ -6,20 +6,18 @@ they were and no temporary file behind.
 
 from __future__ import annotations
 
-import contextlib
 import datetime
 import json
 import os
 import shutil
 import tempfile
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from briefing import __version__, loudness
 from briefing.article import Article
 from briefing.assemble import Timeline, TimedCue, TimedSection, Track
-from briefing.codec import ENCODER_DELAY, decode_mp3, decoded_samples, encode_mp3, encode_parts
+from briefing.codec import ENCODER_DELAY, decode_mp3, encode_mp3, encode_parts
 from briefing.errors import OutputError
 
 DEFAULT_BITRATE = 64
@@ -86,36 +84,42 @@ def publish(
     def roundtrip(pcm: list[bytes]) -> bytes:
         return decode_mp3(b"".join(encode_mp3(pcm, track.sample_rate, bitrate))).raw_data
 
-    measured, gain = loudness.normalizing_gain(pieces, track.sample_rate, roundtrip)
+    sounds = [piece for piece, timed in zip(pieces, track.timeline.cues) if timed.cue.kind != "pause"]
+    measured, gain = loudness.normalizing_gain(sounds, track.sample_rate, roundtrip)
 
     ranges = section_ranges(track) if per_section else balanced_ranges(track, jobs)
-    streams = encode_parts(
-        [loudness.apply(pieces[start:end], track.sample_rate, gain) for start, end in ranges],
-        track.sample_rate, bitrate, jobs,
-    )  # fmt: skip
-    timeline = place(track, ranges, [decoded_samples(stream) for stream in streams])
     others = outputs_for(mp3)
-
-    with staged() as stage:
-        audio = stage(mp3)
-        audio.write_bytes(b"".join(streams))
+    with Staging() as stage:
+        folder = stage.folder(others["sections"]) if per_section else stage.scratch(mp3)
+        names = [section_file_name(number, title) for number, title in enumerate(_part_titles(track, ranges), 1)]
+        decoded = encode_parts(
+            [loudness.apply(pieces[start:end], track.sample_rate, gain) for start, end in ranges],
+            [folder / name for name in names], track.sample_rate, bitrate, jobs,
+        )  # fmt: skip
+        timeline = place(track, ranges, decoded)
+        audio = stage.file(mp3)
+        with audio.open("wb") as out:
+            for name in names:
+                with (folder / name).open("rb") as part:
+                    shutil.copyfileobj(part, out)
         write_tags(audio, tags, timeline)
-        stage(others["vtt"]).write_text(webvtt_text(timeline), encoding="utf-8")
-        stage(others["srt"]).write_text(srt_text(timeline), encoding="utf-8")
+        stage.file(others["vtt"]).write_text(webvtt_text(timeline), encoding="utf-8")
+        stage.file(others["srt"]).write_text(srt_text(timeline), encoding="utf-8")
         section_files: list[Path] = []
         if per_section:
-            folder = stage(others["sections"], folder=True)
-            for number, (stream, section) in enumerate(zip(streams, timeline.sections), start=1):
-                name = section_file_name(number, section.title)
-                (folder / name).write_bytes(stream)
+            for number, (name, section) in enumerate(zip(names, timeline.sections), start=1):
                 write_tags(folder / name, Tags(title=section.title, album=tags.title, date=tags.date), None, number)
                 section_files.append(others["sections"] / name)
         manifest = build_manifest(article, timeline, mp3, tags, voice, bitrate, track.sample_rate, measured, gain,
                                   section_files)  # fmt: skip
-        stage(others["manifest"]).write_text(json.dumps(manifest, ensure_ascii=False, indent=2) + "\n",
+        stage.file(others["manifest"]).write_text(json.dumps(manifest, ensure_ascii=False, indent=2) + "\n",
                                              encoding="utf-8")  # fmt: skip
     return Published(mp3, others["vtt"], others["srt"], others["manifest"], tuple(section_files), timeline,
                      measured, gain)  # fmt: skip
+
+
+def _part_titles(track: Track, ranges: list[tuple[int, int]]) -> list[str]:
+    return [track.timeline.sections[track.timeline.cues[start].cue.section].title for start, _ in ranges]
 
 
 def section_ranges(track: Track) -> list[tuple[int, int]]:
@@ -262,43 +266,77 @@ def build_manifest(article, timeline, mp3, tags, voice, bitrate, sample_rate, me
     }
 
 
-@contextlib.contextmanager
-def staged() -> Iterator:
-    """``stage(target)`` gives a temporary path beside ``target``; on success all replace their targets."""
-    pending: list[tuple[Path, Path, bool]] = []
+class Staging:
+    """Temporary files and folders beside their targets, renamed into place together on success.
 
-    def stage(target: Path, folder: bool = False) -> Path:
+    Used as ``with Staging() as stage:``; ``stage.file(target)`` and ``stage.folder(target)`` give
+    the temporary to write; ``stage.scratch(beside)`` a working folder removed at the end in any case.
+    On any failure, Ctrl-C included, every temporary is removed and no target is touched.
+    """
+
+    def __init__(self):
+        self.pending: list[tuple[Path, Path, bool]] = []
+        self.scratches: list[Path] = []
+
+    def file(self, target: Path) -> Path:
+        return self._make(target, folder=False, keep=True)
+
+    def folder(self, target: Path) -> Path:
+        return self._make(target, folder=True, keep=True)
+
+    def scratch(self, beside: Path) -> Path:
+        return self._make(beside, folder=True, keep=False)
+
+    def _make(self, target: Path, folder: bool, keep: bool) -> Path:
         try:
             target.parent.mkdir(parents=True, exist_ok=True)
+            options = {"dir": target.parent, "prefix": f".{target.name}.", "suffix": ".part"}
             if folder:
-                temporary = Path(tempfile.mkdtemp(dir=target.parent, prefix=f".{target.name}.", suffix=".part"))
+                temporary = Path(tempfile.mkdtemp(**options))
             else:
-                handle, name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".part")
+                handle, name = tempfile.mkstemp(**options)
                 os.close(handle)
                 temporary = Path(name)
-            os.chmod(temporary, (0o777 if folder else 0o666) & ~_umask())
+            os.chmod(temporary, (0o777 if folder else 0o666) & ~_umask())  # mkstemp's are private
         except OSError as exc:
             raise OutputError(f"{target.parent}: cannot write there ({exc.strerror or exc})") from None
-        pending.append((temporary, target, folder))
+        if keep:
+            self.pending.append((temporary, target, folder))
+        else:
+            self.scratches.append(temporary)
         return temporary
 
-    try:
-        yield stage
-        for temporary, target, folder in pending:
-            if folder and target.exists():
-                retired = Path(tempfile.mkdtemp(dir=target.parent, prefix=f".{target.name}.", suffix=".old"))
-                os.replace(target, retired / "old")
-                os.replace(temporary, target)
-                shutil.rmtree(retired)
-            else:
-                os.replace(temporary, target)
-    except BaseException:
-        for temporary, _, folder in pending:
-            if folder:
-                shutil.rmtree(temporary, ignore_errors=True)
-            else:
-                temporary.unlink(missing_ok=True)
-        raise
+    def __enter__(self) -> Staging:
+        return self
+
+    def __exit__(self, error_type, error, traceback) -> None:
+        try:
+            if error_type is None:
+                for temporary, target, folder in self.pending:
+                    _replace(temporary, target, folder)
+                self.pending = []
+        finally:
+            for temporary, _, folder in self.pending:
+                _remove(temporary, folder)
+            for temporary in self.scratches:
+                _remove(temporary, True)
+
+
+def _replace(temporary: Path, target: Path, folder: bool) -> None:
+    if folder and target.exists():
+        retired = Path(tempfile.mkdtemp(dir=target.parent, prefix=f".{target.name}.", suffix=".old"))
+        os.replace(target, retired / "old")
+        os.replace(temporary, target)
+        shutil.rmtree(retired)
+    else:
+        os.replace(temporary, target)
+
+
+def _remove(path: Path, folder: bool) -> None:
+    if folder:
+        shutil.rmtree(path, ignore_errors=True)
+    else:
+        path.unlink(missing_ok=True)
 
 
 def _umask() -> int:
