@@ -168,10 +168,12 @@ def sections(article, title, format_, encoding, max_chars, as_json):
 
 @cli.group()
 def cache():
-    """Inspect or empty the cache of synthesized clips.
+    """Inspect or empty the cache of synthesized clips and encoded briefings.
 
     Every clip is cached under a key made of the engine, its voice and options, and the exact text,
     so rerunning an unchanged article synthesizes nothing, and a failed run resumes where it stopped.
+    The encoded MP3 is kept too, under a key made of its exact audio and settings, so an unchanged
+    rerun does not encode again either.
     """
 
 
@@ -182,7 +184,8 @@ def info(cache_dir):
     from briefing.speech.cache import ClipCache, default_cache_dir
 
     stats = ClipCache(cache_dir or default_cache_dir()).stats()
-    click.echo(f"Folder: {stats.folder}\nClips: {stats.entries}\nSize: {stats.bytes / 1e6:.1f} MB")
+    click.echo(f"Folder: {stats.folder}\nClips: {stats.clips}\nEncoded briefings: {stats.tracks}\n"
+               f"Size: {stats.bytes / 1e6:.1f} MB")  # fmt: skip
 
 
 @cache.command()
@@ -192,7 +195,7 @@ def clear(cache_dir):
     from briefing.speech.cache import ClipCache, default_cache_dir
 
     store = ClipCache(cache_dir or default_cache_dir())
-    click.echo(f"Removed {store.clear()} clips from {store.folder}")
+    click.echo(f"Removed {store.clear()} entries from {store.folder}")
 
 
 class ProgressBar:

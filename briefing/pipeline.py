@@ -140,7 +140,7 @@ def generate(
     voice = Voice(speaker.name, speaker.voice, speech.lang)
     try:
         published = publish(track, article, output, tags=tags, voice=voice, bitrate=audio.bitrate,
-                            per_section=audio.per_section)  # fmt: skip
+                            per_section=audio.per_section, cache=cache)  # fmt: skip
     except OSError as exc:
         raise OutputError(f"{output}: cannot be written ({exc.strerror or exc})") from None
     return Briefing(article, speaker.name, speaker.voice, published, report, rate)

@@ -7,6 +7,7 @@ they were and no temporary file behind.
 from __future__ import annotations
 
 import datetime
+import hashlib
 import json
 import os
 import shutil
@@ -17,7 +18,8 @@ from pathlib import Path
 from briefing import __version__, loudness
 from briefing.article import Article
 from briefing.assemble import Timeline, TimedCue, TimedSection, Track
-from briefing.codec import ENCODER_DELAY, decode_mp3, encode_mp3, encode_parts
+from briefing.codec import ENCODER_DELAY, MP3_QUALITY, decode_mp3, encode_mp3, encode_parts
+from briefing.speech.cache import ClipCache
 from briefing.errors import OutputError
 
 DEFAULT_BITRATE = 64
@@ -77,25 +79,21 @@ def publish(
     bitrate: int = DEFAULT_BITRATE,
     per_section: bool = False,
     jobs: int | None = None,
+    cache: ClipCache | None = None,
 ) -> Published:
-    """Normalize loudness, encode (on all cores), and write every output atomically."""
+    """Normalize loudness, encode (on all cores), and write every output atomically.
+
+    With a ``cache``, the encoded audio is kept under a key made of the exact PCM and settings, so an
+    unchanged rerun writes it again without measuring or encoding.
+    """
     jobs = jobs or os.cpu_count() or 1
-    pieces = [piece.raw_data for piece in track.pieces]
-    def roundtrip(pcm: list[bytes]) -> bytes:
-        return decode_mp3(b"".join(encode_mp3(pcm, track.sample_rate, bitrate))).raw_data
-
-    sounds = [piece for piece, timed in zip(pieces, track.timeline.cues) if timed.cue.kind != "pause"]
-    measured, gain = loudness.normalizing_gain(sounds, track.sample_rate, roundtrip)
-
     ranges = section_ranges(track) if per_section else balanced_ranges(track, jobs)
+    names = [section_file_name(number, title) for number, title in enumerate(_part_titles(track, ranges), 1)]
     others = outputs_for(mp3)
+
     with Staging() as stage:
         folder = stage.folder(others["sections"]) if per_section else stage.scratch(mp3)
-        names = [section_file_name(number, title) for number, title in enumerate(_part_titles(track, ranges), 1)]
-        decoded = encode_parts(
-            [loudness.apply(pieces[start:end], track.sample_rate, gain) for start, end in ranges],
-            [folder / name for name in names], track.sample_rate, bitrate, jobs,
-        )  # fmt: skip
+        measured, gain, decoded = encode_track(track, ranges, [folder / name for name in names], bitrate, jobs, cache)
         timeline = place(track, ranges, decoded)
         audio = stage.file(mp3)
         with audio.open("wb") as out:
@@ -116,6 +114,63 @@ def publish(
                                              encoding="utf-8")  # fmt: skip
     return Published(mp3, others["vtt"], others["srt"], others["manifest"], tuple(section_files), timeline,
                      measured, gain)  # fmt: skip
+
+
+MASTERING = f"lufs={loudness.TARGET_LUFS};ceiling={loudness.CEILING_DBFS};q={MP3_QUALITY};v=1"
+"""Everything besides the PCM and the options that decides the encoded bytes; change v to renew entries."""
+
+
+def encode_track(
+    track: Track, ranges: list[tuple[int, int]], targets: list[Path], bitrate: int, jobs: int, cache: ClipCache | None
+) -> tuple[float, float, list[int]]:
+    """Normalize and encode each range of pieces into its target MP3; returns the measured loudness, the
+    gain applied, and each part's decoded length. Taken from ``cache`` when this exact audio was
+    encoded before with the same settings, and kept there otherwise."""
+    pieces = [piece.raw_data for piece in track.pieces]
+    key = encoded_key(pieces, ranges, track.sample_rate, bitrate) if cache else ""
+    kept = _unpack(cache.get_bytes(key, "track")) if cache else None
+    if kept is not None:
+        measured, gain, decoded, streams = kept
+        for target, stream in zip(targets, streams):
+            target.write_bytes(stream)
+        return measured, gain, decoded
+
+    def roundtrip(pcm: list[bytes]) -> bytes:
+        return decode_mp3(b"".join(encode_mp3(pcm, track.sample_rate, bitrate))).raw_data
+
+    sounds = [piece for piece, timed in zip(pieces, track.timeline.cues) if timed.cue.kind != "pause"]
+    measured, gain = loudness.normalizing_gain(sounds, track.sample_rate, roundtrip)
+    parts = [loudness.apply(pieces[start:end], track.sample_rate, gain) for start, end in ranges]
+    decoded = encode_parts(parts, targets, track.sample_rate, bitrate, jobs)
+    if cache:
+        cache.put_bytes(key, "track", _pack(measured, gain, decoded, targets))
+    return measured, gain, decoded
+
+
+def encoded_key(pieces: list[bytes], ranges: list[tuple[int, int]], rate: int, bitrate: int) -> str:
+    digest = hashlib.sha256(f"{MASTERING};rate={rate};bitrate={bitrate};parts={ranges}".encode())
+    for piece in pieces:
+        digest.update(len(piece).to_bytes(8, "little"))
+        digest.update(piece)
+    return digest.hexdigest()
+
+
+def _pack(measured: float, gain: float, decoded: list[int], files: list[Path]) -> bytes:
+    streams = [path.read_bytes() for path in files]
+    header = json.dumps({"measured": measured, "gain": gain, "decoded": decoded, "sizes": [len(s) for s in streams]})
+    return header.encode() + b"\n" + b"".join(streams)
+
+
+def _unpack(payload: bytes | None) -> tuple[float, float, list[int], list[bytes]] | None:
+    if payload is None:
+        return None
+    header, _, body = payload.partition(b"\n")
+    meta = json.loads(header)
+    streams, offset = [], 0
+    for size in meta["sizes"]:
+        streams.append(body[offset : offset + size])
+        offset += size
+    return meta["measured"], meta["gain"], meta["decoded"], streams
 
 
 def _part_titles(track: Track, ranges: list[tuple[int, int]]) -> list[str]:

@@ -205,3 +205,22 @@ def test_progress_shows_on_a_terminal_only(example_txt, tmp_path):
     assert piped.returncode == 0 and b"Speaking" not in piped.stderr
     quiet = subprocess.run([*command, str(tmp_path / "q.mp3"), "-q"], capture_output=True, env=env)
     assert quiet.returncode == 0 and quiet.stdout == b"" and b"Speaking" not in quiet.stderr
+
+
+def test_an_unchanged_rerun_reuses_the_encoded_audio(runner, example_txt, tmp_path, monkeypatch, cache_dir):
+    args = ["generate", str(example_txt), "-o", str(tmp_path / "a.mp3"), "--engine", "espeak"]
+    assert runner.invoke(cli, args).exit_code == 0
+    first = (tmp_path / "a.mp3").read_bytes()
+    (track,) = cache_dir.glob("??/*.track")
+
+    def no_encoding(*args, **kwargs):
+        raise AssertionError("encoded again")
+
+    monkeypatch.setattr(publish.loudness, "normalizing_gain", no_encoding)
+    monkeypatch.setattr(publish, "encode_parts", no_encoding)
+    assert runner.invoke(cli, args).exit_code == 0
+    assert (tmp_path / "a.mp3").read_bytes() == first
+
+    track.write_bytes(track.read_bytes()[:-10])  # a damaged entry is not used
+    result = runner.invoke(cli, args)
+    assert result.exit_code != 0 and isinstance(result.exception, AssertionError)

@@ -141,7 +141,7 @@ def test_cache_info_and_clear(runner, article, gtts_stub, cache_dir):
     info = runner.invoke(cli, ["cache", "info"])
     assert info.exit_code == 0 and f"Folder: {cache_dir}" in info.output and f"Clips: {CHUNKS}" in info.output
     cleared = runner.invoke(cli, ["cache", "clear"])
-    assert cleared.exit_code == 0 and f"Removed {CHUNKS} clips" in cleared.output
+    assert cleared.exit_code == 0 and f"Removed {CHUNKS + 1} entries" in cleared.output
     assert list(cache_dir.rglob("*")) == []
 
 

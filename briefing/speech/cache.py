@@ -1,8 +1,9 @@
 """A content-addressed cache of synthesized clips, so that reruns and resumed runs cost nothing.
 
-An entry's name is the SHA-256 of everything that decides the sound: the engine, its voice and
-sound options, and the exact text. Each entry holds a checksum of its WAV payload, so a truncated or
-corrupt entry is detected, discarded and synthesized again. Entries are written atomically.
+A clip's entry name is the SHA-256 of everything that decides its sound: the engine, its voice and
+sound options, and the exact text. The publisher also keeps its encoded MP3 here, named after the
+exact PCM and settings it came from. Each entry holds a checksum of its payload, so a truncated or
+corrupt entry is detected, discarded and made again. Entries are written atomically.
 """
 
 from __future__ import annotations
@@ -40,7 +41,8 @@ def clip_key(sound: dict, text: str) -> str:
 @dataclass(frozen=True)
 class CacheStats:
     folder: Path
-    entries: int
+    clips: int
+    tracks: int
     bytes: int
 
 
@@ -48,37 +50,25 @@ class ClipCache:
     def __init__(self, folder: Path):
         self.folder = Path(folder)
 
-    def _path(self, key: str) -> Path:
-        return self.folder / key[:2] / f"{key}.clip"
+    def _path(self, key: str, kind: str = "clip") -> Path:
+        return self.folder / key[:2] / f"{key}.{kind}"
 
-    def get(self, key: str) -> AudioSegment | None:
-        """The cached clip, or None when absent or corrupt (a corrupt entry is removed)."""
-        path = self._path(key)
+    def get_bytes(self, key: str, kind: str) -> bytes | None:
+        """The stored payload, or None when absent or corrupt (a corrupt entry is removed)."""
+        path = self._path(key, kind)
         try:
             data = path.read_bytes()
         except OSError:
             return None
         checksum, payload = data[len(MAGIC) : len(MAGIC) + 32], data[len(MAGIC) + 32 :]
-        try:
-            if not data.startswith(MAGIC) or hashlib.sha256(payload).digest() != checksum:
-                raise ValueError("checksum mismatch")
-            with wave.open(io.BytesIO(payload)) as wav:
-                return AudioSegment(data=wav.readframes(wav.getnframes()), sample_width=wav.getsampwidth(),
-                                    frame_rate=wav.getframerate(), channels=wav.getnchannels())  # fmt: skip
-        except (ValueError, EOFError, wave.Error):
-            path.unlink(missing_ok=True)
-            return None
+        if data.startswith(MAGIC) and hashlib.sha256(payload).digest() == checksum:
+            return payload
+        path.unlink(missing_ok=True)
+        return None
 
-    def put(self, key: str, clip: AudioSegment) -> None:
-        """Store ``clip``; a cache that cannot be written is skipped, never fatal."""
-        buffer = io.BytesIO()
-        with wave.open(buffer, "wb") as wav:
-            wav.setnchannels(clip.channels)
-            wav.setsampwidth(clip.sample_width)
-            wav.setframerate(clip.frame_rate)
-            wav.writeframes(clip.raw_data)
-        payload = buffer.getvalue()
-        path = self._path(key)
+    def put_bytes(self, key: str, kind: str, payload: bytes) -> None:
+        """Store ``payload`` atomically; a cache that cannot be written is skipped, never fatal."""
+        path = self._path(key, kind)
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".", suffix=".part")
@@ -93,12 +83,38 @@ class ClipCache:
             if not isinstance(exc, OSError):
                 raise
 
-    def entries(self) -> list[Path]:
-        return list(self.folder.glob("??/*.clip")) if self.folder.is_dir() else []
+    def get(self, key: str) -> AudioSegment | None:
+        """The cached clip, or None."""
+        payload = self.get_bytes(key, "clip")
+        if payload is None:
+            return None
+        try:
+            with wave.open(io.BytesIO(payload)) as wav:
+                return AudioSegment(data=wav.readframes(wav.getnframes()), sample_width=wav.getsampwidth(),
+                                    frame_rate=wav.getframerate(), channels=wav.getnchannels())  # fmt: skip
+        except (EOFError, wave.Error):
+            self._path(key).unlink(missing_ok=True)
+            return None
+
+    def put(self, key: str, clip: AudioSegment) -> None:
+        buffer = io.BytesIO()
+        with wave.open(buffer, "wb") as wav:
+            wav.setnchannels(clip.channels)
+            wav.setsampwidth(clip.sample_width)
+            wav.setframerate(clip.frame_rate)
+            wav.writeframes(clip.raw_data)
+        self.put_bytes(key, "clip", buffer.getvalue())
+
+    def entries(self, *kinds: str) -> list[Path]:
+        """Entry files of the given kinds (default: clips and encoded tracks)."""
+        if not self.folder.is_dir():
+            return []
+        return [path for kind in kinds or ("clip", "track") for path in self.folder.glob(f"??/*.{kind}")]
 
     def stats(self) -> CacheStats:
         files = self.entries()
-        return CacheStats(self.folder, len(files), sum(f.stat().st_size for f in files))
+        return CacheStats(self.folder, len(self.entries("clip")), len(self.entries("track")),
+                          sum(f.stat().st_size for f in files))  # fmt: skip
 
     def clear(self) -> int:
         """Remove every entry (and leftover temporary files); returns how many entries went."""
