@@ -22,10 +22,10 @@ MP3 encoder's overshoot."""
 MEASURED_SECONDS = 10 * 60
 """Longer tracks are measured on an evenly spread sample of their pieces, this long in all."""
 
-PROBE_SECONDS = 60
+PROBE_SECONDS = 30
 """How much of the track the limiter is tried on to learn how much loudness it takes away."""
 
-CODEC_PROBE_SECONDS = 20
+CODEC_PROBE_SECONDS = 15
 """How much of the track is sent through the MP3 encoder and back to measure what encoding takes away."""
 
 _ABSOLUTE_GATE = -70.0
@@ -114,7 +114,7 @@ def normalizing_gain(
     if roundtrip is not None:
         limited = list(apply(sample_for_measurement(probe, rate, CODEC_PROBE_SECONDS), rate, gain))
         codec_loss = integrated_loudness(limited, rate) - integrated_loudness([roundtrip(limited)], rate)
-    for _ in range(3):
+    for _ in range(2):
         limiter_loss = probe_loudness + gain - integrated_loudness(apply(probe, rate, gain), rate)
         gain = target_lufs - measured + limiter_loss + codec_loss
     return measured, gain
@@ -143,13 +143,12 @@ def limit(samples: np.ndarray, ceiling: float, rate: int) -> np.ndarray:
     needed = np.minimum(1.0, ceiling / np.maximum(peaks, 1e-9))
     ramp, hold = 10, 40
     # every block within `ramp` of a peak (or `hold` after it) is at most the gain that peak needs,
-    # so the moving average over `ramp` blocks never rises above what any block needs
+    # so the moving average over `ramp` blocks never rises above what any block needs; each sample
+    # takes its block's gain
     held = _sliding_min(needed, before=hold + ramp // 2 + 1, after=ramp // 2 + 1)
     smooth = np.convolve(np.pad(held, ramp // 2, mode="edge"), np.full(ramp, 1 / ramp), mode="valid")[:count]
-    smooth = np.minimum(smooth, held)
-    centres = np.arange(count) * block + block / 2
-    gain = np.interp(np.arange(len(samples)), centres, smooth).astype(np.float32)
-    return samples * gain
+    smooth = np.minimum(smooth, held).astype(np.float32)
+    return samples * np.repeat(smooth, block)[: len(samples)]  # steps of 1 ms along a 10 ms ramp
 
 
 def _sliding_min(values: np.ndarray, before: int, after: int) -> np.ndarray:
