@@ -59,7 +59,10 @@ def run(command: list[str], env: dict | None = None) -> tuple[float, float]:
 
 
 def alternate(commands: dict[str, list[str]], runs: int, env: dict | None = None) -> dict[str, dict]:
-    """Run each command ``runs`` times, interleaved, and keep the medians."""
+    """Run each command once untimed (warm file caches, the stub's answers), then ``runs`` times,
+    interleaved, and keep the medians."""
+    for command in commands.values():
+        run(command, env)
     times: dict[str, list[float]] = {name: [] for name in commands}
     rss: dict[str, list[float]] = {name: [] for name in commands}
     for _ in range(runs):
