@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import sys
 from dataclasses import dataclass, replace
+from functools import cached_property
 from pathlib import Path
 from typing import Literal
 
@@ -34,14 +35,20 @@ class Block:
 
 @dataclass(frozen=True)
 class Section:
-    """A heading (None for the lead) and the paragraphs under it."""
+    """A heading (None for the lead) and the paragraphs under it.
+
+    In an episode, ``article`` is the index of the article it belongs to, and the lead of each article is
+    named after that article (``lead_label``).
+    """
 
     heading: str | None
     paragraphs: tuple[str, ...]
+    article: int = 0
+    lead_label: str = LEAD_LABEL
 
     @property
     def label(self) -> str:
-        return self.heading or LEAD_LABEL
+        return self.heading or self.lead_label
 
     @property
     def chars(self) -> int:
@@ -68,6 +75,48 @@ class Article:
     def name(self) -> str:
         """A file-name stem for outputs: the article's own, or ``briefing`` for stdin."""
         return "briefing" if self.source in ("", STDIN) else Path(self.source).stem
+
+
+ORDINALS = ("الأول", "الثاني", "الثالث", "الرابع", "الخامس", "السادس", "السابع", "الثامن", "التاسع", "العاشر")
+
+
+def story_label(number: int) -> str:
+    """How the ``number``-th story (from 1) is announced: "الخبر الثاني", past ten "الخبر رقم 11"."""
+    return f"الخبر {ORDINALS[number - 1]}" if number <= len(ORDINALS) else f"الخبر رقم {number}"
+
+
+@dataclass(frozen=True)
+class Episode:
+    """One briefing: a title and one or more articles, narrated in order.
+
+    ``sections`` lists every article's sections in order, each knowing its article; cues and the
+    timeline refer to sections by their index here.
+    """
+
+    title: str | None
+    articles: tuple[Article, ...]
+
+    @cached_property
+    def sections(self) -> tuple[Section, ...]:
+        if len(self.articles) == 1:
+            return self.articles[0].sections
+        return tuple(
+            replace(section, article=number, lead_label=article.title or story_label(number + 1))
+            for number, article in enumerate(self.articles)
+            for section in article.sections
+        )
+
+    @property
+    def name(self) -> str:
+        """A file-name stem for outputs: the first article's."""
+        return self.articles[0].name
+
+    @classmethod
+    def of(cls, articles: list[Article], title: str | None = None) -> Episode:
+        """A lone article is its own episode, under its own title unless ``title`` is given."""
+        if len(articles) == 1:
+            return cls(title or articles[0].title, tuple(articles))
+        return cls(title, tuple(articles))
 
 
 def warnings_for(article: Article) -> list[str]:

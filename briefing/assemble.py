@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from pydub import AudioSegment
 
-from briefing.article import Article
+from briefing.article import Episode, story_label
 from briefing.script import Cue
 
 
@@ -23,15 +23,36 @@ class TimedSection:
     title: str
     start_ms: float
     end_ms: float
+    article: int = 0
+
+
+@dataclass(frozen=True)
+class TimedArticle:
+    title: str
+    start_ms: float
+    end_ms: float
 
 
 @dataclass(frozen=True)
 class Timeline:
-    """Where each section and cue sits on the track, in milliseconds."""
+    """Where each section and cue sits on the track, in milliseconds; ``articles`` when an episode holds
+    several (each spans its sections)."""
 
     sections: tuple[TimedSection, ...]
     cues: tuple[TimedCue, ...]
     duration_ms: float
+    articles: tuple[TimedArticle, ...] = ()
+
+
+def span_articles(sections: tuple[TimedSection, ...], titles: list[str]) -> tuple[TimedArticle, ...]:
+    """Each article from its first section's start to its last one's end; none for a lone article."""
+    if len(titles) < 2:
+        return ()
+    spans = []
+    for number, title in enumerate(titles):
+        mine = [section for section in sections if section.article == number]
+        spans.append(TimedArticle(title, mine[0].start_ms, mine[-1].end_ms))
+    return tuple(spans)
 
 
 @dataclass(frozen=True)
@@ -67,7 +88,7 @@ def chime(sample_rate: int) -> AudioSegment:
     return base.overlay(note(880.0, -24)).overlay(note(1318.5, -26), position=120)
 
 
-def assemble(cues: list[Cue], clips: dict[int, AudioSegment], article: Article, sample_rate: int) -> Track:
+def assemble(cues: list[Cue], clips: dict[int, AudioSegment], episode: Episode, sample_rate: int) -> Track:
     """Lay out cues in order, all at ``sample_rate``, 16-bit mono: each spoken cue's clip, each pause as
     silence, each chime as the chime tone."""
     pieces: list[AudioSegment] = []
@@ -90,10 +111,11 @@ def assemble(cues: list[Cue], clips: dict[int, AudioSegment], article: Article, 
         timed.append(TimedCue(cue, _ms(start, sample_rate), _ms(frames, sample_rate)))
 
     sections = []
-    for number, section in enumerate(article.sections):
+    for number, section in enumerate(episode.sections):
         mine = [t for t in timed if t.cue.section == number]
-        sections.append(TimedSection(section.label, mine[0].start_ms, mine[-1].end_ms))
-    timeline = Timeline(tuple(sections), tuple(timed), _ms(frames, sample_rate))
+        sections.append(TimedSection(section.label, mine[0].start_ms, mine[-1].end_ms, section.article))
+    titles = [article.title or story_label(n + 1) for n, article in enumerate(episode.articles)]
+    timeline = Timeline(tuple(sections), tuple(timed), _ms(frames, sample_rate), span_articles(tuple(sections), titles))
     return Track(tuple(pieces), sample_rate, timeline)
 
 

@@ -9,6 +9,7 @@ import click
 
 from briefing import __version__
 from briefing.article import DEFAULT_MAX_CHARS
+from briefing.feed import Channel
 from briefing.errors import BriefingError
 
 ENGINE_HELP = (
@@ -63,7 +64,7 @@ def _reading(title, format_, encoding, max_chars):
 
 
 @cli.command()
-@click.argument("article")
+@click.argument("articles", nargs=-1, required=True)
 @click.option("-o", "--output", type=click.Path(path_type=Path),
               help="MP3 to write; subtitles and manifest go beside it.  [default: audio_out/ARTICLE.mp3]")
 @click.option("--engine", type=click.Choice(["auto", "gtts", "espeak"]), default="auto", show_default=True, help=ENGINE_HELP)
@@ -84,20 +85,23 @@ def _reading(title, format_, encoding, max_chars):
               help="Folder of the clip cache.  [default: the user cache folder, or $BRIEFING_CACHE_DIR]")
 @click.option("--no-cache", is_flag=True, help="Neither read nor write the clip cache.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress display and no summary line.")
-def generate(article, output, engine, lang, title, format_, encoding, max_chars, pause_sentence, pause_section,
+def generate(articles, output, engine, lang, title, format_, encoding, max_chars, pause_sentence, pause_section,
              chime, per_section, bitrate, sample_rate, jobs, cache_dir, no_cache, quiet):  # fmt: skip
-    """Narrate ARTICLE into one MP3, with subtitles and a manifest beside it.
+    """Narrate one or more ARTICLES into one MP3, with subtitles and a manifest beside it.
 
     The MP3 opens with a short spoken intro and the title, announces each heading, reads every
     paragraph sentence by sentence with natural pauses, and closes with an outro. It is normalized
     to -16 LUFS (the podcast norm) and carries ID3 tags and one chapter per section. Beside it:
     NAME.vtt and NAME.srt (subtitles, one cue per sentence) and NAME.json (the manifest).
-    ARTICLE is a .txt, .md or .html file, or - to read standard input.
+    Each ARTICLE is a .txt, .md or .html file, or - to read standard input. Several articles make one
+    episode: the intro says how many stories it holds, each story is announced by its title, and the
+    chapters nest by article.
 
     \b
     Examples:
       briefing generate article.txt
       briefing generate article.html -o out.mp3 --engine espeak --title "موجز اليوم"
+      briefing generate a.txt b.md c.html -o audio_out/today.mp3 --title "موجز اليوم"
       cat article.txt | briefing generate - -o news.mp3 --per-section
     """
     from briefing.pipeline import AudioOptions, SpeechOptions, generate as run
@@ -107,18 +111,18 @@ def generate(article, output, engine, lang, title, format_, encoding, max_chars,
                          int(sample_rate) if sample_rate else None, bitrate, per_section)  # fmt: skip
     speech = SpeechOptions(engine, lang, jobs, cache_dir, not no_cache)
     with ProgressBar(quiet) as progress:
-        result = run(article, output, reading=_reading(title, format_, encoding, max_chars), speech=speech,
+        result = run(list(articles), output, reading=_reading(title, format_, encoding, max_chars), speech=speech,
                      audio=audio, notify=lambda note: click.echo(note, err=True), progress=progress)  # fmt: skip
     if not quiet:
         minutes, seconds = divmod(round(result.duration_s), 60)
         click.echo(
-            f"Wrote {result.path}: {minutes}:{seconds:02d}, {len(result.article.sections)} sections, "
+            f"Wrote {result.path}: {minutes}:{seconds:02d}, {_stories(result.episode)}{len(result.episode.sections)} sections, "
             f"engine {result.engine} ({result.voice}), {result.size_bytes / 1e6:.1f} MB, "
             f"{result.speech.cached} of {result.speech.chunks} clips from cache"
         )
         extras = [result.published.vtt, result.published.srt, result.published.manifest]
         if result.published.section_files:
-            extras.append(result.published.section_files[0].parent)
+            extras.append(result.published.mp3.with_name(f"{result.published.mp3.stem}-sections"))
         click.echo("Also: " + ", ".join(str(path) for path in extras))
 
 
@@ -134,14 +138,15 @@ def sections(article, title, format_, encoding, max_chars, as_json):
     from briefing.article import warnings_for
     from briefing.script import split_sentences
 
-    parsed = _reading(title, format_, encoding, max_chars).read(article)
+    episode = _reading(title, format_, encoding, max_chars).read([article])
+    parsed = episode.articles[0]
     for warning in warnings_for(parsed):
         click.echo(f"Warning: {warning}", err=True)
     plan = {
         "source": parsed.source,
         "format": parsed.format,
         "encoding": parsed.encoding,
-        "title": parsed.title,
+        "title": episode.title,
         "chars": parsed.chars,
         "sections": [
             {
@@ -158,12 +163,41 @@ def sections(article, title, format_, encoding, max_chars, as_json):
         click.echo(json.dumps(plan, ensure_ascii=False, indent=2))
         return
     click.echo(f"Source: {parsed.source} ({parsed.format}, {parsed.encoding})")
-    click.echo(f"Title: {parsed.title or '(none)'}")
+    click.echo(f"Title: {episode.title or '(none)'}")
     for number, section in enumerate(plan["sections"], start=1):
         click.echo(
             f"{number:>2}. {section['label']}  ({section['paragraphs']} paragraphs, "
             f"{section['sentences']} sentences, {section['chars']} chars)"
         )
+
+
+@cli.command()
+@click.argument("folder", type=click.Path(path_type=Path, file_okay=False))
+@click.option("--base-url", help="Address FOLDER is published at, e.g. https://example.org/news/ (required).")
+@click.option("--title", default=Channel.title, show_default=True, help="The podcast's title.")
+@click.option("--description", default=Channel.description, show_default=True, help="The podcast's description.")
+@click.option("--link", help="The podcast's website.  [default: --base-url]")
+@click.option("--author", default=Channel.author, show_default=True, help="Author and owner name.")
+@click.option("--email", default=Channel.email, show_default=True, help="Owner e-mail, for podcast directories.")
+@click.option("--image", help="Cover: a URL, or an image file copied into FOLDER.  [default: a plain cover.png]")
+def feed(folder, base_url, title, description, link, author, email, image):
+    """Write FOLDER/feed.xml, a podcast feed of the briefings in FOLDER, newest first.
+
+    Each briefing's manifest (NAME.json) gives an episode: its MP3 as enclosure, its chapters (written
+    to NAME.chapters.json) and its subtitles as transcripts. Rebuilding the feed keeps every episode's
+    guid. Subscribe to BASE_URL/feed.xml in any podcast app once FOLDER is published there.
+
+    \b
+    Example:
+      briefing feed audio_out --base-url https://example.org/news/
+    """
+    from briefing.feed import write_feed
+
+    channel = Channel(base_url, title, description, link, author, email, image)
+    result = write_feed(folder, channel)
+    for note in result.skipped:
+        click.echo(f"Warning: {note}", err=True)
+    click.echo(f"Wrote {result.path}: {result.episodes} episodes")
 
 
 @cli.group()
@@ -196,6 +230,10 @@ def clear(cache_dir):
 
     store = ClipCache(cache_dir or default_cache_dir())
     click.echo(f"Removed {store.clear()} entries from {store.folder}")
+
+
+def _stories(episode) -> str:
+    return f"{len(episode.articles)} stories, " if len(episode.articles) > 1 else ""
 
 
 class ProgressBar:

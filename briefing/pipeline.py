@@ -7,8 +7,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from briefing.article import DEFAULT_MAX_CHARS, STDIN, Article, read_article, warnings_for
-from briefing.errors import OutputError
+from briefing.article import DEFAULT_MAX_CHARS, STDIN, Episode, read_article, warnings_for
+from briefing.errors import InputError, OutputError
 from briefing.publish import DEFAULT_BITRATE, Published, Tags, Voice, outputs_for, publish
 from briefing.script import Pauses, build_script
 from briefing.speech.cache import ClipCache, default_cache_dir
@@ -24,16 +24,21 @@ Progress = Callable[[int, int, str], None]
 
 @dataclass(frozen=True)
 class ReadOptions:
-    """How to read the article: overrides of what is otherwise detected."""
+    """How to read the articles: overrides of what is otherwise detected. ``title`` names the episode
+    (for a lone article, the article)."""
 
     title: str | None = None
     format: str | None = None
     encoding: str | None = None
     max_chars: int = DEFAULT_MAX_CHARS
 
-    def read(self, source: str | Path) -> Article:
-        return read_article(source, title=self.title, format=self.format, encoding=self.encoding,
-                            max_chars=self.max_chars)  # fmt: skip
+    def read(self, sources: list[str | Path]) -> Episode:
+        """Every article, read before anything is spoken: one bad input fails the whole run."""
+        if [str(source) for source in sources].count(STDIN) > 1:
+            raise InputError("standard input (-) can be read only once")
+        articles = [read_article(source, format=self.format, encoding=self.encoding, max_chars=self.max_chars)
+                    for source in sources]  # fmt: skip
+        return Episode.of(articles, self.title)
 
 
 @dataclass(frozen=True)
@@ -61,7 +66,7 @@ class AudioOptions:
 class Briefing:
     """What a run produced, for the summary line."""
 
-    article: Article
+    episode: Episode
     engine: str
     voice: str
     published: Published
@@ -81,17 +86,17 @@ class Briefing:
         return self.path.stat().st_size
 
 
-def check_output(source: str | Path, output: Path) -> None:
+def check_output(sources: list[str | Path], output: Path) -> None:
     """Refuse outputs that would clobber the article or cannot be written, before any work is done.
 
     Nothing is created here: the output folder is made only when the results are written.
     """
     if output.is_dir():
         raise OutputError(f"{output}: is a directory; give a file name such as {output / 'briefing.mp3'}")
-    if str(source) != STDIN:
-        for path in (output, *outputs_for(output).values()):
-            if path.exists() and path.resolve() == Path(source).resolve():
-                raise OutputError(f"{path}: is the input article; choose another output path")
+    inputs = {Path(source).resolve() for source in sources if str(source) != STDIN}
+    for path in (output, *outputs_for(output).values()):
+        if path.exists() and path.resolve() in inputs:
+            raise OutputError(f"{path}: is an input article; choose another output path")
     existing = next(p for p in (output.parent.absolute(), *output.parent.absolute().parents) if p.exists())
     if not existing.is_dir():
         raise OutputError(f"{output.parent}: cannot be created ({existing} is not a folder)")
@@ -100,7 +105,7 @@ def check_output(source: str | Path, output: Path) -> None:
 
 
 def generate(
-    source: str | Path,
+    sources: list[str | Path],
     output: Path | None = None,
     *,
     reading: ReadOptions = ReadOptions(),
@@ -109,17 +114,17 @@ def generate(
     notify: Notify | None = None,
     progress: Progress | None = None,
 ) -> Briefing:
-    """Narrate the article at ``source`` (``-`` for stdin) into an MP3 at ``output`` and its companions.
-
-    The default output is ``audio_out/<article name>.mp3``.
+    """Narrate the articles at ``sources`` (``-`` for stdin), one after the other, into an MP3 at
+    ``output`` and its companions. The default output is ``audio_out/<first article's name>.mp3``.
     """
     notify = notify or (lambda message: None)
-    article = reading.read(source)
-    for warning in warnings_for(article):
-        notify(f"Warning: {warning}")
-    output = output or DEFAULT_OUTPUT_DIR / f"{article.name}.mp3"
-    check_output(source, output)
-    cues = build_script(article, audio.pauses)
+    episode = reading.read(sources)
+    for article in episode.articles:
+        for warning in warnings_for(article):
+            notify(f"Warning: {warning}")
+    output = output or DEFAULT_OUTPUT_DIR / f"{episode.name}.mp3"
+    check_output(sources, output)
+    cues = build_script(episode, audio.pauses)
 
     speaker, note = create_engine(speech.engine, lang=speech.lang)
     if note:
@@ -127,20 +132,20 @@ def generate(
 
     def advance(done, total, cue):
         if progress:
-            progress(done, total, article.sections[cue.section].label)
+            progress(done, total, episode.sections[cue.section].label)
 
     cache = ClipCache(speech.cache_dir or default_cache_dir()) if speech.use_cache else None
-    clips, report = synthesize_cues(cues, speaker, article, cache=cache, jobs=speech.jobs, progress=advance)
+    clips, report = synthesize_cues(cues, speaker, episode, cache=cache, jobs=speech.jobs, progress=advance)
 
     from briefing.assemble import assemble
 
     rate = audio.sample_rate or max(clip.frame_rate for clip in clips.values())
-    track = assemble(cues, clips, article, sample_rate=rate)
-    tags = Tags(title=article.title or article.name)
+    track = assemble(cues, clips, episode, sample_rate=rate)
+    tags = Tags(title=episode.title or episode.name)
     voice = Voice(speaker.name, speaker.voice, speech.lang)
     try:
-        published = publish(track, article, output, tags=tags, voice=voice, bitrate=audio.bitrate,
+        published = publish(track, episode, output, tags=tags, voice=voice, bitrate=audio.bitrate,
                             per_section=audio.per_section, cache=cache)  # fmt: skip
     except OSError as exc:
         raise OutputError(f"{output}: cannot be written ({exc.strerror or exc})") from None
-    return Briefing(article, speaker.name, speaker.voice, published, report, rate)
+    return Briefing(episode, speaker.name, speaker.voice, published, report, rate)

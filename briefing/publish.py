@@ -11,16 +11,15 @@ import hashlib
 import json
 import os
 import shutil
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from briefing import __version__, loudness
-from briefing.article import Article
-from briefing.assemble import Timeline, TimedCue, TimedSection, Track
+from briefing.article import Episode
+from briefing.assemble import TimedArticle, Timeline, TimedCue, TimedSection, Track, span_articles
 from briefing.codec import ENCODER_DELAY, MP3_QUALITY, decode_mp3, encode_mp3, encode_parts
 from briefing.speech.cache import ClipCache
-from briefing.errors import OutputError
+from briefing.staging import Staging
 
 DEFAULT_BITRATE = 64
 """kb/s; plenty for one voice in mono."""
@@ -71,7 +70,7 @@ def outputs_for(mp3: Path) -> dict[str, Path]:
 
 def publish(
     track: Track,
-    article: Article,
+    episode: Episode,
     mp3: Path,
     *,
     tags: Tags,
@@ -88,11 +87,13 @@ def publish(
     """
     jobs = jobs or os.cpu_count() or 1
     ranges = section_ranges(track) if per_section else balanced_ranges(track, jobs)
-    names = [section_file_name(number, title) for number, title in enumerate(_part_titles(track, ranges), 1)]
+    names = part_names(track, ranges)
     others = outputs_for(mp3)
 
     with Staging() as stage:
         folder = stage.folder(others["sections"]) if per_section else stage.scratch(mp3)
+        for name in names:
+            (folder / name).parent.mkdir(exist_ok=True)
         measured, gain, decoded = encode_track(track, ranges, [folder / name for name in names], bitrate, jobs, cache)
         timeline = place(track, ranges, decoded)
         audio = stage.file(mp3)
@@ -108,7 +109,7 @@ def publish(
             for number, (name, section) in enumerate(zip(names, timeline.sections), start=1):
                 write_tags(folder / name, Tags(title=section.title, album=tags.title, date=tags.date), None, number)
                 section_files.append(others["sections"] / name)
-        manifest = build_manifest(article, timeline, mp3, tags, voice, bitrate, track.sample_rate, measured, gain,
+        manifest = build_manifest(episode, timeline, mp3, tags, voice, bitrate, track.sample_rate, measured, gain,
                                   section_files)  # fmt: skip
         stage.file(others["manifest"]).write_text(json.dumps(manifest, ensure_ascii=False, indent=2) + "\n",
                                              encoding="utf-8")  # fmt: skip
@@ -173,8 +174,18 @@ def _unpack(payload: bytes | None) -> tuple[float, float, list[int], list[bytes]
     return meta["measured"], meta["gain"], meta["decoded"], streams
 
 
-def _part_titles(track: Track, ranges: list[tuple[int, int]]) -> list[str]:
-    return [track.timeline.sections[track.timeline.cues[start].cue.section].title for start, _ in ranges]
+def part_names(track: Track, ranges: list[tuple[int, int]]) -> list[str]:
+    """File names for the parts: ``NN-<section>.mp3``; in an episode ``NN-<article>/MM-<section>.mp3``."""
+    sections = track.timeline.sections
+    firsts = [sections[track.timeline.cues[start].cue.section] for start, _ in ranges]
+    if not track.timeline.articles:
+        return [section_file_name(number, section.title) for number, section in enumerate(firsts, start=1)]
+    names, counts = [], {}
+    for section in firsts:
+        counts[section.article] = counts.get(section.article, 0) + 1
+        folder = section_file_name(section.article + 1, track.timeline.articles[section.article].title)[:-4]
+        names.append(f"{folder}/{section_file_name(counts[section.article], section.title)}")
+    return names
 
 
 def section_ranges(track: Track) -> list[tuple[int, int]]:
@@ -221,10 +232,11 @@ def place(track: Track, ranges: list[tuple[int, int]], decoded: list[int]) -> Ti
     starts[min(starts)] = 0.0  # the first chapter opens the file, encoder delay included
     order = sorted(starts)
     sections = tuple(
-        TimedSection(old.title, starts[number], starts[order[i + 1]] if i + 1 < len(order) else duration)
+        TimedSection(old.title, starts[number], starts[order[i + 1]] if i + 1 < len(order) else duration, old.article)
         for i, (number, old) in enumerate(zip(order, track.timeline.sections))
     )
-    return Timeline(sections, tuple(cues), duration)
+    titles = [article.title for article in track.timeline.articles]
+    return Timeline(sections, tuple(cues), duration, span_articles(sections, titles))
 
 
 def write_tags(path: Path, tags: Tags, timeline: Timeline | None, track_number: int | None = None) -> None:
@@ -243,7 +255,14 @@ def write_tags(path: Path, tags: Tags, timeline: Timeline | None, track_number: 
         for element, section in zip(ids, timeline.sections):
             id3.add(CHAP(element_id=element, start_time=round(section.start_ms), end_time=round(section.end_ms),
                          sub_frames=[TIT2(encoding=3, text=section.title)]))  # fmt: skip
-        id3.add(CTOC(element_id="toc", flags=CTOCFlags.TOP_LEVEL | CTOCFlags.ORDERED, child_element_ids=ids,
+        top = ids
+        if timeline.articles:  # an episode: the top level lists the articles, each lists its chapters
+            top = [f"art{number}" for number in range(len(timeline.articles))]
+            for number, (element, article) in enumerate(zip(top, timeline.articles)):
+                mine = [chapter for chapter, s in zip(ids, timeline.sections) if s.article == number]
+                id3.add(CTOC(element_id=element, flags=CTOCFlags.ORDERED, child_element_ids=mine,
+                             sub_frames=[TIT2(encoding=3, text=article.title)]))  # fmt: skip
+        id3.add(CTOC(element_id="toc", flags=CTOCFlags.TOP_LEVEL | CTOCFlags.ORDERED, child_element_ids=top,
                      sub_frames=[TIT2(encoding=3, text=tags.title)]))  # fmt: skip
     id3.save(path, v2_version=4)
 
@@ -264,8 +283,12 @@ def webvtt_text(timeline: Timeline) -> str:
     import webvtt
 
     document = webvtt.WebVTT()
-    for timed in spoken_cues(timeline):
-        document.captions.append(webvtt.Caption(_clock(timed.start_ms, "."), _clock(timed.end_ms, "."), timed.cue.text))
+    for number, timed in enumerate(spoken_cues(timeline), start=1):
+        article = timeline.sections[timed.cue.section].article
+        document.captions.append(webvtt.Caption(
+            _clock(timed.start_ms, "."), _clock(timed.end_ms, "."), timed.cue.text,
+            identifier=f"a{article + 1}-s{timed.cue.section + 1}-c{number}",  # article, section, cue
+        ))  # fmt: skip
     return document.content
 
 
@@ -287,15 +310,19 @@ def _clock(ms: float, separator: str) -> str:
     return f"{hours:02d}:{minutes:02d}:{seconds:02d}{separator}{millis:03d}"
 
 
-def build_manifest(article, timeline, mp3, tags, voice, bitrate, sample_rate, measured, gain, section_files) -> dict:
-    """Everything a feed, a player page or a person needs to know about the briefing, times in ms."""
+def build_manifest(episode, timeline, mp3, tags, voice, bitrate, sample_rate, measured, gain, section_files) -> dict:
+    """Everything a feed, a player page or a person needs to know about the briefing, times in ms.
+
+    ``guid`` names the episode for podcast apps: the same file of the same articles keeps it.
+    """
     others = outputs_for(mp3)
+    identity = json.dumps([mp3.name, tags.title, [article.sha256 for article in episode.articles]])
+    spans = timeline.articles or (TimedArticle(tags.title, 0.0, timeline.duration_ms),)
     return {
         "briefing_version": __version__,
+        "guid": "briefing-" + hashlib.sha256(identity.encode()).hexdigest()[:32],
         "created": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
         "title": tags.title,
-        "source": {"path": article.source, "sha256": article.sha256, "format": article.format,
-                   "encoding": article.encoding},  # fmt: skip
         "engine": {"name": voice.engine, "voice": voice.voice, "lang": voice.lang},
         "audio": {
             "file": mp3.name,
@@ -307,94 +334,21 @@ def build_manifest(article, timeline, mp3, tags, voice, bitrate, sample_rate, me
             "gain_db": round(gain, 2),
         },
         "subtitles": {"vtt": others["vtt"].name, "srt": others["srt"].name},
+        "articles": [
+            {"index": number, "title": span.title, "start_ms": round(span.start_ms), "end_ms": round(span.end_ms),
+             "source": {"path": article.source, "sha256": article.sha256, "format": article.format,
+                        "encoding": article.encoding}}
+            for number, (article, span) in enumerate(zip(episode.articles, spans))
+        ],  # fmt: skip
         "sections": [
-            {"index": number, "title": section.title, "start_ms": round(section.start_ms),
-             "end_ms": round(section.end_ms),
+            {"index": number, "article": section.article, "title": section.title,
+             "start_ms": round(section.start_ms), "end_ms": round(section.end_ms),
              **({"file": str(section_files[number].relative_to(mp3.parent))} if section_files else {})}
             for number, section in enumerate(timeline.sections)
         ],  # fmt: skip
         "cues": [
-            {"kind": t.cue.kind, "section": t.cue.section, "text": t.cue.text, "start_ms": round(t.start_ms),
-             "end_ms": round(t.end_ms)}
+            {"kind": t.cue.kind, "article": timeline.sections[t.cue.section].article, "section": t.cue.section,
+             "text": t.cue.text, "start_ms": round(t.start_ms), "end_ms": round(t.end_ms)}
             for t in spoken_cues(timeline)
         ],  # fmt: skip
     }
-
-
-class Staging:
-    """Temporary files and folders beside their targets, renamed into place together on success.
-
-    Used as ``with Staging() as stage:``; ``stage.file(target)`` and ``stage.folder(target)`` give
-    the temporary to write; ``stage.scratch(beside)`` a working folder removed at the end in any case.
-    On any failure, Ctrl-C included, every temporary is removed and no target is touched.
-    """
-
-    def __init__(self):
-        self.pending: list[tuple[Path, Path, bool]] = []
-        self.scratches: list[Path] = []
-
-    def file(self, target: Path) -> Path:
-        return self._make(target, folder=False, keep=True)
-
-    def folder(self, target: Path) -> Path:
-        return self._make(target, folder=True, keep=True)
-
-    def scratch(self, beside: Path) -> Path:
-        return self._make(beside, folder=True, keep=False)
-
-    def _make(self, target: Path, folder: bool, keep: bool) -> Path:
-        try:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            options = {"dir": target.parent, "prefix": f".{target.name}.", "suffix": ".part"}
-            if folder:
-                temporary = Path(tempfile.mkdtemp(**options))
-            else:
-                handle, name = tempfile.mkstemp(**options)
-                os.close(handle)
-                temporary = Path(name)
-            os.chmod(temporary, (0o777 if folder else 0o666) & ~_umask())  # mkstemp's are private
-        except OSError as exc:
-            raise OutputError(f"{target.parent}: cannot write there ({exc.strerror or exc})") from None
-        if keep:
-            self.pending.append((temporary, target, folder))
-        else:
-            self.scratches.append(temporary)
-        return temporary
-
-    def __enter__(self) -> Staging:
-        return self
-
-    def __exit__(self, error_type, error, traceback) -> None:
-        try:
-            if error_type is None:
-                for temporary, target, folder in self.pending:
-                    _replace(temporary, target, folder)
-                self.pending = []
-        finally:
-            for temporary, _, folder in self.pending:
-                _remove(temporary, folder)
-            for temporary in self.scratches:
-                _remove(temporary, True)
-
-
-def _replace(temporary: Path, target: Path, folder: bool) -> None:
-    if folder and target.exists():
-        retired = Path(tempfile.mkdtemp(dir=target.parent, prefix=f".{target.name}.", suffix=".old"))
-        os.replace(target, retired / "old")
-        os.replace(temporary, target)
-        shutil.rmtree(retired)
-    else:
-        os.replace(temporary, target)
-
-
-def _remove(path: Path, folder: bool) -> None:
-    if folder:
-        shutil.rmtree(path, ignore_errors=True)
-    else:
-        path.unlink(missing_ok=True)
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask

@@ -1,11 +1,12 @@
-"""Turn an article into the narration script: an ordered list of cues to speak or pause on."""
+"""Turn an episode (one or more articles) into the narration script: an ordered list of cues to speak or
+pause on."""
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
 
-from briefing.article import Article
+from briefing.article import Episode, story_label
 
 INTRO_PHRASE = "موجز صوتي"
 OUTRO_PHRASE = "انتهى الموجز. شكرا للاستماع."
@@ -62,14 +63,26 @@ def split_sentences(paragraph: str) -> list[str]:
     return [part for part in (piece.strip() for piece in _SENTENCE_BREAK.split(paragraph)) if part]
 
 
-def build_script(article: Article, pauses: Pauses = Pauses()) -> list[Cue]:
-    """Intro with the title, each section (heading announced, sentences with pauses), outro."""
-    intro = f"{INTRO_PHRASE}: {article.title}." if article.title else f"{INTRO_PHRASE}."
+def build_script(episode: Episode, pauses: Pauses = Pauses()) -> list[Cue]:
+    """Intro with the title (and, in an episode, how many stories), then each article (announced by its
+    title in an episode) section by section: heading announced, sentences with pauses; then the outro."""
+    sections = episode.sections
+    stories = len(episode.articles)
+    intro = f"{INTRO_PHRASE}: {episode.title}." if episode.title else f"{INTRO_PHRASE}."
+    if stories > 1:
+        intro += f" {stories_phrase(stories)}."
     cues = [Cue("intro", 0, intro), Cue("pause", 0, pause_ms=pauses.section)]
-    last = len(article.sections) - 1
-    for index, section in enumerate(article.sections):
-        if section.heading:
+    for index, section in enumerate(sections):
+        opens_story = stories > 1 and (index == 0 or sections[index - 1].article != section.article)
+        if opens_story:
             if index > 0:
+                cues += _section_break(index, pauses, longer=True)
+            article = episode.articles[section.article]
+            label = story_label(section.article + 1)
+            cues += [Cue("story", index, f"{label}: {article.title}." if article.title else f"{label}."),
+                     Cue("pause", index, pause_ms=pauses.after_heading)]  # fmt: skip
+        if section.heading:
+            if index > 0 and not opens_story:
                 cues += _section_break(index, pauses)
             cues += [Cue("heading", index, section.heading), Cue("pause", index, pause_ms=pauses.after_heading)]
         for p, paragraph in enumerate(section.paragraphs):
@@ -79,12 +92,21 @@ def build_script(article: Article, pauses: Pauses = Pauses()) -> list[Cue]:
                 if s > 0:
                     cues.append(Cue("pause", index, pause_ms=pauses.sentence))
                 cues.append(Cue("sentence", index, sentence))
+    last = len(sections) - 1
     cues += [Cue("pause", last, pause_ms=pauses.section), Cue("outro", last, OUTRO_PHRASE)]
     return cues
 
 
-def _section_break(section: int, pauses: Pauses) -> list[Cue]:
+def stories_phrase(count: int) -> str:
+    """"في هذا الموجز ..." with the count in the form Arabic grammar wants for it."""
+    counted = {1: "خبر واحد", 2: "خبران"}.get(count) or (f"{count} أخبار" if count <= 10 else f"{count} خبرا")
+    return f"في هذا الموجز {counted}"
+
+
+def _section_break(section: int, pauses: Pauses, longer: bool = False) -> list[Cue]:
+    """The pause before a heading, with the chime in its middle; between stories half as long again."""
+    length = pauses.section * 3 // 2 if longer else pauses.section
     if not pauses.chime:
-        return [Cue("pause", section, pause_ms=pauses.section)]
-    half = Cue("pause", section, pause_ms=pauses.section // 2)
+        return [Cue("pause", section, pause_ms=length)]
+    half = Cue("pause", section, pause_ms=length // 2)
     return [half, Cue("chime", section), half]

@@ -49,7 +49,7 @@ CASES = [
     ("heading without body", write("مقدمة الخبر.\nعنوان أول\nعنوان ثان\nنص."), [], 2, "heading «عنوان أول» has no body text"),
     ("too long", write(GOOD * 50), ["--max-chars", "1000"], 2, "more than the limit of 1,000 (see --max-chars)"),
     ("output is a directory", write(GOOD), ["-o", "{tmp}/out"], 2, "out: is a directory"),
-    ("output is the input", write(GOOD), ["-o", "{tmp}/in/article.txt"], 2, "is the input article"),
+    ("output is the input", write(GOOD), ["-o", "{tmp}/in/article.txt"], 2, "is an input article"),
     ("output folder cannot be created", write(GOOD), ["-o", "{tmp}/in/article.txt/x.mp3"], 2, "cannot be created"),
     ("unknown language", write(GOOD), ["--lang", "xx-none"], 2, "eSpeak NG has no voice for language 'xx-none'"),
     ("bad format", write(GOOD), ["--format", "pdf"], 2, "Invalid value for '--format'"),

@@ -2,7 +2,7 @@
 
 import re
 
-from briefing.article import read_article
+from briefing.article import Episode, read_article
 from briefing.cli import cli
 from briefing.script import build_script
 from briefing.speech.text import spoken_form
@@ -19,7 +19,7 @@ def test_gtts_engine_sends_arabic_chunks_of_at_most_100_chars(runner, example_tx
     assert "engine gtts" in result.output
 
     texts = gtts_stub.texts
-    cues = [cue for cue in build_script(read_article(example_txt)) if cue.spoken]
+    cues = [cue for cue in build_script(Episode.of([read_article(example_txt)])) if cue.spoken]
     assert len(texts) > len(cues)  # a request per chunk; the longest sentences take two
     assert set(gtts_stub.langs) == {"ar"}
     assert all(ARABIC.search(t) for t in texts)

@@ -73,7 +73,10 @@ def test_manifest_agrees_with_the_audio(briefing_files):
     assert abs(manifest["audio"]["duration_ms"] - seconds * 1000) <= 100
     assert abs(MP3(out).info.length * 1000 - manifest["audio"]["duration_ms"]) <= 100
     assert manifest["engine"]["name"] == "espeak" and manifest["briefing_version"]
-    assert len(manifest["source"]["sha256"]) == 64 and manifest["source"]["path"].endswith("solar-plant.txt")
+    (article,) = manifest["articles"]
+    assert len(article["source"]["sha256"]) == 64 and article["source"]["path"].endswith("solar-plant.txt")
+    assert (article["start_ms"], article["end_ms"]) == (0, manifest["audio"]["duration_ms"])
+    assert manifest["guid"].startswith("briefing-")
     cues = manifest["cues"]
     assert cues[0]["kind"] == "intro" and cues[-1]["kind"] == "outro"
     assert all(a["end_ms"] <= b["start_ms"] for a, b in zip(cues, cues[1:]))

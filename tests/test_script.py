@@ -1,7 +1,7 @@
 import pytest
 
-from briefing.article import parse_article
-from briefing.script import INTRO_PHRASE, OUTRO_PHRASE, Pauses, build_script, split_sentences
+from briefing.article import Episode, parse_article
+from briefing.script import INTRO_PHRASE, OUTRO_PHRASE, Pauses, build_script, split_sentences, stories_phrase
 
 
 @pytest.mark.parametrize(
@@ -22,7 +22,7 @@ def test_split_sentences(text, expected):
 def test_script_has_intro_headings_with_pauses_sentences_and_outro():
     article = parse_article("العنوان الرئيسي\nجملة أولى. جملة ثانية.\nالعنوان الفرعي\nجملة ثالثة.")
     pauses = Pauses(chime=False)
-    cues = build_script(article, pauses)
+    cues = build_script(Episode.of([article]), pauses)
     kinds = [c.kind for c in cues]
     assert cues[0].kind == "intro" and cues[0].text == f"{INTRO_PHRASE}: العنوان الرئيسي."
     assert cues[-1].kind == "outro" and cues[-1].text == OUTRO_PHRASE
@@ -37,13 +37,33 @@ def test_script_has_intro_headings_with_pauses_sentences_and_outro():
 
 def test_a_chime_sits_in_the_middle_of_the_pause_between_sections():
     article = parse_article("العنوان\nجملة أولى.\nالعنوان الفرعي\nجملة ثانية.")
-    cues = build_script(article, Pauses(section=1200))
+    cues = build_script(Episode.of([article]), Pauses(section=1200))
     chime = [c.kind for c in cues].index("chime")
     assert [c.pause_ms for c in cues[chime - 1 : chime + 2] if c.kind == "pause"] == [600, 600]
     assert cues[chime + 2].kind == "heading" and cues[chime].section == 1
-    assert [c.kind for c in build_script(article, Pauses(chime=False))].count("chime") == 0
+    assert [c.kind for c in build_script(Episode.of([article]), Pauses(chime=False))].count("chime") == 0
 
 
 def test_intro_without_title():
-    cues = build_script(parse_article("خبر قصير بلا عنوان."))
+    cues = build_script(Episode.of([parse_article("خبر قصير بلا عنوان.")]))
     assert cues[0].text == f"{INTRO_PHRASE}."
+
+
+def test_an_episode_announces_its_stories_each_by_title():
+    first = parse_article("الخبر الأول هنا\nجملة من الخبر الأول.\nعنوان فرعي\nجملة أخرى.")
+    second = parse_article("جملة من خبر بلا عنوان.")
+    cues = build_script(Episode.of([first, second], "موجز اليوم"), Pauses(section=1000))
+    spoken = [(c.kind, c.text) for c in cues if c.spoken]
+    assert spoken[0] == ("intro", f"{INTRO_PHRASE}: موجز اليوم. في هذا الموجز خبران.")
+    assert ("story", "الخبر الأول: الخبر الأول هنا.") in spoken and ("story", "الخبر الثاني.") in spoken
+    second_story = [c.kind for c in cues].index("story", 3)
+    # a longer break, with the chime, between stories
+    assert [c.kind for c in cues[second_story - 3 : second_story]] == ["pause", "chime", "pause"]
+    assert cues[second_story - 1].pause_ms == 750
+    assert [s.label for s in Episode.of([first, second]).sections] == ["الخبر الأول هنا", "عنوان فرعي", "الخبر الثاني"]
+
+
+@pytest.mark.parametrize(("count", "phrase"), [(1, "خبر واحد"), (2, "خبران"), (3, "3 أخبار"), (10, "10 أخبار"),
+                                                (11, "11 خبرا")])  # fmt: skip
+def test_stories_phrase(count, phrase):
+    assert stories_phrase(count) == f"في هذا الموجز {phrase}"

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from pydub import AudioSegment
 
-from briefing.article import Article
+from briefing.article import Episode
 from briefing.errors import SynthesisError
 from briefing.script import Cue
 from briefing.speech.cache import ClipCache, clip_key
@@ -42,7 +42,7 @@ class SpeechReport:
 def synthesize_cues(
     cues: list[Cue],
     engine: Engine,
-    article: Article,
+    episode: Episode,
     *,
     cache: ClipCache | None = None,
     jobs: int = DEFAULT_JOBS,
@@ -84,7 +84,7 @@ def synthesize_cues(
             clip = call_with_retries(lambda: engine.synthesize(chunk.text), abort=failed)
         except SynthesisError as exc:
             failed.set()
-            where = article.sections[cue.section].label
+            where = episode.sections[cue.section].label
             raise SynthesisError(f"section «{where}», {cue.kind} «{_excerpt(cue.text)}»: {exc}") from None
         if cache:
             cache.put(chunk.key, clip)

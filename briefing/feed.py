@@ -1,0 +1,222 @@
+"""A podcast feed of the briefings in a folder: RSS 2.0 with the iTunes and Podcasting 2.0 namespaces.
+
+Built from the manifests ``briefing generate`` writes; each episode keeps the guid of its manifest, so
+rebuilding the feed never changes or duplicates an item. Beside the feed go one Podcasting 2.0 chapters
+file per episode and, unless an image is given, a plain square cover.
+"""
+
+from __future__ import annotations
+
+import datetime
+import email.utils
+import json
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import quote, urlsplit
+from xml.etree import ElementTree as ET
+
+from briefing import __version__
+from briefing.errors import InputError
+from briefing.staging import Staging
+
+NAMESPACES = {
+    "itunes": "http://www.itunes.com/dtds/podcast-1.0.dtd",
+    "podcast": "https://podcastindex.org/namespace/1.0",
+    "atom": "http://www.w3.org/2005/Atom",
+}
+MANIFEST_KEYS = ("briefing_version", "guid", "created", "title", "audio", "sections", "cues")
+FEED_NAME = "feed.xml"
+COVER_NAME = "cover.png"
+COVER_SIZE = 1400
+"""Pixels a side: the smallest cover Apple Podcasts accepts."""
+
+
+@dataclass(frozen=True)
+class Channel:
+    """What the feed says about itself; every field but ``base_url`` has a default."""
+
+    base_url: str
+    title: str = "موجز صوتي"
+    description: str = "موجزات صوتية لأخبار عربية، يقرؤها briefing."
+    link: str | None = None
+    author: str = "briefing"
+    email: str = "briefing@example.org"
+    image: str | None = None
+    """A URL, or a file to copy into the folder; None: a plain cover is made."""
+
+
+@dataclass(frozen=True)
+class FeedResult:
+    path: Path
+    episodes: int
+    skipped: tuple[str, ...]
+
+
+def base_url(url: str | None) -> str:
+    """The address the folder is published at, ending in a slash; refuses anything but absolute http(s)."""
+    if not url:
+        raise InputError("--base-url is required: the address the folder is published at, e.g. https://example.org/news/")
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise InputError(f"--base-url {url!r} is not an absolute http(s) address")
+    return url if url.endswith("/") else url + "/"
+
+
+def write_feed(folder: Path, channel: Channel) -> FeedResult:
+    """Write ``folder/feed.xml`` (atomically), newest briefing first, with each episode's chapters file."""
+    if not folder.is_dir():
+        raise InputError(f"{folder}: is not a folder")
+    url = base_url(channel.base_url)
+    episodes, skipped = read_manifests(folder)
+    if not episodes:
+        raise InputError(f"{folder}: holds no briefings (no manifest of an MP3 made by briefing generate)")
+    episodes.sort(key=lambda manifest: manifest["created"], reverse=True)
+
+    with Staging() as stage:
+        image = _cover(folder, channel.image, stage, url)
+        for manifest in episodes:
+            stage.file(folder / _chapters_name(manifest)).write_text(
+                json.dumps(chapters(manifest), ensure_ascii=False, indent=2) + "\n", encoding="utf-8")  # fmt: skip
+        rss = build_rss(folder, episodes, channel, url, image)
+        ET.ElementTree(rss).write(stage.file(folder / FEED_NAME), encoding="utf-8", xml_declaration=True)
+    return FeedResult(folder / FEED_NAME, len(episodes), tuple(skipped))
+
+
+def read_manifests(folder: Path) -> tuple[list[dict], list[str]]:
+    """The manifests of briefings whose MP3 is in ``folder``, and a note for each JSON file passed over."""
+    manifests, skipped = [], []
+    for path in sorted(folder.glob("*.json")):
+        if path.name.endswith(".chapters.json"):
+            continue
+        try:
+            manifest = json.loads(path.read_text(encoding="utf-8"))
+            audio = folder / manifest["audio"]["file"]
+            if not all(key in manifest for key in MANIFEST_KEYS):
+                raise KeyError("missing keys")
+        except (OSError, ValueError, KeyError, TypeError):
+            skipped.append(f"{path}: not a briefing manifest, skipped")
+            continue
+        if not audio.is_file():
+            skipped.append(f"{path}: its audio {audio.name} is missing, skipped")
+            continue
+        manifests.append(manifest)
+    return manifests, skipped
+
+
+def chapters(manifest: dict) -> dict:
+    """Podcasting 2.0 JSON chapters: every section, ascending; in an episode, each article's first section
+    is titled with the article."""
+    return {
+        "version": "1.2.0",
+        "chapters": [
+            {"startTime": round(section["start_ms"] / 1000, 3), "title": section["title"]}
+            for section in sorted(manifest["sections"], key=lambda s: s["start_ms"])
+        ],
+    }
+
+
+def build_rss(folder: Path, episodes: list[dict], channel: Channel, url: str, image: str) -> ET.Element:
+    for prefix, uri in NAMESPACES.items():
+        ET.register_namespace(prefix, uri)
+    rss = ET.Element("rss", {"version": "2.0"})
+    node = ET.SubElement(rss, "channel")
+    _text(node, "title", channel.title)
+    _text(node, "link", channel.link or url)
+    _text(node, "description", channel.description)
+    _text(node, "language", "ar")
+    _text(node, "generator", f"briefing {__version__}")
+    _text(node, "lastBuildDate", _rfc822(episodes[0]["created"]))
+    ET.SubElement(node, _q("atom", "link"), {"href": url + FEED_NAME, "rel": "self", "type": "application/rss+xml"})
+    ET.SubElement(node, _q("itunes", "image"), {"href": image})
+    category = ET.SubElement(node, _q("itunes", "category"), {"text": "News"})
+    ET.SubElement(category, _q("itunes", "category"), {"text": "Daily News"})
+    _text(node, _q("itunes", "explicit"), "false")
+    _text(node, _q("itunes", "author"), channel.author)
+    owner = ET.SubElement(node, _q("itunes", "owner"))
+    _text(owner, _q("itunes", "name"), channel.author)
+    _text(owner, _q("itunes", "email"), channel.email)
+    for manifest in episodes:
+        node.append(_item(folder, manifest, url))
+    ET.indent(rss)
+    return rss
+
+
+def _item(folder: Path, manifest: dict, url: str) -> ET.Element:
+    audio = manifest["audio"]
+    item = ET.Element("item")
+    _text(item, "title", manifest["title"])
+    _text(item, "description", description(manifest))
+    ET.SubElement(item, "enclosure", {"url": url + quote(audio["file"]), "type": "audio/mpeg",
+                                      "length": str((folder / audio["file"]).stat().st_size)})  # fmt: skip
+    _text(item, "guid", manifest["guid"], {"isPermaLink": "false"})
+    _text(item, "pubDate", _rfc822(manifest["created"]))
+    _text(item, _q("itunes", "duration"), str(round(audio["duration_ms"] / 1000)))
+    _text(item, _q("itunes", "episodeType"), "full")
+    _text(item, _q("itunes", "explicit"), "false")
+    ET.SubElement(item, _q("podcast", "chapters"), {"url": url + quote(_chapters_name(manifest)),
+                                                    "type": "application/json+chapters"})  # fmt: skip
+    subtitles = manifest.get("subtitles", {})
+    for kind, mime in (("vtt", "text/vtt"), ("srt", "application/x-subrip")):
+        if subtitles.get(kind) and (folder / subtitles[kind]).is_file():
+            ET.SubElement(item, _q("podcast", "transcript"), {"url": url + quote(subtitles[kind]), "type": mime,
+                                                              "rel": "captions", "language": "ar"})  # fmt: skip
+    return item
+
+
+def description(manifest: dict, sentences: int = 3) -> str:
+    """The first sentences the briefing speaks, after its intro."""
+    spoken = [cue["text"] for cue in manifest["cues"] if cue["kind"] == "sentence"]
+    return " ".join(spoken[:sentences]) or manifest["title"]
+
+
+def _cover(folder: Path, image: str | None, stage: Staging, url: str) -> str:
+    """The cover's URL: ``image`` when it is one; else a file copied (or a plain cover made) in the folder."""
+    if image and urlsplit(image).scheme in ("http", "https"):
+        return image
+    if image:
+        source = Path(image)
+        if not source.is_file():
+            raise InputError(f"{image}: no such image file")
+        target = folder / source.name
+        if source.resolve() != target.resolve():
+            shutil.copyfile(source, stage.file(target))
+        return url + quote(source.name)
+    plain_cover(stage.file(folder / COVER_NAME))
+    return url + COVER_NAME
+
+
+def plain_cover(path: Path) -> None:
+    """A square PNG, deep blue with soft rings like sound waves: plain, but recognisable in a list."""
+    from PIL import Image, ImageDraw
+
+    image = Image.new("RGB", (COVER_SIZE, COVER_SIZE), (18, 52, 86))
+    draw = ImageDraw.Draw(image)
+    centre = COVER_SIZE // 2
+    for ring in range(6, 0, -1):
+        radius = ring * COVER_SIZE // 14
+        shade = 52 + ring * 18
+        draw.ellipse((centre - radius, centre - radius, centre + radius, centre + radius),
+                     fill=(shade // 2, shade, min(255, shade + 70)))  # fmt: skip
+    image.save(path, format="PNG")
+
+
+def _chapters_name(manifest: dict) -> str:
+    return Path(manifest["audio"]["file"]).stem + ".chapters.json"
+
+
+def _rfc822(iso: str) -> str:
+    moment = datetime.datetime.fromisoformat(iso)
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=datetime.timezone.utc)
+    return email.utils.format_datetime(moment)
+
+
+def _q(prefix: str, name: str) -> str:
+    return f"{{{NAMESPACES[prefix]}}}{name}"
+
+
+def _text(parent: ET.Element, tag: str, text: str, attributes: dict | None = None) -> ET.Element:
+    element = ET.SubElement(parent, tag, attributes or {})
+    element.text = text
+    return element
