@@ -121,8 +121,8 @@ def generate(articles, output, engine, lang, title, format_, encoding, max_chars
             f"{result.speech.cached} of {result.speech.chunks} clips from cache"
         )
         extras = [result.published.vtt, result.published.srt, result.published.manifest]
-        if result.published.section_files:
-            extras.append(result.published.mp3.with_name(f"{result.published.mp3.stem}-sections"))
+        if result.published.sections_folder:
+            extras.append(result.published.sections_folder)
         click.echo("Also: " + ", ".join(str(path) for path in extras))
 
 

@@ -52,6 +52,7 @@ class Published:
     vtt: Path
     srt: Path
     manifest: Path
+    sections_folder: Path | None
     section_files: tuple[Path, ...]
     timeline: Timeline
     loudness_lufs: float
@@ -113,7 +114,8 @@ def publish(
                                   section_files)  # fmt: skip
         stage.file(others["manifest"]).write_text(json.dumps(manifest, ensure_ascii=False, indent=2) + "\n",
                                              encoding="utf-8")  # fmt: skip
-    return Published(mp3, others["vtt"], others["srt"], others["manifest"], tuple(section_files), timeline,
+    return Published(mp3, others["vtt"], others["srt"], others["manifest"],
+                     others["sections"] if per_section else None, tuple(section_files), timeline,
                      measured, gain)  # fmt: skip
 
 

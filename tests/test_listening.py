@@ -13,7 +13,7 @@ import termios
 import pytest
 import srt
 import webvtt
-from mutagen.id3 import ID3
+from mutagen.id3 import ID3, CTOCFlags
 from mutagen.mp3 import MP3
 
 from briefing import publish
@@ -55,7 +55,7 @@ def test_chapters_match_the_manifest_in_mutagen_and_ffmpeg(briefing_files):
     ]
     assert [s["title"] for s in manifest["sections"]] == ["المقدمة", "تفاصيل المشروع", "ماذا ينتظر السكان"]
     (toc,) = tags.getall("CTOC")
-    assert toc.flags & 1 and toc.flags & 2  # top level, ordered
+    assert toc.flags == CTOCFlags.TOP_LEVEL | CTOCFlags.ORDERED
     assert toc.child_element_ids == [c.element_id for c in chapters]
     assert chapters[0].start_time == 0 and chapters[-1].end_time == manifest["audio"]["duration_ms"]
     assert all(a.end_time == b.start_time for a, b in zip(chapters, chapters[1:]))
