@@ -13,7 +13,7 @@ import json
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote, urlsplit, urlunsplit
 from xml.etree import ElementTree as ET
 
 from briefing import __version__
@@ -60,7 +60,8 @@ def base_url(url: str | None) -> str:
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.netloc:
         raise InputError(f"--base-url {url!r} is not an absolute http(s) address")
-    return url if url.endswith("/") else url + "/"
+    path = quote(parts.path, safe="/%")  # an Arabic folder name becomes a valid URL path
+    return urlunsplit((parts.scheme, parts.netloc, path if path.endswith("/") else path + "/", "", ""))
 
 
 def write_feed(folder: Path, channel: Channel) -> FeedResult:

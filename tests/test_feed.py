@@ -17,7 +17,8 @@ from tests.conftest import EXAMPLES, decoded_seconds
 ITUNES = "http://www.itunes.com/dtds/podcast-1.0.dtd"
 PODCAST = "https://podcastindex.org/namespace/1.0"
 ATOM = "http://www.w3.org/2005/Atom"
-BASE = "https://example.org/الأخبار/"
+BASE = "https://example.org/الأخبار"
+QUOTED = "https://example.org/%D8%A7%D9%84%D8%A3%D8%AE%D8%A8%D8%A7%D8%B1/"
 
 
 @pytest.fixture(scope="module")
@@ -110,7 +111,7 @@ def test_feed_passes_a_strict_check(runner, published):
     assert channel.findtext(f"{{{ITUNES}}}author")
     assert channel.findtext(f"{{{ITUNES}}}owner/{{{ITUNES}}}email")
     self_link = channel.find(f"{{{ATOM}}}link")
-    assert self_link.get("rel") == "self" and self_link.get("href") == BASE + "feed.xml"
+    assert self_link.get("rel") == "self" and self_link.get("href") == QUOTED + "feed.xml"
 
     items = channel.findall("item")
     assert len(items) == 2
@@ -197,6 +198,6 @@ def test_feed_copies_a_given_cover_file(runner, published, tmp_path):
     assert run_feed(runner, published, "--image", str(cover)).exit_code == 0
     assert (published / "my cover.png").read_bytes() == cover.read_bytes()
     channel = etree.parse(str(published / "feed.xml")).getroot().find("channel")
-    assert channel.find(f"{{{ITUNES}}}image").get("href") == BASE + "my%20cover.png"
+    assert channel.find(f"{{{ITUNES}}}image").get("href") == QUOTED + "my%20cover.png"
     missing = run_feed(runner, published, "--image", str(tmp_path / "none.png"))
     assert missing.exit_code == 2 and "no such image file" in missing.output
