@@ -76,6 +76,8 @@ def _reading(title, format_, encoding, max_chars):
               help="Milliseconds of silence before each heading.")
 @click.option("--chime/--no-chime", default=True, show_default=True, help="A soft tone between sections.")
 @click.option("--per-section", is_flag=True, help="Also write one MP3 per section into ARTICLE-sections/.")
+@click.option("--page", is_flag=True, help="Also write ARTICLE.html, a listening page with the transcript.")
+@click.option("--embed-audio", is_flag=True, help="With --page: put the MP3 inside the page, to share one file.")
 @click.option("--bitrate", type=click.IntRange(32, 320), default=64, show_default=True, help="MP3 bitrate in kb/s.")
 @click.option("--sample-rate", type=click.Choice(["16000", "22050", "24000", "44100", "48000"]),
               help="Output sample rate in Hz.  [default: the engine's own]")
@@ -86,7 +88,7 @@ def _reading(title, format_, encoding, max_chars):
 @click.option("--no-cache", is_flag=True, help="Neither read nor write the clip cache.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress display and no summary line.")
 def generate(articles, output, engine, lang, title, format_, encoding, max_chars, pause_sentence, pause_section,
-             chime, per_section, bitrate, sample_rate, jobs, cache_dir, no_cache, quiet):  # fmt: skip
+             chime, per_section, page, embed_audio, bitrate, sample_rate, jobs, cache_dir, no_cache, quiet):  # fmt: skip
     """Narrate one or more ARTICLES into one MP3, with subtitles and a manifest beside it.
 
     The MP3 opens with a short spoken intro and the title, announces each heading, reads every
@@ -108,7 +110,7 @@ def generate(articles, output, engine, lang, title, format_, encoding, max_chars
     from briefing.script import Pauses
 
     audio = AudioOptions(Pauses(sentence=pause_sentence, section=pause_section, chime=chime),
-                         int(sample_rate) if sample_rate else None, bitrate, per_section)  # fmt: skip
+                         int(sample_rate) if sample_rate else None, bitrate, per_section, page, embed_audio)  # fmt: skip
     speech = SpeechOptions(engine, lang, jobs, cache_dir, not no_cache)
     with ProgressBar(quiet) as progress:
         result = run(list(articles), output, reading=_reading(title, format_, encoding, max_chars), speech=speech,
@@ -123,6 +125,8 @@ def generate(articles, output, engine, lang, title, format_, encoding, max_chars
         extras = [result.published.vtt, result.published.srt, result.published.manifest]
         if result.published.sections_folder:
             extras.append(result.published.sections_folder)
+        if result.page:
+            extras.append(result.page)
         click.echo("Also: " + ", ".join(str(path) for path in extras))
 
 
@@ -198,6 +202,21 @@ def feed(folder, base_url, title, description, link, author, email, image):
     for note in result.skipped:
         click.echo(f"Warning: {note}", err=True)
     click.echo(f"Wrote {result.path}: {result.episodes} episodes")
+
+
+@cli.command()
+@click.argument("mp3", type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--embed-audio", is_flag=True, help="Put the MP3 inside the page, to share one file.")
+def page(mp3, embed_audio):
+    """Write NAME.html beside MP3: a listening page built from its manifest (NAME.json).
+
+    The page plays the briefing, lists its sections as buttons that jump to them, and shows the
+    transcript with the sentence being spoken highlighted. It is one file that loads nothing from the
+    network; with --embed-audio it holds the MP3 too.
+    """
+    from briefing.page import write_page
+
+    click.echo(f"Wrote {write_page(mp3, embed_audio=embed_audio)}")
 
 
 @cli.group()

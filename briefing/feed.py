@@ -18,6 +18,7 @@ from xml.etree import ElementTree as ET
 
 from briefing import __version__
 from briefing.errors import InputError
+from briefing.manifest import load_manifest
 from briefing.staging import Staging
 
 NAMESPACES = {
@@ -25,7 +26,6 @@ NAMESPACES = {
     "podcast": "https://podcastindex.org/namespace/1.0",
     "atom": "http://www.w3.org/2005/Atom",
 }
-MANIFEST_KEYS = ("briefing_version", "guid", "created", "title", "audio", "sections", "cues")
 FEED_NAME = "feed.xml"
 COVER_NAME = "cover.png"
 COVER_SIZE = 1400
@@ -91,13 +91,11 @@ def read_manifests(folder: Path) -> tuple[list[dict], list[str]]:
         if path.name.endswith(".chapters.json"):
             continue
         try:
-            manifest = json.loads(path.read_text(encoding="utf-8"))
-            audio = folder / manifest["audio"]["file"]
-            if not all(key in manifest for key in MANIFEST_KEYS):
-                raise KeyError("missing keys")
-        except (OSError, ValueError, KeyError, TypeError):
+            manifest = load_manifest(path)
+        except InputError:
             skipped.append(f"{path}: not a briefing manifest, skipped")
             continue
+        audio = folder / manifest["audio"]["file"]
         if not audio.is_file():
             skipped.append(f"{path}: its audio {audio.name} is missing, skipped")
             continue

@@ -54,12 +54,15 @@ class SpeechOptions:
 
 @dataclass(frozen=True)
 class AudioOptions:
-    """How the MP3 sounds: pauses, chime, sample rate (None: the engine's own), bitrate, per-section files."""
+    """How the MP3 sounds (pauses, chime, sample rate (None: the engine's own), bitrate) and what goes with
+    it: per-section files, a listening page (its audio linked or embedded)."""
 
     pauses: Pauses = Pauses()
     sample_rate: int | None = None
     bitrate: int = DEFAULT_BITRATE
     per_section: bool = False
+    page: bool = False
+    embed_audio: bool = False
 
 
 @dataclass(frozen=True)
@@ -72,6 +75,7 @@ class Briefing:
     published: Published
     speech: SpeechReport
     sample_rate: int
+    page: Path | None = None
 
     @property
     def path(self) -> Path:
@@ -148,4 +152,9 @@ def generate(
                             per_section=audio.per_section, cache=cache)  # fmt: skip
     except OSError as exc:
         raise OutputError(f"{output}: cannot be written ({exc.strerror or exc})") from None
-    return Briefing(episode, speaker.name, speaker.voice, published, report, rate)
+    page = None
+    if audio.page:
+        from briefing.page import write_page
+
+        page = write_page(published.mp3, embed_audio=audio.embed_audio)
+    return Briefing(episode, speaker.name, speaker.voice, published, report, rate, page)

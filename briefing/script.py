@@ -76,14 +76,14 @@ def build_script(episode: Episode, pauses: Pauses = Pauses()) -> list[Cue]:
         opens_story = stories > 1 and (index == 0 or sections[index - 1].article != section.article)
         if opens_story:
             if index > 0:
-                cues += _section_break(index, pauses, longer=True)
+                cues += _section_break(index - 1, pauses, longer=True)
             article = episode.articles[section.article]
             label = story_label(section.article + 1)
             cues += [Cue("story", index, f"{label}: {article.title}." if article.title else f"{label}."),
                      Cue("pause", index, pause_ms=pauses.after_heading)]  # fmt: skip
         if section.heading:
             if index > 0 and not opens_story:
-                cues += _section_break(index, pauses)
+                cues += _section_break(index - 1, pauses)
             cues += [Cue("heading", index, section.heading), Cue("pause", index, pause_ms=pauses.after_heading)]
         for p, paragraph in enumerate(section.paragraphs):
             if p > 0:
@@ -104,7 +104,10 @@ def stories_phrase(count: int) -> str:
 
 
 def _section_break(section: int, pauses: Pauses, longer: bool = False) -> list[Cue]:
-    """The pause before a heading, with the chime in its middle; between stories half as long again."""
+    """The pause before a heading, with the chime in its middle; between stories half as long again.
+
+    It belongs to the section before, so that each section, chapter and per-section file starts
+    with its first words: a chapter jump lands on the heading being spoken."""
     length = pauses.section * 3 // 2 if longer else pauses.section
     if not pauses.chime:
         return [Cue("pause", section, pause_ms=length)]

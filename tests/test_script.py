@@ -40,7 +40,7 @@ def test_a_chime_sits_in_the_middle_of_the_pause_between_sections():
     cues = build_script(Episode.of([article]), Pauses(section=1200))
     chime = [c.kind for c in cues].index("chime")
     assert [c.pause_ms for c in cues[chime - 1 : chime + 2] if c.kind == "pause"] == [600, 600]
-    assert cues[chime + 2].kind == "heading" and cues[chime].section == 1
+    assert cues[chime + 2].kind == "heading" and cues[chime].section == 0 and cues[chime + 2].section == 1
     assert [c.kind for c in build_script(Episode.of([article]), Pauses(chime=False))].count("chime") == 0
 
 

@@ -1,0 +1,165 @@
+"""The listening page, played in a real Chromium (Debian's, driven by Playwright; no browser is downloaded)."""
+
+import json
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from briefing.cli import cli
+
+CHROMIUM = Path("/usr/bin/chromium")
+SCREENSHOTS = Path(__file__).resolve().parent.parent / "test-output"
+ARTICLE = """مهرجان الربيع في الواحة
+تبدأ اليوم فعاليات مهرجان الربيع في الواحة. ويستمر المهرجان خمسة أيام.
+برنامج الافتتاح
+يفتتح المهرجان بعرض موسيقي. ثم تقام مسابقة للأطفال؟ نعم، في الساحة الكبرى.
+"""
+
+
+def _browser_or_skip():
+    missing = None
+    try:
+        from playwright.sync_api import sync_playwright  # noqa: F401
+    except ImportError:
+        missing = "the playwright package is not installed"
+    if missing is None and not CHROMIUM.exists():
+        missing = f"no browser at {CHROMIUM} (apt-get install chromium)"
+    if missing:
+        if os.environ.get("BRIEFING_REQUIRE_BROWSER") == "1":
+            pytest.fail(f"BRIEFING_REQUIRE_BROWSER=1 but {missing}")
+        pytest.skip(missing)
+
+
+@pytest.fixture(scope="module")
+def briefing_page(tmp_path_factory):
+    from click.testing import CliRunner
+
+    folder = tmp_path_factory.mktemp("page")
+    article = folder / "festival.txt"
+    article.write_text(ARTICLE, encoding="utf-8")
+    out = folder / "festival.mp3"
+    result = CliRunner().invoke(cli, ["generate", str(article), "-o", str(out), "--engine", "espeak", "--page"])
+    assert result.exit_code == 0, result.output
+    return out.with_suffix(".html"), json.loads(out.with_suffix(".json").read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="module")
+def browser():
+    _browser_or_skip()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=str(CHROMIUM),
+            headless=True,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                  "--disable-sync", "--no-first-run", "--autoplay-policy=no-user-gesture-required"],
+        )  # fmt: skip
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser, briefing_page):
+    path, _ = briefing_page
+    context = browser.new_context(viewport={"width": 420, "height": 860})
+    tab = context.new_page()
+    outside = []
+
+    def only_files(route):
+        if route.request.url.startswith(("file:", "data:")):
+            route.continue_()
+        else:
+            outside.append(route.request.url)
+            route.abort()
+
+    tab.route("**/*", only_files)
+    tab.goto(path.as_uri())
+    tab.wait_for_function("document.getElementById('player').readyState >= 1")
+    yield tab
+    assert outside == [], f"the page asked the network for {outside}"
+    context.close()
+
+
+RECORD = """() => {
+  window.changes = [];
+  const audio = document.getElementById('player');
+  new MutationObserver(() => {
+    const lit = document.querySelector('[aria-current="true"]');
+    if (lit) window.changes.push([Number(lit.dataset.cue), audio.currentTime * 1000]);
+  }).observe(document.body, {subtree: true, attributes: true, attributeFilter: ['aria-current']});
+}"""
+
+
+def highlighted(tab):
+    return tab.evaluate("Number(document.querySelector('[aria-current=\"true\"]')?.dataset.cue ?? -1)")
+
+
+def test_the_highlight_follows_the_voice(page, briefing_page):
+    _, manifest = briefing_page
+    starts = [cue["start_ms"] for cue in manifest["cues"]]
+    page.evaluate(RECORD)
+    page.evaluate("() => { const a = document.getElementById('player'); a.playbackRate = 2; a.play(); }")
+    page.wait_for_function("document.getElementById('player').ended", timeout=120_000)
+    changes = page.evaluate("window.changes")
+    lit = [index for index, _ in changes]
+    assert lit == list(range(1, len(starts)))  # every cue after the first, in manifest order, once each
+    for index, at_ms in changes:
+        assert abs(at_ms - starts[index]) <= 150, (index, at_ms, starts[index])
+
+
+def test_chapters_seek_by_click_and_by_enter(page, briefing_page):
+    _, manifest = briefing_page
+    chapters = page.locator("nav button")
+    assert chapters.count() == len(manifest["sections"]) == 2
+    second = manifest["sections"][1]
+    chapters.nth(1).click()
+    page.wait_for_function(f"Math.abs(document.getElementById('player').currentTime * 1000 - {second['start_ms']}) < 50")
+    first_cue_of_second = next(i for i, c in enumerate(manifest["cues"]) if c["section"] == 1)
+    assert highlighted(page) == first_cue_of_second
+
+    chapters.nth(0).focus()
+    page.keyboard.press("Enter")
+    page.wait_for_function("document.getElementById('player').currentTime < 0.05")
+    assert highlighted(page) == 0
+    assert page.evaluate("document.getElementById('player').paused")
+
+
+def test_a_seek_while_paused_moves_the_highlight(page, briefing_page):
+    _, manifest = briefing_page
+    target = manifest["cues"][3]
+    page.evaluate(f"document.getElementById('player').currentTime = {(target['start_ms'] + 100) / 1000}")
+    page.wait_for_function("!document.getElementById('player').seeking")
+    page.wait_for_function(f"document.querySelector('[aria-current=\"true\"]')?.dataset.cue === '3'")
+    cue = page.locator('[aria-current="true"]')
+    assert cue.inner_text().endswith(target["text"])
+    # visible without colour: the lit cue is underlined and marked
+    assert page.evaluate("getComputedStyle(document.querySelector('[aria-current=\"true\"]')).textDecorationLine") == "underline"
+
+    page.locator("[data-cue='1']").click()  # a transcript line seeks too
+    page.wait_for_function(f"Math.abs(document.getElementById('player').currentTime * 1000 - {manifest['cues'][1]['start_ms']}) < 50")
+    assert highlighted(page) == 1
+    SCREENSHOTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "listening-page.png"), full_page=True)
+
+
+def test_page_is_self_contained_rtl_and_can_embed_its_audio(runner, briefing_page, tmp_path):
+    path, _ = briefing_page
+    html = path.read_text(encoding="utf-8")
+    assert '<html lang="ar" dir="rtl">' in html and 'name="viewport"' in html
+    assert "http://" not in html.replace("http://www.w3.org", "") and "https://" not in html
+    assert 'src="festival.mp3"' in html and 'src="data:text/vtt;base64,' in html
+    assert '<bdi dir="ltr"><time>' in html
+
+    copy = tmp_path / "festival.mp3"
+    for suffix in (".mp3", ".json", ".vtt"):
+        shutil.copy(path.with_suffix(suffix), copy.with_suffix(suffix))
+    result = runner.invoke(cli, ["page", str(copy), "--embed-audio"])
+    assert result.exit_code == 0, result.output
+    embedded = copy.with_suffix(".html").read_text(encoding="utf-8")
+    assert 'src="data:audio/mpeg;base64,' in embedded and len(embedded) > copy.stat().st_size
+
+    result = runner.invoke(cli, ["page", str(tmp_path / "none.mp3")])
+    assert result.exit_code == 2 and "not found; make the briefing with briefing generate first" in result.output
