@@ -13,8 +13,9 @@ from briefing.feed import Channel
 from briefing.errors import BriefingError
 
 ENGINE_HELP = (
-    "Speech engine: 'gtts' (Google's Arabic voice, online), 'espeak' (eSpeak NG, offline), "
-    "or 'auto': gtts when Google answers within 2 s, else espeak."
+    "Speech engine: 'gtts' (Google's Arabic voice, online), 'espeak' (eSpeak NG, offline), 'piper' (a Piper "
+    "voice file you bring, offline), 'edge' (Microsoft Edge's neural voices, online), or 'auto': gtts when "
+    "Google answers within 2 s, else espeak. See: briefing voices."
 )
 
 
@@ -67,8 +68,17 @@ def _reading(title, format_, encoding, max_chars):
 @click.argument("articles", nargs=-1, required=True)
 @click.option("-o", "--output", type=click.Path(path_type=Path),
               help="MP3 to write; subtitles and manifest go beside it.  [default: audio_out/ARTICLE.mp3]")
-@click.option("--engine", type=click.Choice(["auto", "gtts", "espeak"]), default="auto", show_default=True, help=ENGINE_HELP)
+@click.option("--engine", type=click.Choice(["auto", "gtts", "espeak", "piper", "edge"]), default="auto",
+              show_default=True, help=ENGINE_HELP)
 @click.option("--lang", default="ar", show_default=True, help="Language the voice speaks (an engine's language code).")
+@click.option("--rate", type=click.FloatRange(0.5, 2.0), default=1.0, show_default=True,
+              help="Speed: 1.25 is a quarter faster (espeak, piper, edge).")
+@click.option("--voice", help="Edge voice name, e.g. ar-EG-SalmaNeural.  [default: ar-SA-HamedNeural]")
+@click.option("--voice-model", type=click.Path(path_type=Path), help="Piper voice model (.onnx) for --engine piper.")
+@click.option("--voice-config", type=click.Path(path_type=Path),
+              help="Piper voice config.  [default: VOICE_MODEL.json]")
+@click.option("--speaker", type=click.IntRange(min=0), help="Speaker number of a multi-speaker Piper voice.")
+@click.option("--pitch", help="Edge pitch shift, e.g. +5Hz or -10Hz.")
 @reading_options
 @click.option("--pause-sentence", type=click.IntRange(0, 5000), default=350, show_default=True,
               help="Milliseconds of silence between sentences (twice that between paragraphs).")
@@ -87,7 +97,7 @@ def _reading(title, format_, encoding, max_chars):
               help="Folder of the clip cache.  [default: the user cache folder, or $BRIEFING_CACHE_DIR]")
 @click.option("--no-cache", is_flag=True, help="Neither read nor write the clip cache.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress display and no summary line.")
-def generate(articles, output, engine, lang, title, format_, encoding, max_chars, pause_sentence, pause_section,
+def generate(articles, output, engine, lang, rate, voice, voice_model, voice_config, speaker, pitch, title, format_, encoding, max_chars, pause_sentence, pause_section,
              chime, per_section, page, embed_audio, bitrate, sample_rate, jobs, cache_dir, no_cache, quiet):  # fmt: skip
     """Narrate one or more ARTICLES into one MP3, with subtitles and a manifest beside it.
 
@@ -107,11 +117,13 @@ def generate(articles, output, engine, lang, title, format_, encoding, max_chars
       cat article.txt | briefing generate - -o news.mp3 --per-section
     """
     from briefing.pipeline import AudioOptions, SpeechOptions, generate as run
+    from briefing.speech.engines.base import VoiceOptions
     from briefing.script import Pauses
 
     audio = AudioOptions(Pauses(sentence=pause_sentence, section=pause_section, chime=chime),
                          int(sample_rate) if sample_rate else None, bitrate, per_section, page, embed_audio)  # fmt: skip
-    speech = SpeechOptions(engine, lang, jobs, cache_dir, not no_cache)
+    voice_options = VoiceOptions(lang, rate, voice, voice_model, voice_config, speaker, pitch)
+    speech = SpeechOptions(engine, voice_options, jobs, cache_dir, not no_cache)
     with ProgressBar(quiet) as progress:
         result = run(list(articles), output, reading=_reading(title, format_, encoding, max_chars), speech=speech,
                      audio=audio, notify=lambda note: click.echo(note, err=True), progress=progress)  # fmt: skip
@@ -217,6 +229,18 @@ def page(mp3, embed_audio):
     from briefing.page import write_page
 
     click.echo(f"Wrote {write_page(mp3, embed_audio=embed_audio)}")
+
+
+@cli.command()
+@click.option("--engine", "only", type=click.Choice(["gtts", "espeak", "piper", "edge"]), help="Only this engine.")
+def voices(only):
+    """List the speech engines, whether each can speak here, and their Arabic voices."""
+    from briefing.speech.engines import describe_engines
+
+    for engine in describe_engines(only):
+        click.echo(f"{engine.name}  ({engine.network}; {engine.status})")
+        for voice in engine.voices:
+            click.echo(f"    {voice}")
 
 
 @cli.group()

@@ -13,6 +13,7 @@ from briefing.publish import DEFAULT_BITRATE, Published, Tags, Voice, outputs_fo
 from briefing.script import Pauses, build_script
 from briefing.speech.cache import ClipCache, default_cache_dir
 from briefing.speech.engines import AUTO, create_engine
+from briefing.speech.engines.base import VoiceOptions
 from briefing.speech.synthesize import DEFAULT_JOBS, SpeechReport, synthesize_cues
 
 DEFAULT_OUTPUT_DIR = Path("audio_out")
@@ -43,10 +44,10 @@ class ReadOptions:
 
 @dataclass(frozen=True)
 class SpeechOptions:
-    """Which voice, how many requests at once, and whether to use the clip cache."""
+    """Which engine and voice, how many requests at once, and whether to use the clip cache."""
 
     engine: str = AUTO
-    lang: str = "ar"
+    voice: VoiceOptions = VoiceOptions()
     jobs: int = DEFAULT_JOBS
     cache_dir: Path | None = None
     use_cache: bool = True
@@ -130,9 +131,9 @@ def generate(
     check_output(sources, output)
     cues = build_script(episode, audio.pauses)
 
-    speaker, note = create_engine(speech.engine, lang=speech.lang)
-    if note:
-        notify(note)
+    speaker, note = create_engine(speech.engine, speech.voice)
+    for message in ([note] if note else []) + [f"Warning: {w}" for w in speaker.warnings]:
+        notify(message)
 
     def advance(done, total, cue):
         if progress:
@@ -146,7 +147,7 @@ def generate(
     rate = audio.sample_rate or max(clip.frame_rate for clip in clips.values())
     track = assemble(cues, clips, episode, sample_rate=rate)
     tags = Tags(title=episode.title or episode.name)
-    voice = Voice(speaker.name, speaker.voice, speech.lang)
+    voice = Voice(speaker.name, speaker.voice, speech.voice.lang)
     try:
         published = publish(track, episode, output, tags=tags, voice=voice, bitrate=audio.bitrate,
                             per_section=audio.per_section, cache=cache)  # fmt: skip

@@ -2,10 +2,44 @@
 
 from __future__ import annotations
 
+import socket
+import threading
 from abc import ABC, abstractmethod
+from dataclasses import dataclass, fields
+from pathlib import Path
 from typing import ClassVar
+from urllib.parse import urlsplit
 
 from pydub import AudioSegment
+
+
+@dataclass(frozen=True)
+class VoiceOptions:
+    """Everything a user can say about the voice. Each engine honours some of these (``Engine.honours``);
+    setting one it does not honour is an error, not silently ignored."""
+
+    lang: str = "ar"
+    rate: float = 1.0
+    """Speed: 1.0 is the voice's own, 1.25 a quarter faster."""
+    voice: str | None = None
+    """A named voice of an online service (Edge: ar-SA-HamedNeural)."""
+    model: Path | None = None
+    """A voice model file (Piper: voice.onnx)."""
+    config: Path | None = None
+    """The model's config, when not beside it as MODEL.json."""
+    speaker: int | None = None
+    """A speaker of a multi-speaker model."""
+    pitch: str | None = None
+    """A pitch shift the service understands (Edge: +5Hz)."""
+
+    def given(self) -> set[str]:
+        """Names of the options set to something other than their default."""
+        return {f.name for f in fields(self) if getattr(self, f.name) != f.default}
+
+
+OPTION_FLAGS = {"lang": "--lang", "rate": "--rate", "voice": "--voice", "model": "--voice-model",
+                "config": "--voice-config", "speaker": "--speaker", "pitch": "--pitch"}  # fmt: skip
+"""How each option is spelled on the command line, for error messages."""
 
 
 class Engine(ABC):
@@ -21,9 +55,16 @@ class Engine(ABC):
     name: ClassVar[str]
     offline: ClassVar[bool]
     max_jobs: ClassVar[int | None] = None
+    honours: ClassVar[frozenset[str]] = frozenset({"lang"})
+    """The VoiceOptions this engine can apply."""
+    extra: ClassVar[str | None] = None
+    """The optional dependency group it needs (pip install 'briefing[EXTRA]'), if any."""
 
-    def __init__(self, lang: str = "ar"):
-        self.lang = lang
+    def __init__(self, options: VoiceOptions = VoiceOptions()):
+        self.options = options
+        self.lang = options.lang
+        self.warnings: list[str] = []
+        """Things worth telling the user that do not stop the run (a voice of another language...)."""
 
     @property
     def voice(self) -> str:
@@ -43,6 +84,31 @@ class Engine(ABC):
         """Whether the engine can speak here and now; ``--engine auto`` asks this."""
         return True
 
+    @classmethod
+    def voices(cls) -> list[str]:
+        """Its Arabic voices, for ``briefing voices``; may say how to get them instead."""
+        return [f"{cls.name}: Arabic"]
+
     @abstractmethod
     def synthesize(self, text: str) -> AudioSegment:
         """Speak one chunk of text (already in spoken form) and return the audio."""
+
+
+def reachable(url: str, seconds: float = 2.0) -> bool:
+    """Whether a TCP connection to ``url``'s host opens within ``seconds``, name lookup included."""
+    parts = urlsplit(url)
+    port = parts.port or (443 if parts.scheme in ("https", "wss") else 80)
+    answered = threading.Event()
+    reached = []
+
+    def connect():
+        try:
+            socket.create_connection((parts.hostname, port), timeout=seconds).close()
+            reached.append(True)
+        except OSError:
+            pass
+        finally:
+            answered.set()
+
+    threading.Thread(target=connect, daemon=True).start()
+    return answered.wait(seconds) and bool(reached)

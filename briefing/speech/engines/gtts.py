@@ -8,9 +8,6 @@ from __future__ import annotations
 
 import io
 import os
-import socket
-import threading
-from urllib.parse import urlsplit
 
 from gtts import gTTS, gTTSError
 from gtts.lang import tts_langs
@@ -18,14 +15,13 @@ from pydub import AudioSegment
 
 from briefing.codec import decode_mp3
 from briefing.errors import InputError, SynthesisError
-from briefing.speech.engines.base import Engine
+from briefing.speech.engines.base import Engine, VoiceOptions, reachable
 from briefing.speech.retry import TransientError, parse_retry_after
 from briefing.speech.text import split_for_limit
 
 GOOGLE_URL = "https://translate.google.com/_/TranslateWebserverUi/data/batchexecute"
 ENDPOINT_VARIABLE = "BRIEFING_GTTS_URL"
 MAX_CHARS = gTTS.GOOGLE_TTS_MAX_CHARS
-PROBE_SECONDS = 2.0
 TIMEOUT = (5.0, 15.0)
 """Seconds to connect, and to wait for the answer, per request (gTTS itself waits forever)."""
 
@@ -52,11 +48,11 @@ class GttsEngine(Engine):
     name = "gtts"
     offline = False
 
-    def __init__(self, lang: str = "ar", timeout: tuple[float, float] | None = None):
-        super().__init__(lang)
-        if lang not in tts_langs():
-            raise InputError(f"Google TTS has no voice for language {lang!r}")
-        self.timeout = timeout or TIMEOUT
+    def __init__(self, options: VoiceOptions = VoiceOptions()):
+        super().__init__(options)
+        if self.lang not in tts_langs():
+            raise InputError(f"Google TTS has no voice for language {self.lang!r}")
+        self.timeout = TIMEOUT
         self.url = endpoint()
 
     @property
@@ -66,29 +62,17 @@ class GttsEngine(Engine):
     def sound(self) -> dict:
         return {**super().sound(), "slow": False}
 
+    @classmethod
+    def voices(cls) -> list[str]:
+        return ["ar: Google Translate Arabic (the only Arabic voice it has)"]
+
     def chunks(self, text: str) -> list[str]:
         """At most 100 characters each, cut at phrase punctuation, never inside a word."""
         return split_for_limit(text, MAX_CHARS)
 
     @classmethod
     def available(cls) -> bool:
-        """A TCP connection to the endpoint opens within two seconds (DNS included)."""
-        parts = urlsplit(endpoint())
-        port = parts.port or (443 if parts.scheme == "https" else 80)
-        answered = threading.Event()
-        reached = []
-
-        def connect():
-            try:
-                socket.create_connection((parts.hostname, port), timeout=PROBE_SECONDS).close()
-                reached.append(True)
-            except OSError:
-                pass
-            finally:
-                answered.set()
-
-        threading.Thread(target=connect, daemon=True).start()
-        return answered.wait(PROBE_SECONDS) and bool(reached)
+        return reachable(endpoint())
 
     def synthesize(self, text: str) -> AudioSegment:
         """One request for one chunk; failures that may pass are raised as TransientError."""

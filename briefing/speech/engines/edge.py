@@ -1,0 +1,95 @@
+"""Microsoft Edge's neural Arabic voices through the edge-tts package (online).
+
+Needs the optional extra ``pip install 'briefing[edge]'``. Shares the synthesis stage's pool, retries and
+cache with gTTS: this module only speaks one chunk and says whether a failure may pass.
+``BRIEFING_EDGE_URL`` redirects the websocket (a full URL with its query string) for tests.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import re
+
+import aiohttp
+import edge_tts
+import edge_tts.communicate
+from edge_tts import exceptions as edge_errors
+from pydub import AudioSegment
+
+from briefing.codec import decode_mp3
+from briefing.errors import InputError, SynthesisError
+from briefing.speech.engines.base import Engine, VoiceOptions, reachable
+from briefing.speech.retry import TransientError
+from briefing.speech.text import split_for_limit
+
+DEFAULT_VOICE = "ar-SA-HamedNeural"
+KNOWN_VOICES = ("ar-SA-HamedNeural", "ar-SA-ZariyahNeural", "ar-EG-SalmaNeural", "ar-EG-ShakirNeural",
+                "ar-JO-SanaNeural", "ar-JO-TaimNeural", "ar-AE-FatimaNeural", "ar-AE-HamdanNeural")  # fmt: skip
+"""A few Arabic voices, listed when the service cannot be asked."""
+ENDPOINT_VARIABLE = "BRIEFING_EDGE_URL"
+MAX_CHARS = 1000
+"""Characters per request: a sentence is one request unless very long."""
+TIMEOUT = (5, 20)
+"""Seconds to connect, and to wait for the answer."""
+
+
+class EdgeEngine(Engine):
+    name = "edge"
+    offline = False
+    honours = frozenset({"lang", "rate", "voice", "pitch"})
+    extra = "edge"
+
+    def __init__(self, options: VoiceOptions = VoiceOptions()):
+        super().__init__(options)
+        self.voice_name = options.voice or DEFAULT_VOICE
+        if not self.voice_name.startswith("ar-"):
+            raise InputError(f"--voice {self.voice_name}: not an Arabic Edge voice (they start with ar-)")
+        if options.pitch is not None and not re.fullmatch(r"[+-]\d{1,3}Hz", options.pitch):
+            raise InputError(f"--pitch {options.pitch}: write it as +5Hz or -10Hz")
+        self.rate = f"{round((options.rate - 1) * 100):+d}%"
+        self.pitch = options.pitch or "+0Hz"
+        if os.environ.get(ENDPOINT_VARIABLE):
+            edge_tts.communicate.WSS_URL = os.environ[ENDPOINT_VARIABLE]  # the name the library reads
+
+    @property
+    def voice(self) -> str:
+        return f"Microsoft Edge {self.voice_name}"
+
+    def sound(self) -> dict:
+        return {"engine": self.name, "voice": self.voice_name, "rate": self.rate, "pitch": self.pitch}
+
+    def chunks(self, text: str) -> list[str]:
+        return split_for_limit(text, MAX_CHARS)
+
+    @classmethod
+    def available(cls) -> bool:
+        return reachable(os.environ.get(ENDPOINT_VARIABLE) or edge_tts.communicate.WSS_URL)
+
+    @classmethod
+    def voices(cls) -> list[str]:
+        """Arabic voices from the service; a clear note when it cannot be reached."""
+        try:
+            found = asyncio.run(asyncio.wait_for(edge_tts.list_voices(), timeout=5))
+        except (aiohttp.ClientError, asyncio.TimeoutError, OSError, ValueError):
+            known = ", ".join(KNOWN_VOICES)
+            return [f"(the Edge service cannot be reached from here to list its voices; known Arabic voices: {known})"]
+        return sorted(v["ShortName"] for v in found if v["Locale"].startswith("ar-"))
+
+    def synthesize(self, text: str) -> AudioSegment:
+        try:
+            # edge-tts's receive timeout does not cover a websocket that stays silent: bound the whole turn
+            audio = asyncio.run(asyncio.wait_for(self._receive(text), timeout=sum(TIMEOUT)))
+        except (edge_errors.NoAudioReceived, edge_errors.WebSocketError, edge_errors.UnexpectedResponse,
+                edge_errors.UnknownResponse, aiohttp.ClientError, asyncio.TimeoutError, OSError) as exc:  # fmt: skip
+            raise TransientError(f"Edge TTS failed ({type(exc).__name__})") from None
+        try:
+            return decode_mp3(audio)
+        except SynthesisError:
+            raise TransientError("Edge TTS answered with audio that does not decode") from None
+
+    async def _receive(self, text: str) -> bytes:
+        speech = edge_tts.Communicate(text, self.voice_name, rate=self.rate, pitch=self.pitch,
+                                      connect_timeout=TIMEOUT[0], receive_timeout=TIMEOUT[1])  # fmt: skip
+        parts = [chunk["data"] async for chunk in speech.stream() if chunk["type"] == "audio"]
+        return b"".join(parts)

@@ -1,0 +1,92 @@
+"""A Piper neural voice you bring (a .onnx model and its .onnx.json config), offline.
+
+Needs the optional extra ``pip install 'briefing[piper]'`` (piper-tts, GPL-3.0), imported only when this
+engine is chosen. Arabic voices get piper's bundled tashkeel diacritizer, which helps pronunciation. Nothing
+is downloaded: the voice is a file on disk.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import threading
+from pathlib import Path
+
+import numpy as np
+from piper import PiperVoice, SynthesisConfig
+from pydub import AudioSegment
+
+from briefing.errors import InputError, SynthesisError
+from briefing.speech.engines.base import Engine, VoiceOptions
+
+
+class PiperEngine(Engine):
+    name = "piper"
+    offline = True
+    max_jobs = 1  # one ONNX session already uses every core
+    honours = frozenset({"lang", "rate", "model", "config", "speaker"})
+    extra = "piper"
+
+    def __init__(self, options: VoiceOptions = VoiceOptions()):
+        super().__init__(options)
+        if options.model is None:
+            raise InputError("--engine piper needs --voice-model PATH.onnx (see README: Piper voices)")
+        model = Path(options.model)
+        config = Path(options.config) if options.config else Path(f"{model}.json")
+        for path, what in ((model, "voice model"), (config, "voice config")):
+            if not path.is_file():
+                raise InputError(f"{path}: no such {what}")
+        settings = _read_config(config)
+        try:
+            self.piper = PiperVoice.load(model, config_path=config)
+        except Exception as exc:  # onnxruntime raises its own exception types for a bad model
+            raise InputError(f"{model}: is not a Piper voice model ({type(exc).__name__})") from None
+        speakers = self.piper.config.num_speakers
+        if options.speaker is not None and options.speaker >= speakers:
+            raise InputError(f"{model.name} has {speakers} speaker(s); --speaker {options.speaker} is not one")
+        language = self.piper.config.espeak_voice
+        if not language.startswith("ar"):
+            self.warnings.append(f"{model.name} is a voice for {language!r}, not Arabic; it will read Arabic badly")
+        self.model = model
+        self.settings = SynthesisConfig(speaker_id=options.speaker,
+                                        length_scale=self.piper.config.length_scale / options.rate)  # fmt: skip
+        self._identity = hashlib.sha256(model.read_bytes()).hexdigest()[:16] + ":" + settings
+        self._lock = threading.Lock()
+
+    @property
+    def voice(self) -> str:
+        speaker = f", speaker {self.options.speaker}" if self.options.speaker is not None else ""
+        return f"Piper {self.model.stem}{speaker}"
+
+    def sound(self) -> dict:
+        return {"engine": self.name, "model": self._identity, "speaker": self.options.speaker,
+                "length_scale": self.settings.length_scale}  # fmt: skip
+
+    @classmethod
+    def voices(cls) -> list[str]:
+        return ["bring your own: an Arabic Piper voice (ar_JO-kareem-medium and others), see README"]
+
+    def synthesize(self, text: str) -> AudioSegment:
+        with self._lock:
+            try:
+                chunks = list(self.piper.synthesize(text, syn_config=self.settings))
+            except Exception as exc:  # a model that loads but cannot run
+                raise SynthesisError(f"Piper failed: {type(exc).__name__}: {exc}") from None
+        rate = self.piper.config.sample_rate
+        pcm = b"".join(chunk.audio_int16_bytes for chunk in chunks)
+        if not pcm:  # nothing speakable (punctuation only): a breath of silence
+            pcm = np.zeros(rate // 10, dtype=np.int16).tobytes()
+        return AudioSegment(data=pcm, sample_width=2, frame_rate=rate, channels=1)
+
+
+def _read_config(path: Path) -> str:
+    """The config's text, after checking it is a Piper voice config (for the cache key)."""
+    try:
+        text = path.read_text(encoding="utf-8")
+        config = json.loads(text)
+    except (OSError, ValueError):
+        config = None
+    if not (isinstance(config, dict) and "phoneme_id_map" in config
+            and "sample_rate" in (config.get("audio") or {}) and "voice" in (config.get("espeak") or {})):  # fmt: skip
+        raise InputError(f"{path}: is not a Piper voice config")
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
