@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass
 
 from pydub import AudioSegment
@@ -66,14 +65,6 @@ class Track:
     pieces: tuple[AudioSegment, ...]
     sample_rate: int
     timeline: Timeline
-
-    def pcm(self) -> Iterator[bytes]:
-        for piece in self.pieces:
-            yield piece.raw_data
-
-    def audio(self) -> AudioSegment:
-        """The whole track as one segment, joined once."""
-        return AudioSegment(data=b"".join(self.pcm()), sample_width=2, frame_rate=self.sample_rate, channels=1)
 
 
 def chime(sample_rate: int) -> AudioSegment:

@@ -132,7 +132,7 @@ def test_a_seek_while_paused_moves_the_highlight(page, briefing_page):
     target = manifest["cues"][3]
     page.evaluate(f"document.getElementById('player').currentTime = {(target['start_ms'] + 100) / 1000}")
     page.wait_for_function("!document.getElementById('player').seeking")
-    page.wait_for_function(f"document.querySelector('[aria-current=\"true\"]')?.dataset.cue === '3'")
+    page.wait_for_function("document.querySelector('[aria-current=\"true\"]')?.dataset.cue === '3'")
     cue = page.locator('[aria-current="true"]')
     assert cue.inner_text().endswith(target["text"])
     # visible without colour: the lit cue is underlined and marked
