@@ -9,8 +9,9 @@ import click
 
 from briefing import __version__
 from briefing.article import DEFAULT_MAX_CHARS
-from briefing.feed import Channel
 from briefing.errors import BriefingError
+from briefing.feed import Channel
+from briefing.speech.engines import AUTO, CHOICES, ENGINES
 
 ENGINE_HELP = (
     "Speech engine: 'gtts' (Google's Arabic voice, online), 'espeak' (eSpeak NG, offline), 'piper' (a Piper "
@@ -37,10 +38,12 @@ def cli():
 
     \b
     Quick start:
-      briefing generate article.txt        # -> audio_out/article.mp3
+      briefing generate article.txt        # -> audio_out/article.mp3, .vtt, .srt, .json
       briefing sections article.txt        # the plan, without speaking
+      briefing generate a.txt b.md --title "موجز اليوم" --page   # one episode, with a web page
+      briefing feed audio_out --base-url https://example.org/news/
+      briefing voices                      # engines and their Arabic voices
     """
-
 
 
 def reading_options(command):
@@ -68,8 +71,7 @@ def _reading(title, format_, encoding, max_chars):
 @click.argument("articles", nargs=-1, required=True)
 @click.option("-o", "--output", type=click.Path(path_type=Path),
               help="MP3 to write; subtitles and manifest go beside it.  [default: audio_out/ARTICLE.mp3]")
-@click.option("--engine", type=click.Choice(["auto", "gtts", "espeak", "piper", "edge"]), default="auto",
-              show_default=True, help=ENGINE_HELP)
+@click.option("--engine", type=click.Choice(CHOICES), default=AUTO, show_default=True, help=ENGINE_HELP)
 @click.option("--lang", default="ar", show_default=True, help="Language the voice speaks (an engine's language code).")
 @click.option("--rate", type=click.FloatRange(0.5, 2.0), default=1.0, show_default=True,
               help="Speed: 1.25 is a quarter faster (espeak, piper, edge).")
@@ -232,7 +234,7 @@ def page(mp3, embed_audio):
 
 
 @cli.command()
-@click.option("--engine", "only", type=click.Choice(["gtts", "espeak", "piper", "edge"]), help="Only this engine.")
+@click.option("--engine", "only", type=click.Choice(list(ENGINES)), help="Only this engine.")
 def voices(only):
     """List the speech engines, whether each can speak here, and their Arabic voices."""
     from briefing.speech.engines import describe_engines
