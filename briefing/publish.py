@@ -253,7 +253,7 @@ def write_tags(path: Path, tags: Tags, timeline: Timeline | None, track_number: 
     if track_number is not None:
         id3.add(TRCK(encoding=3, text=str(track_number)))
     if timeline is not None:
-        ids = [f"chp{number}" for number in range(len(timeline.sections))]
+        ids = chapter_ids([section.title for section in timeline.sections])
         for element, section in zip(ids, timeline.sections):
             id3.add(CHAP(element_id=element, start_time=round(section.start_ms), end_time=round(section.end_ms),
                          sub_frames=[TIT2(encoding=3, text=section.title)]))  # fmt: skip
@@ -267,6 +267,25 @@ def write_tags(path: Path, tags: Tags, timeline: Timeline | None, track_number: 
         id3.add(CTOC(element_id="toc", flags=CTOCFlags.TOP_LEVEL | CTOCFlags.ORDERED, child_element_ids=top,
                      sub_frames=[TIT2(encoding=3, text=tags.title)]))  # fmt: skip
     id3.save(path, v2_version=4)
+
+
+def chapter_ids(titles: list[str]) -> list[str]:
+    """CHAP element IDs (``chp0``, ``chp1``...), lengthened where needed so that each chapter's frame is
+    longer than the one before.
+
+    mutagen writes frames of equal priority shortest first, and ffprobe, mpv, VLC and other players
+    built on libavformat list chapters in the order they are written: frames growing with time keep
+    those lists chronological. The IDs are never shown; titles and times are untouched.
+    """
+    ids: list[str] = []
+    previous = -1
+    for number, title in enumerate(titles):
+        element = f"chp{number}"
+        title_bytes = len(title.encode("utf-8"))
+        element += "-" * max(0, previous + 1 - title_bytes - len(element))
+        previous = title_bytes + len(element)
+        ids.append(element)
+    return ids
 
 
 def section_file_name(number: int, heading: str) -> str:

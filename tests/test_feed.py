@@ -2,6 +2,7 @@
 
 import email.utils
 import json
+import re
 import shutil
 from urllib.parse import urlsplit
 
@@ -12,7 +13,7 @@ from lxml import etree
 from mutagen.id3 import ID3, CTOCFlags
 
 from briefing.cli import cli
-from tests.conftest import EXAMPLES, decoded_seconds
+from tests.conftest import EXAMPLES, decoded_seconds, ffmpeg
 
 ITUNES = "http://www.itunes.com/dtds/podcast-1.0.dtd"
 PODCAST = "https://podcastindex.org/namespace/1.0"
@@ -60,9 +61,11 @@ def test_an_episode_nests_its_chapters_by_article(published):
         assert [(c.sub_frames["TIT2"].text[0], c.start_time, c.end_time) for c in mine] == [
             (s["title"], s["start_ms"], s["end_ms"]) for s in sections]
         assert (article["start_ms"], article["end_ms"]) == (sections[0]["start_ms"], sections[-1]["end_ms"])
-    # players reading flat chapters still see every section, in order
+    # players reading flat chapters still see every section, in order: ffmpeg lists them as written
     flat = sorted(chapters.values(), key=lambda c: c.start_time)
     assert [c.sub_frames["TIT2"].text[0] for c in flat] == [s["title"] for s in manifest["sections"]]
+    listed = ffmpeg("-v", "error", "-i", str(published / "today.mp3"), "-f", "ffmetadata", "-").stdout
+    assert [int(v) for v in re.findall(r"^START=(\d+)$", listed, re.M)] == [s["start_ms"] for s in manifest["sections"]]
 
 
 def test_an_episode_announces_its_stories_and_keeps_the_structure(published):

@@ -115,6 +115,14 @@ def test_per_section_files(briefing_files):
     assert abs(total - decoded_seconds(out)) < 0.1
 
 
+def test_chapter_frames_are_written_in_time_order_whatever_their_titles():
+    titles = ["عنوان طويل جدا جدا في أول الموجز", "قصير", "ب", "عنوان متوسط الطول"]
+    ids = publish.chapter_ids(titles)
+    assert ids[0] == "chp0" and all(i.startswith(f"chp{n}") for n, i in enumerate(ids))
+    sizes = [len(t.encode()) + len(i) for t, i in zip(titles, ids)]
+    assert sizes == sorted(sizes) and len(set(sizes)) == len(sizes)
+
+
 @pytest.mark.parametrize(
     "heading",
     ["../../etc/passwd", "/", "/absolute/path", "a\x00b", "..", "ـ" * 3, "ع" * 500, "؟؟؟", "   ", "a/../../b", "C:\\x"],
