@@ -75,7 +75,6 @@ class Briefing:
     voice: str
     published: Published
     speech: SpeechReport
-    sample_rate: int
     page: Path | None = None
 
     @property
@@ -158,4 +157,4 @@ def generate(
         from briefing.page import write_page
 
         page = write_page(published.mp3, embed_audio=audio.embed_audio)
-    return Briefing(episode, speaker.name, speaker.voice, published, report, rate, page)
+    return Briefing(episode, speaker.name, speaker.voice, published, report, page)

@@ -55,8 +55,6 @@ class Published:
     sections_folder: Path | None
     section_files: tuple[Path, ...]
     timeline: Timeline
-    loudness_lufs: float
-    gain_db: float
 
 
 def outputs_for(mp3: Path) -> dict[str, Path]:
@@ -115,8 +113,7 @@ def publish(
         stage.file(others["manifest"]).write_text(json.dumps(manifest, ensure_ascii=False, indent=2) + "\n",
                                              encoding="utf-8")  # fmt: skip
     return Published(mp3, others["vtt"], others["srt"], others["manifest"],
-                     others["sections"] if per_section else None, tuple(section_files), timeline,
-                     measured, gain)  # fmt: skip
+                     others["sections"] if per_section else None, tuple(section_files), timeline)
 
 
 MASTERING = f"lufs={loudness.TARGET_LUFS};ceiling={loudness.CEILING_DBFS};q={MP3_QUALITY};v=1"

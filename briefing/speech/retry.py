@@ -7,12 +7,11 @@ connections, answers without usable audio) and plain ``SynthesisError`` for what
 from __future__ import annotations
 
 import email.utils
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TypeVar
-
-import threading
 
 from tenacity import (
     Retrying,

@@ -57,8 +57,6 @@ class Engine(ABC):
     max_jobs: ClassVar[int | None] = None
     honours: ClassVar[frozenset[str]] = frozenset({"lang"})
     """The VoiceOptions this engine can apply."""
-    extra: ClassVar[str | None] = None
-    """The optional dependency group it needs (pip install 'briefing[EXTRA]'), if any."""
 
     def __init__(self, options: VoiceOptions = VoiceOptions()):
         self.options = options

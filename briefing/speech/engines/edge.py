@@ -38,7 +38,6 @@ class EdgeEngine(Engine):
     name = "edge"
     offline = False
     honours = frozenset({"lang", "rate", "voice", "pitch"})
-    extra = "edge"
 
     def __init__(self, options: VoiceOptions = VoiceOptions()):
         super().__init__(options)

@@ -25,7 +25,6 @@ class PiperEngine(Engine):
     offline = True
     max_jobs = 1  # one ONNX session already uses every core
     honours = frozenset({"lang", "rate", "model", "config", "speaker"})
-    extra = "piper"
 
     def __init__(self, options: VoiceOptions = VoiceOptions()):
         super().__init__(options)
