@@ -43,6 +43,7 @@ def _tone_mp3(characters: int) -> bytes:
     encoder = lameenc.Encoder()
     encoder.set_bit_rate(32)
     encoder.set_in_sample_rate(SAMPLE_RATE)
+    encoder.set_out_sample_rate(SAMPLE_RATE)  # as Google's: 24 kHz mono at 32 kb/s (LAME would pick 22.05)
     encoder.set_channels(1)
     return bytes(encoder.encode(pcm) + encoder.flush())
 

@@ -4,6 +4,7 @@ import pytest
 
 from briefing.speech.text import (
     collapse_whitespace,
+    cut_cost,
     plain_quotes,
     remove_tatweel,
     split_for_limit,
@@ -69,3 +70,35 @@ def test_split_for_limit_keeps_short_text_whole():
 def test_split_for_limit_cuts_only_an_overlong_word():
     assert split_for_limit("كلمة " + "ب" * 25, 10) == ["كلمة", "ب" * 10, "ب" * 10, "ب" * 5]
     assert all(re.fullmatch(r"\S+( \S+)*", c) for c in split_for_limit(LONG, 30))
+
+
+def test_cut_cost_ranks_where_a_cut_may_fall():
+    costs = [
+        cut_cost("اليوم.", "وقال"),  # after a sentence
+        cut_cost("الوزارة،", "أن"),  # after a comma
+        cut_cost("الإجراءات", "في"),  # before a preposition
+        cut_cost("الإجراءات", "الجديدة"),  # inside a phrase
+        cut_cost("18", "شهرا"),  # between a number and what it counts
+    ]
+    assert costs == sorted(costs) and len(set(costs)) == len(costs)
+    assert cut_cost("خلال", "12") == cut_cost("18", "شهرا")
+
+
+def test_split_for_limit_keeps_a_number_with_what_it_counts():
+    text = "أعلنت اللجنة المنظمة أن أعمال الترميم في المتحف الوطني ستستمر خلال 12 إلى 18 شهرا على الأقل"
+    chunks = split_for_limit(text, 75)
+    assert any("12 إلى 18 شهرا" in chunk for chunk in chunks)
+
+
+def test_split_for_limit_makes_few_cuts_rather_than_a_tiny_chunk():
+    # cutting first at the comma would leave "وفي المقابل،" alone and still need a cut inside the rest
+    text = ("وفي المقابل، قالت رئيسة البلدية في مؤتمر صحفي إن أعمال الصيانة في الشوارع الرئيسية ستبدأ "
+            "الأسبوع المقبل وتنتهي قبل بداية العام الدراسي الجديد")  # fmt: skip
+    chunks = split_for_limit(text, 100)
+    assert len(chunks) == 2 and min(len(c) for c in chunks) > 30
+
+
+def test_split_for_limit_prefers_two_commas_to_a_cut_inside_a_phrase():
+    text = ("افتتحت البلدية صباح اليوم حديقة عامة جديدة، تضم ملاعب للأطفال ومسارا للدراجات، "
+            "وقد حضر الافتتاح عدد كبير من سكان الحي")  # fmt: skip
+    assert [c[-1] for c in split_for_limit(text, 60)][:2] == ["،", "،"]
