@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
+from importlib import import_module
 from pathlib import Path
 
 from briefing.article import DEFAULT_MAX_CHARS, STDIN, Episode, read_article, warnings_for
@@ -108,6 +110,12 @@ def check_output(sources: list[str | Path], output: Path) -> None:
         raise OutputError(f"{output.parent}: cannot be written (no permission in {existing})")
 
 
+def preload(*modules: str) -> None:
+    """Import ``modules`` on a background thread. While synthesis waits on the network the processor is
+    idle; loading what publishing needs then, rather than after the last clip, saves that time."""
+    threading.Thread(target=lambda: [import_module(name) for name in modules], daemon=True).start()
+
+
 def generate(
     sources: list[str | Path],
     output: Path | None = None,
@@ -139,6 +147,7 @@ def generate(
             progress(done, total, episode.sections[cue.section].label)
 
     cache = ClipCache(speech.cache_dir or default_cache_dir()) if speech.use_cache else None
+    preload("briefing.assemble", "briefing.loudness", "mutagen.id3")
     clips, report = synthesize_cues(cues, speaker, episode, cache=cache, jobs=speech.jobs, progress=advance)
 
     from briefing.assemble import assemble

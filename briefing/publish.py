@@ -2,6 +2,9 @@
 optionally one MP3 per section. Every file is written under a temporary name beside its target and
 renamed into place only when all of them are complete: a failure or Ctrl-C leaves earlier outputs as
 they were and no temporary file behind.
+
+Loudness (and with it numpy) is imported only when a track is mastered: ``briefing generate`` loads it
+while its first requests are on the network, not before them.
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from briefing import __version__, loudness
+from briefing import __version__
 from briefing.article import Episode
 from briefing.assemble import TimedArticle, Timeline, TimedCue, TimedSection, Track, span_articles
 from briefing.codec import ENCODER_DELAY, MP3_QUALITY, decode_mp3, encode_mp3, encode_parts
@@ -116,16 +119,14 @@ def publish(
                      others["sections"] if per_section else None, tuple(section_files), timeline)
 
 
-MASTERING = f"lufs={loudness.TARGET_LUFS};ceiling={loudness.CEILING_DBFS};q={MP3_QUALITY};v=1"
-"""Everything besides the PCM and the options that decides the encoded bytes; change v to renew entries."""
-
-
 def encode_track(
     track: Track, ranges: list[tuple[int, int]], targets: list[Path], bitrate: int, jobs: int, cache: ClipCache | None
 ) -> tuple[float, float, list[int]]:
     """Normalize and encode each range of pieces into its target MP3; returns the measured loudness, the
     gain applied, and each part's decoded length. Taken from ``cache`` when this exact audio was
     encoded before with the same settings, and kept there otherwise."""
+    from briefing import loudness
+
     pieces = [piece.raw_data for piece in track.pieces]
     key = encoded_key(pieces, ranges, track.sample_rate, bitrate) if cache else ""
     kept = _unpack(cache.get_bytes(key, "track")) if cache else None
@@ -148,7 +149,12 @@ def encode_track(
 
 
 def encoded_key(pieces: list[bytes], ranges: list[tuple[int, int]], rate: int, bitrate: int) -> str:
-    digest = hashlib.sha256(f"{MASTERING};rate={rate};bitrate={bitrate};parts={ranges}".encode())
+    """The cache key of an encoded track: its PCM, its parts, and every setting that decides the bytes
+    (change v to renew all entries)."""
+    from briefing import loudness
+
+    mastering = f"lufs={loudness.TARGET_LUFS};ceiling={loudness.CEILING_DBFS};q={MP3_QUALITY};v=1"
+    digest = hashlib.sha256(f"{mastering};rate={rate};bitrate={bitrate};parts={ranges}".encode())
     for piece in pieces:
         digest.update(len(piece).to_bytes(8, "little"))
         digest.update(piece)
@@ -333,6 +339,8 @@ def build_manifest(episode, timeline, mp3, tags, voice, bitrate, sample_rate, me
 
     ``guid`` names the episode for podcast apps: the same file of the same articles keeps it.
     """
+    from briefing.loudness import TARGET_LUFS
+
     others = outputs_for(mp3)
     identity = json.dumps([mp3.name, tags.title, [article.sha256 for article in episode.articles]])
     spans = timeline.articles or (TimedArticle(tags.title, 0.0, timeline.duration_ms),)
@@ -347,7 +355,7 @@ def build_manifest(episode, timeline, mp3, tags, voice, bitrate, sample_rate, me
             "duration_ms": round(timeline.duration_ms),
             "sample_rate": sample_rate,
             "bitrate_kbps": bitrate,
-            "loudness_target_lufs": loudness.TARGET_LUFS,
+            "loudness_target_lufs": TARGET_LUFS,
             "measured_lufs": None if measured == float("-inf") else round(measured, 2),
             "gain_db": round(gain, 2),
         },
