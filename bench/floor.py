@@ -7,7 +7,7 @@ Usage: python bench/floor.py TEXT_FILE OUT_MP3
 import sys
 
 from briefing.codec import encode_mp3
-from briefing.publish import DEFAULT_BITRATE
+from briefing.codec import DEFAULT_BITRATE
 from briefing.speech.engines.espeak import EspeakEngine
 
 

@@ -69,14 +69,17 @@ class Track:
 
 def chime(sample_rate: int) -> AudioSegment:
     """A soft two-note tone (E6 over A5) that marks a new section; generated, no audio file shipped."""
-    from pydub.generators import Sine
+    import numpy as np
 
-    def note(hertz: float, volume: float) -> AudioSegment:
-        tone = Sine(hertz, sample_rate=sample_rate).to_audio_segment(duration=450, volume=volume)
-        return tone.fade_in(15).fade_out(380)
-
-    base = AudioSegment.silent(duration=600, frame_rate=sample_rate)
-    return base.overlay(note(880.0, -24)).overlay(note(1318.5, -26), position=120)
+    seconds = np.arange(int(0.6 * sample_rate)) / sample_rate
+    tone = np.zeros_like(seconds)
+    for hertz, dbfs, start in ((880.0, -24, 0.0), (1318.5, -26, 0.12)):
+        t = seconds - start
+        # 15 ms rise, held, then a 380 ms fall over the 450 ms note
+        envelope = np.interp(t, [0, 0.015, 0.07, 0.45], [0, 1, 1, 0], left=0, right=0)
+        tone += 10 ** (dbfs / 20) * envelope * np.sin(2 * np.pi * hertz * t)
+    pcm = (tone * 32767).astype("<i2").tobytes()
+    return AudioSegment(data=pcm, sample_width=2, frame_rate=sample_rate, channels=1)
 
 
 def assemble(cues: list[Cue], clips: dict[int, AudioSegment], episode: Episode, sample_rate: int) -> Track:

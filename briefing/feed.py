@@ -8,7 +8,6 @@ file per episode and, unless an image is given, a plain square cover.
 from __future__ import annotations
 
 import datetime
-import email.utils
 import json
 import shutil
 from dataclasses import dataclass
@@ -205,6 +204,8 @@ def _chapters_name(manifest: dict) -> str:
 
 
 def _rfc822(iso: str) -> str:
+    import email.utils  # here, not at the top: every command loads this module for its defaults
+
     moment = datetime.datetime.fromisoformat(iso)
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=datetime.timezone.utc)

@@ -1,4 +1,5 @@
-"""Reading back the manifest ``briefing generate`` writes beside each MP3 (the feed and the page use it)."""
+"""The files of a briefing beside its MP3, and reading back the manifest ``briefing generate`` writes there
+(the feed and the page use it)."""
 
 from __future__ import annotations
 
@@ -6,6 +7,16 @@ import json
 from pathlib import Path
 
 from briefing.errors import InputError
+
+def outputs_for(mp3: Path) -> dict[str, Path]:
+    """The files that go with ``mp3``: subtitles, manifest, and the per-section folder."""
+    return {
+        "vtt": mp3.with_suffix(".vtt"),
+        "srt": mp3.with_suffix(".srt"),
+        "manifest": mp3.with_suffix(".json"),
+        "sections": mp3.with_name(f"{mp3.stem}-sections"),
+    }
+
 
 REQUIRED = ("briefing_version", "guid", "created", "title", "audio", "sections", "cues")
 

@@ -14,7 +14,7 @@ from urllib.parse import quote
 
 from briefing import __version__
 from briefing.errors import InputError
-from briefing.manifest import load_manifest
+from briefing.manifest import load_manifest, outputs_for
 from briefing.staging import Staging
 
 
@@ -24,7 +24,7 @@ def page_path(mp3: Path) -> Path:
 
 def write_page(mp3: Path, embed_audio: bool = False) -> Path:
     """Write ``NAME.html`` beside ``mp3`` from ``NAME.json`` (and ``NAME.vtt`` when present), atomically."""
-    manifest = load_manifest(mp3.with_suffix(".json"))
+    manifest = load_manifest(outputs_for(mp3)["manifest"])
     if not mp3.is_file():
         raise InputError(f"{mp3}: no such file")
     with Staging() as stage:
@@ -39,7 +39,7 @@ def render(manifest: dict, mp3: Path, embed_audio: bool) -> str:
     articles = manifest.get("articles", [])
     grouped = len(articles) > 1
     cues = [dict(cue, index=number) for number, cue in enumerate(manifest["cues"])]
-    vtt = mp3.with_suffix(".vtt")
+    vtt = outputs_for(mp3)["vtt"]
     return environment.get_template("page.html").render(
         version=__version__,
         title=manifest["title"],

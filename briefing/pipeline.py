@@ -7,16 +7,21 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import import_module
+from typing import TYPE_CHECKING
 from pathlib import Path
 
 from briefing.article import DEFAULT_MAX_CHARS, STDIN, Episode, read_article, warnings_for
+from briefing.codec import DEFAULT_BITRATE
 from briefing.errors import InputError, OutputError
-from briefing.publish import DEFAULT_BITRATE, Published, Tags, Voice, outputs_for, publish
+from briefing.manifest import outputs_for
 from briefing.script import Pauses, build_script
 from briefing.speech.cache import ClipCache, default_cache_dir
 from briefing.speech.engines import AUTO, create_engine
 from briefing.speech.engines.base import VoiceOptions
 from briefing.speech.synthesize import DEFAULT_JOBS, SpeechReport, synthesize_cues
+
+if TYPE_CHECKING:
+    from briefing.publish import Published
 
 DEFAULT_OUTPUT_DIR = Path("audio_out")
 
@@ -147,10 +152,11 @@ def generate(
             progress(done, total, episode.sections[cue.section].label)
 
     cache = ClipCache(speech.cache_dir or default_cache_dir()) if speech.use_cache else None
-    preload("briefing.assemble", "briefing.loudness", "mutagen.id3")
+    preload("briefing.publish", "briefing.loudness", "mutagen.id3")
     clips, report = synthesize_cues(cues, speaker, episode, cache=cache, jobs=speech.jobs, progress=advance)
 
     from briefing.assemble import assemble
+    from briefing.publish import Tags, Voice, publish
 
     rate = audio.sample_rate or max(clip.frame_rate for clip in clips.values())
     track = assemble(cues, clips, episode, sample_rate=rate)

@@ -20,13 +20,10 @@ from pathlib import Path
 from briefing import __version__
 from briefing.article import Episode
 from briefing.assemble import TimedArticle, Timeline, TimedCue, TimedSection, Track, span_articles
-from briefing.codec import ENCODER_DELAY, MP3_QUALITY, decode_mp3, encode_mp3, encode_parts
+from briefing.codec import DEFAULT_BITRATE, ENCODER_DELAY, MP3_QUALITY, decode_mp3, encode_mp3, encode_parts
+from briefing.manifest import outputs_for
 from briefing.speech.cache import ClipCache
 from briefing.staging import Staging
-
-DEFAULT_BITRATE = 64
-"""kb/s; plenty for one voice in mono."""
-
 
 @dataclass(frozen=True)
 class Tags:
@@ -58,16 +55,6 @@ class Published:
     sections_folder: Path | None
     section_files: tuple[Path, ...]
     timeline: Timeline
-
-
-def outputs_for(mp3: Path) -> dict[str, Path]:
-    """The files that go with ``mp3``: subtitles, manifest, and the per-section folder."""
-    return {
-        "vtt": mp3.with_suffix(".vtt"),
-        "srt": mp3.with_suffix(".srt"),
-        "manifest": mp3.with_suffix(".json"),
-        "sections": mp3.with_name(f"{mp3.stem}-sections"),
-    }
 
 
 def publish(
