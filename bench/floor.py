@@ -6,8 +6,7 @@ Usage: python bench/floor.py TEXT_FILE OUT_MP3
 
 import sys
 
-from briefing.codec import encode_mp3
-from briefing.codec import DEFAULT_BITRATE
+from briefing.codec import DEFAULT_BITRATE, encode_mp3
 from briefing.speech.engines.espeak import EspeakEngine
 
 

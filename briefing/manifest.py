@@ -8,6 +8,7 @@ from pathlib import Path
 
 from briefing.errors import InputError
 
+
 def outputs_for(mp3: Path) -> dict[str, Path]:
     """The files that go with ``mp3``: subtitles, manifest, and the per-section folder."""
     return {

@@ -7,8 +7,8 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import import_module
-from typing import TYPE_CHECKING
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from briefing.article import DEFAULT_MAX_CHARS, STDIN, Episode, read_article, warnings_for
 from briefing.codec import DEFAULT_BITRATE
@@ -152,7 +152,7 @@ def generate(
             progress(done, total, episode.sections[cue.section].label)
 
     cache = ClipCache(speech.cache_dir or default_cache_dir()) if speech.use_cache else None
-    preload("briefing.publish", "briefing.loudness", "mutagen.id3")
+    preload("miniaudio", "lameenc", "briefing.publish")
     clips, report = synthesize_cues(cues, speaker, episode, cache=cache, jobs=speech.jobs, progress=advance)
 
     from briefing.assemble import assemble

@@ -3,8 +3,8 @@ optionally one MP3 per section. Every file is written under a temporary name bes
 renamed into place only when all of them are complete: a failure or Ctrl-C leaves earlier outputs as
 they were and no temporary file behind.
 
-Loudness (and with it numpy) is imported only when a track is mastered: ``briefing generate`` loads it
-while its first requests are on the network, not before them.
+The pipeline imports this module (numpy, mutagen and the subtitle libraries with it) once synthesis has
+started, so that loading them overlaps the wait for the first clips.
 """
 
 from __future__ import annotations
@@ -17,13 +17,18 @@ import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from briefing import __version__
+import srt
+import webvtt
+from mutagen.id3 import CHAP, CTOC, ID3, TALB, TCON, TDRC, TIT2, TLAN, TPE1, TRCK, CTOCFlags
+
+from briefing import __version__, loudness
 from briefing.article import Episode
-from briefing.assemble import TimedArticle, Timeline, TimedCue, TimedSection, Track, span_articles
+from briefing.assemble import TimedArticle, TimedCue, TimedSection, Timeline, Track, span_articles
 from briefing.codec import DEFAULT_BITRATE, ENCODER_DELAY, MP3_QUALITY, decode_mp3, encode_mp3, encode_parts
 from briefing.manifest import outputs_for
 from briefing.speech.cache import ClipCache
 from briefing.staging import Staging
+
 
 @dataclass(frozen=True)
 class Tags:
@@ -106,14 +111,16 @@ def publish(
                      others["sections"] if per_section else None, tuple(section_files), timeline)
 
 
+MASTERING = f"lufs={loudness.TARGET_LUFS};ceiling={loudness.CEILING_DBFS};q={MP3_QUALITY};v=1"
+"""Everything besides the PCM and the options that decides the encoded bytes; change v to renew entries."""
+
+
 def encode_track(
     track: Track, ranges: list[tuple[int, int]], targets: list[Path], bitrate: int, jobs: int, cache: ClipCache | None
 ) -> tuple[float, float, list[int]]:
     """Normalize and encode each range of pieces into its target MP3; returns the measured loudness, the
     gain applied, and each part's decoded length. Taken from ``cache`` when this exact audio was
     encoded before with the same settings, and kept there otherwise."""
-    from briefing import loudness
-
     pieces = [piece.raw_data for piece in track.pieces]
     key = encoded_key(pieces, ranges, track.sample_rate, bitrate) if cache else ""
     kept = _unpack(cache.get_bytes(key, "track")) if cache else None
@@ -136,12 +143,8 @@ def encode_track(
 
 
 def encoded_key(pieces: list[bytes], ranges: list[tuple[int, int]], rate: int, bitrate: int) -> str:
-    """The cache key of an encoded track: its PCM, its parts, and every setting that decides the bytes
-    (change v to renew all entries)."""
-    from briefing import loudness
-
-    mastering = f"lufs={loudness.TARGET_LUFS};ceiling={loudness.CEILING_DBFS};q={MP3_QUALITY};v=1"
-    digest = hashlib.sha256(f"{mastering};rate={rate};bitrate={bitrate};parts={ranges}".encode())
+    """The cache key of an encoded track: its PCM, its parts, and every setting that decides the bytes."""
+    digest = hashlib.sha256(f"{MASTERING};rate={rate};bitrate={bitrate};parts={ranges}".encode())
     for piece in pieces:
         digest.update(len(piece).to_bytes(8, "little"))
         digest.update(piece)
@@ -233,8 +236,6 @@ def place(track: Track, ranges: list[tuple[int, int]], decoded: list[int]) -> Ti
 
 def write_tags(path: Path, tags: Tags, timeline: Timeline | None, track_number: int | None = None) -> None:
     """ID3v2.4 tags, and with a timeline, one CHAP frame per section plus an ordered top-level CTOC."""
-    from mutagen.id3 import CHAP, CTOC, ID3, TALB, TCON, TDRC, TIT2, TLAN, TPE1, TRCK, CTOCFlags
-
     id3 = ID3()
     for frame in (TIT2, TPE1, TALB, TDRC, TLAN, TCON):
         value = {TIT2: tags.title, TPE1: tags.artist, TALB: tags.album, TDRC: tags.date, TLAN: tags.language,
@@ -291,8 +292,6 @@ def spoken_cues(timeline: Timeline) -> list[TimedCue]:
 
 
 def webvtt_text(timeline: Timeline) -> str:
-    import webvtt
-
     document = webvtt.WebVTT()
     for number, timed in enumerate(spoken_cues(timeline), start=1):
         article = timeline.sections[timed.cue.section].article
@@ -304,8 +303,6 @@ def webvtt_text(timeline: Timeline) -> str:
 
 
 def srt_text(timeline: Timeline) -> str:
-    import srt
-
     return srt.compose(
         srt.Subtitle(number, datetime.timedelta(milliseconds=round(t.start_ms)),
                      datetime.timedelta(milliseconds=round(t.end_ms)), t.cue.text)
@@ -326,8 +323,6 @@ def build_manifest(episode, timeline, mp3, tags, voice, bitrate, sample_rate, me
 
     ``guid`` names the episode for podcast apps: the same file of the same articles keeps it.
     """
-    from briefing.loudness import TARGET_LUFS
-
     others = outputs_for(mp3)
     identity = json.dumps([mp3.name, tags.title, [article.sha256 for article in episode.articles]])
     spans = timeline.articles or (TimedArticle(tags.title, 0.0, timeline.duration_ms),)
@@ -342,7 +337,7 @@ def build_manifest(episode, timeline, mp3, tags, voice, bitrate, sample_rate, me
             "duration_ms": round(timeline.duration_ms),
             "sample_rate": sample_rate,
             "bitrate_kbps": bitrate,
-            "loudness_target_lufs": TARGET_LUFS,
+            "loudness_target_lufs": loudness.TARGET_LUFS,
             "measured_lufs": None if measured == float("-inf") else round(measured, 2),
             "gain_db": round(gain, 2),
         },

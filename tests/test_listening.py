@@ -16,7 +16,7 @@ import webvtt
 from mutagen.id3 import ID3, CTOCFlags
 from mutagen.mp3 import MP3
 
-from briefing import loudness, publish
+from briefing import publish
 from briefing.cli import cli
 from tests.conftest import decoded_seconds, ffmpeg, tree_snapshot
 
@@ -227,7 +227,7 @@ def test_an_unchanged_rerun_reuses_the_encoded_audio(runner, example_txt, tmp_pa
     def no_encoding(*args, **kwargs):
         raise AssertionError("encoded again")
 
-    monkeypatch.setattr(loudness, "normalizing_gain", no_encoding)
+    monkeypatch.setattr(publish.loudness, "normalizing_gain", no_encoding)
     monkeypatch.setattr(publish, "encode_parts", no_encoding)
     assert runner.invoke(cli, args).exit_code == 0
     assert (tmp_path / "a.mp3").read_bytes() == first

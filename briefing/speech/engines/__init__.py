@@ -11,7 +11,6 @@ from importlib import import_module
 from typing import TYPE_CHECKING
 
 from briefing.errors import InputError
-
 from briefing.speech.engines.base import OPTION_FLAGS, VoiceOptions
 
 if TYPE_CHECKING:
