@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 
@@ -103,8 +104,6 @@ def normalizing_gain(
     about half a LU of speech's high end). Both are measured on a short probe of the track (see
     :func:`losses`) while the whole track is measured on another thread.
     """
-    from concurrent.futures import ThreadPoolExecutor
-
     with ThreadPoolExecutor(max_workers=1) as pool:
         whole = pool.submit(integrated_loudness, sample_for_measurement(pieces, rate), rate)
         lost = losses(sample_for_measurement(pieces, rate, PROBE_SECONDS), rate, roundtrip, target_lufs)
