@@ -1,4 +1,4 @@
-"""The article model, and reading one from a file or stdin into its title and headed sections.
+"""The article model, and reading one from a file, stdin or a link into its title, metadata and sections.
 
 A reader (``briefing/readers/``) turns decoded text into blocks, headings and paragraphs; this module
 groups them into sections: the lead is every paragraph before the first heading, then each heading
@@ -11,26 +11,17 @@ import hashlib
 import sys
 from dataclasses import dataclass, replace
 from functools import cached_property
-from pathlib import Path
-from typing import Literal
+from pathlib import Path, PurePosixPath
+from urllib.parse import urlsplit
 
 from briefing.errors import InputError
-
-LEAD_LABEL = "المقدمة"
-"""How the lead (the section before the first heading) is named in chapters and plans."""
+from briefing.language import check_language, phrases_for
+from briefing.readers.base import Block, Metadata
 
 DEFAULT_MAX_CHARS = 200_000
-"""Longest article accepted by default: about four hours of speech."""
+"""Longest article text accepted by default, markup not counted: about four hours of speech."""
 
 STDIN = "-"
-
-
-@dataclass(frozen=True)
-class Block:
-    """One unit a reader finds: a heading or a paragraph, with its text as written."""
-
-    kind: Literal["heading", "paragraph"]
-    text: str
 
 
 @dataclass(frozen=True)
@@ -44,7 +35,7 @@ class Section:
     heading: str | None
     paragraphs: tuple[str, ...]
     article: int = 0
-    lead_label: str = LEAD_LABEL
+    lead_label: str = phrases_for("ar").lead
 
     @property
     def label(self) -> str:
@@ -66,28 +57,27 @@ class Article:
     encoding: str = "utf-8"
     sha256: str = ""
     """Of the bytes read, so a manifest says exactly which text it narrates."""
+    metadata: Metadata = Metadata()
+    notes: tuple[str, ...] = ()
+    """What reading it noticed that the user should know (a heading left out...)."""
 
     @property
     def chars(self) -> int:
-        return sum(s.chars for s in self.sections)
+        return sum(s.chars + len(s.heading or "") for s in self.sections)
 
     @property
     def name(self) -> str:
-        """A file-name stem for outputs: the article's own, or ``briefing`` for stdin."""
-        return "briefing" if self.source in ("", STDIN) else Path(self.source).stem
-
-
-ORDINALS = ("الأول", "الثاني", "الثالث", "الرابع", "الخامس", "السادس", "السابع", "الثامن", "التاسع", "العاشر")
-
-
-def story_label(number: int) -> str:
-    """How the ``number``-th story (from 1) is announced: "الخبر الثاني", past ten "الخبر رقم 11"."""
-    return f"الخبر {ORDINALS[number - 1]}" if number <= len(ORDINALS) else f"الخبر رقم {number}"
+        """A file-name stem for outputs: the file's own, the link's last path part, or ``briefing``."""
+        if self.source in ("", STDIN):
+            return "briefing"
+        if self.source.lower().startswith(("http://", "https://")):
+            return PurePosixPath(urlsplit(self.source).path).stem or urlsplit(self.source).hostname or "briefing"
+        return Path(self.source).stem
 
 
 @dataclass(frozen=True)
 class Episode:
-    """One briefing: a title and one or more articles, narrated in order.
+    """One briefing: a title and one or more articles, narrated in order, in one language.
 
     ``sections`` lists every article's sections in order, each knowing its article; cues and the
     timeline refer to sections by their index here.
@@ -95,13 +85,15 @@ class Episode:
 
     title: str | None
     articles: tuple[Article, ...]
+    language: str = "ar"
 
     @cached_property
     def sections(self) -> tuple[Section, ...]:
+        phrases = phrases_for(self.language)
         if len(self.articles) == 1:
-            return self.articles[0].sections
+            return tuple(replace(section, lead_label=phrases.lead) for section in self.articles[0].sections)
         return tuple(
-            replace(section, article=number, lead_label=article.title or story_label(number + 1))
+            replace(section, article=number, lead_label=article.title or phrases.story_label(number + 1))
             for number, article in enumerate(self.articles)
             for section in article.sections
         )
@@ -112,18 +104,17 @@ class Episode:
         return self.articles[0].name
 
     @classmethod
-    def of(cls, articles: list[Article], title: str | None = None) -> Episode:
+    def of(cls, articles: list[Article], title: str | None = None, language: str = "ar") -> Episode:
         """A lone article is its own episode, under its own title unless ``title`` is given."""
         if len(articles) == 1:
-            return cls(title or articles[0].title, tuple(articles))
-        return cls(title, tuple(articles))
+            return cls(title or articles[0].title, tuple(articles), language)
+        return cls(title, tuple(articles), language)
 
 
 def warnings_for(article: Article) -> list[str]:
     """Things worth telling the user that do not stop the run."""
-    if not any("\u0621" <= ch <= "\u064a" for s in article.sections for p in s.paragraphs for ch in p):
-        return [f"{article.source or 'article'}: has no Arabic letters; it will still be read with an Arabic voice"]
-    return []
+    label = article.source if article.source not in ("", STDIN) else "stdin" if article.source else "article"
+    return [f"{label}: {note}" for note in article.notes]
 
 
 def read_article(
@@ -133,22 +124,42 @@ def read_article(
     format: str | None = None,
     encoding: str | None = None,
     max_chars: int = DEFAULT_MAX_CHARS,
+    lang: str | None = "ar",
 ) -> Article:
-    """Read an article from a path (or ``-`` for stdin) in any supported format and encoding.
+    """Read an article from a path, ``-`` for stdin, or an http(s) link, in any supported format and
+    encoding.
 
-    ``format`` and ``encoding`` override detection; ``title`` overrides the detected title.
+    ``format`` and ``encoding`` override detection; ``title`` overrides the detected title. ``max_chars``
+    bounds the text to be spoken (markup does not count). With ``lang``, an article clearly written in
+    another language is refused.
     """
     from briefing import readers
+    from briefing.readers.fetch import fetch, is_url
 
-    label = "stdin" if str(source) == STDIN else str(source)
-    data = sys.stdin.buffer.read() if str(source) == STDIN else readers.load_bytes(Path(source))
+    source = str(source)
+    label = "stdin" if source == STDIN else source
+    url = None
+    if is_url(source):
+        page = fetch(source)
+        data, url = page.data, page.url
+        encoding = encoding or page.charset
+        format = format or page.format
+    elif source == STDIN:
+        data = readers.read_limited(sys.stdin.buffer, label)
+    else:
+        data = readers.load_bytes(Path(source))
     text, encoding = readers.decode(data, label, encoding)
     if not text.strip():
         raise InputError(f"{label}: is empty")
-    if len(text) > max_chars:
-        raise InputError(f"{label}: has {len(text):,} characters, more than the limit of {max_chars:,} (see --max-chars)")
-    format = format or readers.detect_format(str(source), text)
-    article = parse_article(text, format, title=title, source=str(source), encoding=encoding)
+    format = format or readers.detect_format(urlsplit(source).path if url else source, text)
+    article = parse_article(text, format, title=title, source=source, encoding=encoding)
+    if url and not article.metadata.url:
+        article = replace(article, metadata=replace(article.metadata, url=url))
+    if article.chars > max_chars:
+        raise InputError(f"{label}: has {article.chars:,} characters of text, more than the limit of {max_chars:,}"
+                         " (see --max-chars)")  # fmt: skip
+    if lang:
+        check_language(spoken_text(article), lang, label)
     return replace(article, sha256=hashlib.sha256(data).hexdigest())
 
 
@@ -158,18 +169,27 @@ def parse_article(
     """Parse decoded ``text`` of the given format into an article."""
     from briefing import readers
 
-    detected_title, blocks = readers.parse(text, format)
+    parsed = readers.parse(text, format)
     return Article(
-        title=title or detected_title,
-        sections=sections_from_blocks(blocks, "stdin" if source == STDIN else source or "article"),
+        title=title or parsed.title,
+        sections=sections_from_blocks(parsed.blocks, "stdin" if source == STDIN else source or "article"),
         source=source,
         format=format,
         encoding=encoding,
+        metadata=parsed.metadata,
+        notes=tuple(parsed.notes),
     )
+
+
+def spoken_text(article: Article) -> str:
+    """Headings and paragraphs as they will be read, one per line."""
+    return "\n".join(line for s in article.sections for line in ((s.heading,) if s.heading else ()) + s.paragraphs)
 
 
 def sections_from_blocks(blocks: list[Block], label: str = "article") -> tuple[Section, ...]:
     """Group blocks under their headings; a heading without body text is an input error."""
+    if blocks and not any(block.kind == "paragraph" for block in blocks):
+        raise InputError(f"{label}: has headings but no body text to narrate")
     sections: list[Section] = []
     heading: str | None = None
     paragraphs: list[str] = []

@@ -6,7 +6,8 @@ from dataclasses import dataclass
 
 from pydub import AudioSegment
 
-from briefing.article import Episode, story_label
+from briefing.article import Episode
+from briefing.language import phrases_for
 from briefing.script import Cue
 
 
@@ -108,7 +109,8 @@ def assemble(cues: list[Cue], clips: dict[int, AudioSegment], episode: Episode, 
     for number, section in enumerate(episode.sections):
         mine = [t for t in timed if t.cue.section == number]
         sections.append(TimedSection(section.label, mine[0].start_ms, mine[-1].end_ms, section.article))
-    titles = [article.title or story_label(n + 1) for n, article in enumerate(episode.articles)]
+    phrases = phrases_for(episode.language)
+    titles = [article.title or phrases.story_label(n + 1) for n, article in enumerate(episode.articles)]
     timeline = Timeline(tuple(sections), tuple(timed), _ms(frames, sample_rate), span_articles(tuple(sections), titles))
     return Track(tuple(pieces), sample_rate, timeline)
 

@@ -28,8 +28,19 @@ class BriefingGroup(click.Group):
         try:
             return super().invoke(ctx)
         except BriefingError as exc:
-            click.echo(f"Error: {exc}", err=True)
+            click.echo(f"Error: {exc}{_hint(exc)}", err=True)
             ctx.exit(exc.exit_code)
+
+
+def _hint(error: BriefingError) -> str:
+    """What to type instead, for the errors an option fixes."""
+    from briefing.language import LanguageError, PHRASES, language_name
+
+    if isinstance(error, LanguageError):
+        if error.found in PHRASES:
+            return f"; pass --lang {error.found} to narrate it in {language_name(error.found)}"
+        return f"; pass --lang {error.found} to read it as {language_name(error.found)}"
+    return ""
 
 
 @click.group(cls=BriefingGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -55,17 +66,17 @@ def reading_options(command):
                      help="Read as this format instead of guessing from the extension."),
         click.option("--encoding", help="Decode with this encoding (e.g. cp1256) instead of detecting it."),
         click.option("--max-chars", type=click.IntRange(min=1), default=DEFAULT_MAX_CHARS, show_default=True,
-                     help="Refuse articles longer than this many characters."),
+                     help="Refuse articles whose text (markup not counted) is longer than this."),
     ]  # fmt: skip
     for option in reversed(options):
         command = option(command)
     return command
 
 
-def _reading(title, format_, encoding, max_chars):
+def _reading(title, format_, encoding, max_chars, lang):
     from briefing.pipeline import ReadOptions
 
-    return ReadOptions(title=title, format=format_, encoding=encoding, max_chars=max_chars)
+    return ReadOptions(title=title, format=format_, encoding=encoding, max_chars=max_chars, lang=lang)
 
 
 @cli.command()
@@ -73,7 +84,8 @@ def _reading(title, format_, encoding, max_chars):
 @click.option("-o", "--output", type=click.Path(path_type=Path),
               help="MP3 to write; subtitles and manifest go beside it.  [default: audio_out/ARTICLE.mp3]")
 @click.option("--engine", type=click.Choice(CHOICES), default=AUTO, show_default=True, help=ENGINE_HELP)
-@click.option("--lang", default="ar", show_default=True, help="Language the voice speaks (an engine's language code).")
+@click.option("--lang", default="ar", show_default=True,
+              help="Language of the articles and of the narration: ar or en. Articles in another language are refused.")
 @click.option("--rate", type=click.FloatRange(0.5, 2.0), default=1.0, show_default=True,
               help="Speed: 1.25 is a quarter faster (espeak, piper, edge).")
 @click.option("--voice", help="Edge voice name, e.g. ar-EG-SalmaNeural.  [default: ar-SA-HamedNeural]")
@@ -108,7 +120,8 @@ def generate(articles, output, engine, lang, rate, voice, voice_model, voice_con
     paragraph sentence by sentence with natural pauses, and closes with an outro. It is normalized
     to -16 LUFS (the podcast norm) and carries ID3 tags and one chapter per section. Beside it:
     NAME.vtt and NAME.srt (subtitles, one cue per sentence) and NAME.json (the manifest).
-    Each ARTICLE is a .txt, .md or .html file, or - to read standard input. Several articles make one
+    Each ARTICLE is a .txt, .md or .html file, an http(s) link to a page, or - to read standard input.
+    Several articles make one
     episode: the intro says how many stories it holds, each story is announced by its title, and the
     chapters nest by article.
 
@@ -128,7 +141,7 @@ def generate(articles, output, engine, lang, rate, voice, voice_model, voice_con
     voice_options = VoiceOptions(lang, rate, voice, voice_model, voice_config, speaker, pitch)
     speech = SpeechOptions(engine, voice_options, jobs, cache_dir, not no_cache)
     with ProgressBar(quiet) as progress:
-        result = run(list(articles), output, reading=_reading(title, format_, encoding, max_chars), speech=speech,
+        result = run(list(articles), output, reading=_reading(title, format_, encoding, max_chars, lang), speech=speech,
                      audio=audio, notify=lambda note: click.echo(note, err=True), progress=progress)  # fmt: skip
     if not quiet:
         minutes, seconds = divmod(round(result.duration_s), 60)
@@ -146,48 +159,57 @@ def generate(articles, output, engine, lang, rate, voice, voice_model, voice_con
 
 
 @cli.command()
-@click.argument("article")
+@click.argument("articles", nargs=-1, required=True)
+@click.option("--lang", default="ar", show_default=True,
+              help="Language the articles are written in (ISO 639-1); others are refused.")
 @reading_options
-@click.option("--json", "as_json", is_flag=True, help="Print the plan as JSON.")
-def sections(article, title, format_, encoding, max_chars, as_json):
-    """Show how ARTICLE splits into title and sections, without speaking it.
+@click.option("--json", "as_json", is_flag=True, help="Print exactly what will be spoken, as JSON.")
+def sections(articles, lang, title, format_, encoding, max_chars, as_json):
+    """Show how each of ARTICLES splits into title and sections, without speaking it.
 
-    ARTICLE is a .txt, .md or .html file, or - to read standard input.
+    Each ARTICLE is a .txt, .md or .html file, an http(s) link, or - to read standard input. It is
+    read with the same options and refused for the same reasons as by generate. With --json, the
+    paragraphs are exactly the text that will be narrated.
     """
     from briefing.article import warnings_for
     from briefing.script import split_sentences
 
-    episode = _reading(title, format_, encoding, max_chars).read([article])
-    parsed = episode.articles[0]
-    for warning in warnings_for(parsed):
-        click.echo(f"Warning: {warning}", err=True)
-    plan = {
-        "source": parsed.source,
-        "format": parsed.format,
-        "encoding": parsed.encoding,
-        "title": episode.title,
-        "chars": parsed.chars,
-        "sections": [
-            {
-                "heading": section.heading,
-                "label": section.label,
-                "paragraphs": len(section.paragraphs),
-                "sentences": sum(len(split_sentences(p)) for p in section.paragraphs),
-                "chars": section.chars,
-            }
-            for section in parsed.sections
-        ],
-    }
+    episode = _reading(title, format_, encoding, max_chars, lang).read(list(articles))
+    for parsed in episode.articles:
+        for warning in warnings_for(parsed):
+            click.echo(f"Warning: {warning}", err=True)
     if as_json:
-        click.echo(json.dumps(plan, ensure_ascii=False, indent=2))
+        plans = [_plan(parsed, episode.title if len(episode.articles) == 1 else parsed.title, episode.language)
+                 for parsed in episode.articles]  # fmt: skip
+        document = plans[0] if len(plans) == 1 else {"title": episode.title, "articles": plans}
+        click.echo(json.dumps(document, ensure_ascii=False, indent=2))
         return
-    click.echo(f"Source: {parsed.source} ({parsed.format}, {parsed.encoding})")
-    click.echo(f"Title: {episode.title or '(none)'}")
-    for number, section in enumerate(plan["sections"], start=1):
-        click.echo(
-            f"{number:>2}. {section['label']}  ({section['paragraphs']} paragraphs, "
-            f"{section['sentences']} sentences, {section['chars']} chars)"
-        )
+    for number, parsed in enumerate(episode.articles):
+        if number:
+            click.echo()
+        click.echo(f"Source: {parsed.source} ({parsed.format}, {parsed.encoding})")
+        click.echo(f"Title: {(episode.title if len(episode.articles) == 1 else parsed.title) or '(none)'}")
+        for name, value in parsed.metadata.known().items():
+            if name != "title":
+                click.echo(f"{name.capitalize()}: {value}")
+        for index, section in enumerate(parsed.sections, start=1):
+            sentences = sum(len(split_sentences(p)) for p in section.paragraphs)
+            click.echo(f"{index:>2}. {section.heading or '(lead)'}  ({len(section.paragraphs)} paragraphs, "
+                       f"{sentences} sentences, {section.chars} chars)")  # fmt: skip
+
+
+def _plan(article, title, language) -> dict:
+    """One article as ``sections --json`` shows it."""
+    return {
+        "title": title,
+        "language": language,
+        "source": article.source,
+        "format": article.format,
+        "encoding": article.encoding,
+        "metadata": article.metadata.known(),
+        "sections": [{"heading": section.heading, "paragraphs": list(section.paragraphs)}
+                     for section in article.sections],  # fmt: skip
+    }
 
 
 @cli.command()

@@ -23,3 +23,9 @@ class SynthesisError(BriefingError):
     """Speech could not be produced (exit code 1)."""
 
     exit_code = 1
+
+
+class NetworkError(BriefingError):
+    """A page or a service could not be reached or answered with an error (exit code 1)."""
+
+    exit_code = 1

@@ -148,7 +148,10 @@ def _item(folder: Path, manifest: dict, url: str) -> ET.Element:
     ET.SubElement(item, "enclosure", {"url": url + quote(audio["file"]), "type": "audio/mpeg",
                                       "length": str((folder / audio["file"]).stat().st_size)})  # fmt: skip
     _text(item, "guid", manifest["guid"], {"isPermaLink": "false"})
-    _text(item, "pubDate", _rfc822(manifest["created"]))
+    article = article_metadata(manifest)
+    if article.get("url"):
+        _text(item, "link", article["url"])
+    _text(item, "pubDate", _rfc822(article.get("date") or manifest["created"]))
     _text(item, _q("itunes", "duration"), str(round(audio["duration_ms"] / 1000)))
     _text(item, _q("itunes", "episodeType"), "full")
     _text(item, _q("itunes", "explicit"), "false")
@@ -158,8 +161,15 @@ def _item(folder: Path, manifest: dict, url: str) -> ET.Element:
     for kind, mime in (("vtt", "text/vtt"), ("srt", "application/x-subrip")):
         if subtitles.get(kind) and (folder / subtitles[kind]).is_file():
             ET.SubElement(item, _q("podcast", "transcript"), {"url": url + quote(subtitles[kind]), "type": mime,
-                                                              "rel": "captions", "language": "ar"})  # fmt: skip
+                                                              "rel": "captions", "language": _language(manifest)})  # fmt: skip
     return item
+
+
+def article_metadata(manifest: dict) -> dict:
+    """The metadata of a briefing's one article (its address, publication date...); none for an episode."""
+    articles = manifest.get("articles") or []
+    known = articles[0].get("metadata") if len(articles) == 1 and isinstance(articles[0], dict) else None
+    return known if isinstance(known, dict) else {}
 
 
 def description(manifest: dict, sentences: int = 3) -> str:
@@ -201,6 +211,11 @@ def plain_cover(path: Path) -> None:
 
 def _chapters_name(manifest: dict) -> str:
     return Path(manifest["audio"]["file"]).stem + ".chapters.json"
+
+
+def _language(manifest: dict) -> str:
+    engine = manifest.get("engine")
+    return str(engine.get("lang") or "ar") if isinstance(engine, dict) else "ar"
 
 
 def _rfc822(iso: str) -> str:

@@ -13,7 +13,9 @@ from typing import TYPE_CHECKING
 from briefing.article import DEFAULT_MAX_CHARS, STDIN, Episode, read_article, warnings_for
 from briefing.codec import DEFAULT_BITRATE
 from briefing.errors import InputError, OutputError
+from briefing.language import base_language, phrases_for
 from briefing.manifest import outputs_for
+from briefing.readers.fetch import is_url
 from briefing.script import Pauses, build_script
 from briefing.speech.cache import ClipCache, default_cache_dir
 from briefing.speech.engines import AUTO, create_engine
@@ -39,14 +41,18 @@ class ReadOptions:
     format: str | None = None
     encoding: str | None = None
     max_chars: int = DEFAULT_MAX_CHARS
+    lang: str = "ar"
+    """The language the articles must be written in (ISO 639-1)."""
 
     def read(self, sources: list[str | Path]) -> Episode:
         """Every article, read before anything is spoken: one bad input fails the whole run."""
+        if isinstance(sources, (str, Path)):
+            raise TypeError("sources must be a list of paths or links, not one string")
         if [str(source) for source in sources].count(STDIN) > 1:
             raise InputError("standard input (-) can be read only once")
-        articles = [read_article(source, format=self.format, encoding=self.encoding, max_chars=self.max_chars)
-                    for source in sources]  # fmt: skip
-        return Episode.of(articles, self.title)
+        articles = [read_article(source, format=self.format, encoding=self.encoding, max_chars=self.max_chars,
+                                 lang=self.lang) for source in sources]  # fmt: skip
+        return Episode.of(articles, self.title, base_language(self.lang))
 
 
 @dataclass(frozen=True)
@@ -104,7 +110,7 @@ def check_output(sources: list[str | Path], output: Path) -> None:
     """
     if output.is_dir():
         raise OutputError(f"{output}: is a directory; give a file name such as {output / 'briefing.mp3'}")
-    inputs = {Path(source).resolve() for source in sources if str(source) != STDIN}
+    inputs = {Path(source).resolve() for source in sources if str(source) != STDIN and not is_url(str(source))}
     for path in (output, *outputs_for(output).values()):
         if path.exists() and path.resolve() in inputs:
             raise OutputError(f"{path}: is an input article; choose another output path")
@@ -135,6 +141,7 @@ def generate(
     ``output`` and its companions. The default output is ``audio_out/<first article's name>.mp3``.
     """
     notify = notify or (lambda message: None)
+    phrases = phrases_for(reading.lang)
     episode = reading.read(sources)
     for article in episode.articles:
         for warning in warnings_for(article):
@@ -160,7 +167,7 @@ def generate(
 
     rate = audio.sample_rate or max(clip.frame_rate for clip in clips.values())
     track = assemble(cues, clips, episode, sample_rate=rate)
-    tags = Tags(title=episode.title or episode.name)
+    tags = Tags.of(episode, phrases)
     voice = Voice(speaker.name, speaker.voice, speech.voice.lang)
     try:
         published = publish(track, episode, output, tags=tags, voice=voice, bitrate=audio.bitrate,

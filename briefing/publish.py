@@ -14,16 +14,17 @@ import hashlib
 import json
 import os
 import shutil
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import srt
 import webvtt
-from mutagen.id3 import CHAP, CTOC, ID3, TALB, TCON, TDRC, TIT2, TLAN, TPE1, TRCK, CTOCFlags
+from mutagen.id3 import CHAP, CTOC, ID3, TALB, TCON, TDRC, TIT2, TLAN, TPE1, TRCK, WOAS, CTOCFlags
 
 from briefing import __version__, loudness
 from briefing.article import Episode
 from briefing.assemble import TimedArticle, TimedCue, TimedSection, Timeline, Track, span_articles
+from briefing.language import Phrases
 from briefing.codec import DEFAULT_BITRATE, ENCODER_DELAY, MP3_QUALITY, decode_mp3, encode_mp3, encode_parts
 from briefing.manifest import outputs_for
 from briefing.speech.cache import ClipCache
@@ -32,7 +33,7 @@ from briefing.staging import Staging
 
 @dataclass(frozen=True)
 class Tags:
-    """ID3 tags a player or podcast app shows."""
+    """ID3 tags a player or podcast app shows. ``source`` is the article's address, when it has one."""
 
     title: str
     artist: str = "briefing"
@@ -40,6 +41,20 @@ class Tags:
     date: str = field(default_factory=lambda: datetime.date.today().isoformat())
     language: str = "ara"
     genre: str = "Speech"
+    source: str | None = None
+
+    @classmethod
+    def of(cls, episode: Episode, phrases: Phrases) -> Tags:
+        """A lone article's author, publication date and address, when known; an episode's own title."""
+        known = episode.articles[0].metadata if len(episode.articles) == 1 else None
+        return cls(
+            title=episode.title or episode.name,
+            artist=(known and known.author) or (known and known.site) or "briefing",
+            album=phrases.album,
+            language=phrases.iso639_2,
+            source=known and known.url,
+            **({"date": known.date} if known and known.date else {}),
+        )
 
 
 @dataclass(frozen=True)
@@ -101,7 +116,7 @@ def publish(
         section_files: list[Path] = []
         if per_section:
             for number, (name, section) in enumerate(zip(names, timeline.sections), start=1):
-                write_tags(folder / name, Tags(title=section.title, album=tags.title, date=tags.date), None, number)
+                write_tags(folder / name, replace(tags, title=section.title, album=tags.title, source=None), None, number)
                 section_files.append(others["sections"] / name)
         manifest = build_manifest(episode, timeline, mp3, tags, voice, bitrate, track.sample_rate, measured, gain,
                                   section_files)  # fmt: skip
@@ -243,6 +258,8 @@ def write_tags(path: Path, tags: Tags, timeline: Timeline | None, track_number: 
         id3.add(frame(encoding=3, text=value))
     if track_number is not None:
         id3.add(TRCK(encoding=3, text=str(track_number)))
+    if tags.source:
+        id3.add(WOAS(url=tags.source))
     if timeline is not None:
         ids = chapter_ids([section.title for section in timeline.sections])
         for element, section in zip(ids, timeline.sections):
@@ -345,7 +362,8 @@ def build_manifest(episode, timeline, mp3, tags, voice, bitrate, sample_rate, me
         "articles": [
             {"index": number, "title": span.title, "start_ms": round(span.start_ms), "end_ms": round(span.end_ms),
              "source": {"path": article.source, "sha256": article.sha256, "format": article.format,
-                        "encoding": article.encoding}}
+                        "encoding": article.encoding},
+             "metadata": article.metadata.known()}
             for number, (article, span) in enumerate(zip(episode.articles, spans))
         ],  # fmt: skip
         "sections": [

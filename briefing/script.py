@@ -6,10 +6,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from briefing.article import Episode, story_label
-
-INTRO_PHRASE = "موجز صوتي"
-OUTRO_PHRASE = "انتهى الموجز. شكرا للاستماع."
+from briefing.article import Episode
+from briefing.language import phrases_for
 
 
 @dataclass(frozen=True)
@@ -65,12 +63,14 @@ def split_sentences(paragraph: str) -> list[str]:
 
 def build_script(episode: Episode, pauses: Pauses = Pauses()) -> list[Cue]:
     """Intro with the title (and, in an episode, how many stories), then each article (announced by its
-    title in an episode) section by section: heading announced, sentences with pauses; then the outro."""
+    title in an episode) section by section: heading announced, sentences with pauses; then the outro.
+    Everything said around the articles is in the episode's language."""
+    phrases = phrases_for(episode.language)
     sections = episode.sections
     stories = len(episode.articles)
-    intro = f"{INTRO_PHRASE}: {episode.title}." if episode.title else f"{INTRO_PHRASE}."
+    intro = f"{phrases.intro}: {episode.title}." if episode.title else f"{phrases.intro}."
     if stories > 1:
-        intro += f" {stories_phrase(stories)}."
+        intro += f" {phrases.count(stories)}."
     cues = [Cue("intro", 0, intro), Cue("pause", 0, pause_ms=pauses.section)]
     for index, section in enumerate(sections):
         opens_story = stories > 1 and (index == 0 or sections[index - 1].article != section.article)
@@ -78,7 +78,7 @@ def build_script(episode: Episode, pauses: Pauses = Pauses()) -> list[Cue]:
             if index > 0:
                 cues += _section_break(index - 1, pauses, longer=True)
             article = episode.articles[section.article]
-            label = story_label(section.article + 1)
+            label = phrases.story_label(section.article + 1)
             cues += [Cue("story", index, f"{label}: {article.title}." if article.title else f"{label}."),
                      Cue("pause", index, pause_ms=pauses.after_heading)]  # fmt: skip
         if section.heading:
@@ -93,14 +93,8 @@ def build_script(episode: Episode, pauses: Pauses = Pauses()) -> list[Cue]:
                     cues.append(Cue("pause", index, pause_ms=pauses.sentence))
                 cues.append(Cue("sentence", index, sentence))
     last = len(sections) - 1
-    cues += [Cue("pause", last, pause_ms=pauses.section), Cue("outro", last, OUTRO_PHRASE)]
+    cues += [Cue("pause", last, pause_ms=pauses.section), Cue("outro", last, phrases.outro)]
     return cues
-
-
-def stories_phrase(count: int) -> str:
-    """"في هذا الموجز ..." with the count in the form Arabic grammar wants for it."""
-    counted = {1: "خبر واحد", 2: "خبران"}.get(count) or (f"{count} أخبار" if count <= 10 else f"{count} خبرا")
-    return f"في هذا الموجز {counted}"
 
 
 def _section_break(section: int, pauses: Pauses, longer: bool = False) -> list[Cue]:

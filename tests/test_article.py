@@ -1,6 +1,6 @@
 import pytest
 
-from briefing.article import LEAD_LABEL, parse_article, read_article
+from briefing.article import Episode, parse_article, read_article
 from briefing.errors import InputError
 
 EXAMPLE_HEADINGS = [None, "تفاصيل المشروع", "ماذا ينتظر السكان"]
@@ -13,7 +13,7 @@ def test_example_articles_parse_into_lead_and_headed_sections(name, request):
     assert article.title == EXAMPLE_TITLE
     assert [s.heading for s in article.sections] == EXAMPLE_HEADINGS
     assert [len(s.paragraphs) for s in article.sections] == [2, 2, 2]
-    assert article.sections[0].label == LEAD_LABEL
+    assert Episode.of([article]).sections[0].label == "المقدمة"
 
 
 def test_markdown_hard_wrapped_lines_join_into_one_paragraph(example_md):

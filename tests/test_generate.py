@@ -57,10 +57,20 @@ def test_sections_json_lists_the_plan(runner, example_md):
     result = runner.invoke(cli, ["sections", str(example_md), "--json"])
     assert result.exit_code == 0
     plan = json.loads(result.output)
-    assert plan["title"] == EXAMPLE_TITLE
+    assert set(plan) == {"title", "language", "source", "format", "encoding", "metadata", "sections"}
+    assert (plan["title"], plan["language"], plan["format"]) == (EXAMPLE_TITLE, "ar", "markdown")
     assert [s["heading"] for s in plan["sections"]] == EXAMPLE_HEADINGS
-    assert [s["sentences"] for s in plan["sections"]] == [3, 4, 4]
-    assert all(s["chars"] > 100 for s in plan["sections"])
+    assert [len(s["paragraphs"]) for s in plan["sections"]] == [2, 2, 2]
+    assert plan["sections"][1]["paragraphs"][0].endswith("بعد غروب الشمس.")
+
+
+def test_sections_json_of_several_articles_lists_each(runner, example_md, example_txt):
+    result = runner.invoke(cli, ["sections", str(example_md), str(example_txt), "--json", "--title", "موجز"])
+    assert result.exit_code == 0, result.output
+    plan = json.loads(result.output)
+    assert plan["title"] == "موجز"
+    assert [a["source"] for a in plan["articles"]] == [str(example_md), str(example_txt)]
+    assert all(a["title"] == EXAMPLE_TITLE for a in plan["articles"])
 
 
 def test_sections_text(runner, example_txt):

@@ -92,9 +92,9 @@ def test_html_reading_fetches_nothing(tmp_path, monkeypatch):
     assert read_article(path).title == TITLE
 
 
-def test_html_title_falls_back_to_the_title_element():
+def test_html_title_falls_back_to_the_title_element_without_the_site_name():
     article = parse_article(HTML.replace(f"<h1>{TITLE}</h1>", ""), "html")
-    assert article.title == "عنوان الصفحة | الموقع"
+    assert article.title == "عنوان الصفحة"
 
 
 @pytest.mark.parametrize(("text", "format"), [(PLAIN, "text"), (MARKDOWN, "markdown"), (HTML, "html")])

@@ -1,7 +1,10 @@
 import pytest
 
 from briefing.article import Episode, parse_article
-from briefing.script import INTRO_PHRASE, OUTRO_PHRASE, Pauses, build_script, split_sentences, stories_phrase
+from briefing.language import PHRASES
+from briefing.script import Pauses, build_script, split_sentences
+
+INTRO_PHRASE, OUTRO_PHRASE = PHRASES["ar"].intro, PHRASES["ar"].outro
 
 
 @pytest.mark.parametrize(
@@ -66,4 +69,4 @@ def test_an_episode_announces_its_stories_each_by_title():
 @pytest.mark.parametrize(("count", "phrase"), [(1, "خبر واحد"), (2, "خبران"), (3, "3 أخبار"), (10, "10 أخبار"),
                                                 (11, "11 خبرا")])  # fmt: skip
 def test_stories_phrase(count, phrase):
-    assert stories_phrase(count) == f"في هذا الموجز {phrase}"
+    assert PHRASES["ar"].count(count) == f"في هذا الموجز {phrase}"

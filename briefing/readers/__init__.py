@@ -1,6 +1,6 @@
 """Readers: raw bytes -> text (any common Arabic encoding) -> blocks, for each supported format.
 
-Each format is a module with ``parse(text) -> (title or None, [Block, ...])``.
+Each format is a module with ``parse(text) -> Parsed`` (title, blocks, metadata, notes).
 """
 
 from __future__ import annotations
@@ -10,8 +10,8 @@ import re
 from importlib import import_module
 from pathlib import Path
 
-from briefing.article import Block
 from briefing.errors import InputError
+from briefing.readers.base import Parsed
 
 FORMATS = {"text": "briefing.readers.text", "markdown": "briefing.readers.markdown", "html": "briefing.readers.html"}
 EXTENSIONS = {".txt": "text", ".md": "markdown", ".markdown": "markdown", ".html": "html", ".htm": "html", ".xhtml": "html"}
@@ -19,6 +19,10 @@ BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs
 
 _LOOKS_HTML = re.compile(r"^\s*(<!doctype html|<html|<head|<body|<article|<p[\s>])", re.IGNORECASE)
 _LOOKS_MARKDOWN = re.compile(r"^#{1,6}\s", re.MULTILINE)
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([a-zA-Z0-9_\-]+)""", re.IGNORECASE)
+
+MAX_INPUT_BYTES = 20_000_000
+"""Largest input read, markup included: a saved news page is rarely over 3 MB; past this it is not one."""
 
 
 def load_bytes(path: Path) -> bytes:
@@ -27,13 +31,24 @@ def load_bytes(path: Path) -> bytes:
     if path.is_dir():
         raise InputError(f"{path}: is a directory, not an article")
     try:
-        return path.read_bytes()
+        with path.open("rb") as stream:
+            return read_limited(stream, str(path))
     except OSError as exc:
         raise InputError(f"{path}: cannot be read ({exc.strerror or exc})") from None
 
 
+def read_limited(stream, label: str, limit: int = MAX_INPUT_BYTES) -> bytes:
+    """Read ``stream`` to its end, but never more than ``limit`` bytes: ``/dev/zero`` or an endless pipe
+    stops with an error instead of filling the memory."""
+    data = stream.read(limit + 1)
+    if len(data) > limit:
+        raise InputError(f"{label}: is larger than {limit // 1_000_000} MB, too large to be an article")
+    return data
+
+
 def decode(data: bytes, label: str, encoding: str | None = None) -> tuple[str, str]:
-    """Decode ``data``: with ``encoding`` if given, else by BOM, strict UTF-8, then charset detection.
+    """Decode ``data``: with ``encoding`` if given, else by BOM, strict UTF-8, a page's own
+    ``<meta charset>``, then charset detection.
 
     Returns the text (line endings normalized to ``\\n``) and the name of the encoding used.
     """
@@ -52,12 +67,29 @@ def decode(data: bytes, label: str, encoding: str | None = None) -> tuple[str, s
         return _lines(data.decode("utf-8")), "utf-8"
     except UnicodeDecodeError:
         pass
+    declared = _declared_charset(data)
+    if declared:
+        try:
+            return _lines(data.decode(declared)), declared
+        except UnicodeDecodeError:
+            pass  # the page's word is wrong: detect
     from charset_normalizer import from_bytes
 
     best = from_bytes(data).best()
     if best is None:
         raise InputError(f"{label}: cannot be decoded as text in any known encoding (try --encoding)")
     return _lines(str(best)), codecs.lookup(best.encoding).name
+
+
+def _declared_charset(data: bytes) -> str | None:
+    """The encoding an HTML page declares in its first bytes, when Python knows it."""
+    found = _META_CHARSET.search(data[:4096])
+    if not found:
+        return None
+    try:
+        return codecs.lookup(found.group(1).decode("ascii")).name
+    except LookupError:
+        return None
 
 
 def _refuse_binary(data: bytes, label: str) -> None:
@@ -90,7 +122,7 @@ def detect_format(source: str, text: str) -> str:
     return "markdown" if _LOOKS_MARKDOWN.search(text) else "text"
 
 
-def parse(text: str, format: str) -> tuple[str | None, list[Block]]:
+def parse(text: str, format: str) -> Parsed:
     try:
         module = FORMATS[format]
     except KeyError:

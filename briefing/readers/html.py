@@ -1,44 +1,157 @@
-"""HTML, parsed with BeautifulSoup's built-in parser; nothing is ever fetched.
+"""HTML: the article a page holds, found by readability-lxml, with the page's metadata from trafilatura.
 
-Title from the first ``<h1>``, else ``<title>``. Inside ``<article>`` or ``<main>`` when the page has one,
-``<h2>``-``<h4>`` are headings and ``<p>``, ``<li>`` and ``<blockquote>`` paragraphs. Navigation, scripts,
-styles, asides, footers, forms, figures and comments are dropped.
+Why these two: on 28 real news pages with hand-checked reference texts (``make bench``), readability-lxml
+kept the article at a token F1 of 0.970 with 14 lines that were not article text, against 0.952 / 65
+for trafilatura's ``extract()`` (0.933 / 43 with ``favor_precision``) and 0.885 / 480 for the hand-written
+tag rules this reader had before. trafilatura reads metadata better than anything else at hand (JSON-LD,
+Open Graph, Dublin Core, htmldate for the publication date), so it supplies title, author, site, date
+and canonical address. Neither drops everything a news site puts inside its article (share bars,
+bylines, "read also" boxes, follow prompts), so elements and short lines are filtered by
+``briefing.readers.boilerplate`` before and after extraction.
+
+Nothing is ever fetched: links, images and styles are ignored.
 """
 
 from __future__ import annotations
 
-from bs4 import BeautifulSoup, Comment
+import logging
+import re
 
-from briefing.article import Block
+import lxml.html
+from lxml import etree
 
-DROPPED = ("script", "style", "noscript", "template", "nav", "aside", "footer", "form", "button", "iframe",
-           "svg", "figure", "figcaption", "select", "textarea")  # fmt: skip
-HEADINGS = ("h2", "h3", "h4")
-PARAGRAPHS = ("p", "li", "blockquote")
+from briefing.readers import boilerplate
+from briefing.readers.base import Block, Metadata, Parsed
+
+HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
+PARAGRAPHS = ("p", "li", "blockquote", "pre", "dd", "td")
+_TITLE_SEPARATORS = re.compile(r"\s+[|\-–—:·•»«/]+\s+")
 
 
-def parse(text: str) -> tuple[str | None, list[Block]]:
-    soup = BeautifulSoup(text, "html.parser")
-    for comment in soup.find_all(string=lambda node: isinstance(node, Comment)):
-        comment.extract()
-    for element in soup.find_all(DROPPED):
-        element.decompose()
-    for line_break in soup.find_all("br"):
-        line_break.replace_with(" ")
+def parse(text: str) -> Parsed:
+    try:
+        tree = lxml.html.document_fromstring(text)
+    except (etree.ParserError, ValueError):
+        return Parsed(None, [])
+    metadata = page_metadata(tree)
+    remove_junk(tree)
+    content = main_content(tree)
+    title = clean_title(metadata.title, metadata.site, metadata.author)
+    blocks, notes = blocks_of(content, title, metadata.author)
+    if not title:
+        title = next((block.text for block in blocks if block.kind == "heading"), None) if blocks else None
+    return Parsed(title, blocks, Metadata(**{**metadata.known(), "title": title}), notes)
 
-    body = soup.find("article") or soup.find("main") or soup.body or soup
-    h1 = body.find("h1") or soup.find("h1")
-    title = _text(h1) if h1 else (_text(soup.title) if soup.title else None)
 
+def page_metadata(tree) -> Metadata:
+    """Title, author, site name, publication date, declared language and canonical URL, when the page has them."""
+    from trafilatura.metadata import extract_metadata
+
+    logging.getLogger("trafilatura").setLevel(logging.CRITICAL)  # it logs what it could not find
+    logging.getLogger("htmldate").setLevel(logging.CRITICAL)
+    found = extract_metadata(tree, extensive=False)
+    language = (tree.get("lang") or tree.get("xml:lang") or "").split("-")[0].lower() or None
+    return Metadata(title=_one_line(found.title), author=_one_line(found.author), site=_one_line(found.sitename),
+                    date=found.date or None, language=language, url=found.url or None)  # fmt: skip
+
+
+def remove_junk(tree) -> None:
+    """Drop comments and every element ``boilerplate.junk_element`` names, unless it holds most of the page's
+    text (a page that calls its article "post-meta" still has an article)."""
+    for comment in tree.xpath("//comment()"):
+        _drop(comment)
+    total = len(tree.text_content())
+    for element in list(tree.iter(etree.Element)):
+        if element.getparent() is None or element.tag in ("html", "body", "article", "main"):
+            continue
+        names = " ".join(filter(None, (element.get("class"), element.get("id"), element.get("role"))))
+        if boilerplate.junk_element(str(element.tag), names) and len(element.text_content()) < total * 0.4:
+            _drop(element)
+
+
+def _drop(element) -> None:
+    """Remove an element but keep the text that follows it (lxml stores that on the element as its tail)."""
+    parent = element.getparent()
+    if parent is None:
+        return
+    tail = element.tail
+    previous = element.getprevious()
+    parent.remove(element)
+    if tail:
+        if previous is not None:
+            previous.tail = (previous.tail or "") + tail
+        else:
+            parent.text = (parent.text or "") + tail
+
+
+def main_content(tree):
+    """The element that holds the article, as readability-lxml finds it."""
+    from readability import Document
+
+    logging.getLogger("readability.readability").setLevel(logging.CRITICAL)
+    html = lxml.html.tostring(tree, encoding="unicode")
+    summary = Document(html, min_text_length=20).summary(html_partial=True)
+    return lxml.html.fragment_fromstring(summary, create_parent="div") if summary.strip() else tree
+
+
+def blocks_of(content, title: str | None, author: str | None) -> tuple[list[Block], list[str]]:
+    """Headings and paragraphs in reading order; the headline, boilerplate lines and headings with nothing
+    under them are left out (the last with a note)."""
     blocks: list[Block] = []
-    for element in body.find_all((*HEADINGS, *PARAGRAPHS)):
-        if element.find_parent(PARAGRAPHS):
+    for element in content.iter(*HEADINGS, *PARAGRAPHS):
+        if any(parent.tag in PARAGRAPHS for parent in element.iterancestors()):
             continue  # its text is read with the enclosing paragraph
         words = _text(element)
-        if words:
-            blocks.append(Block("heading" if element.name in HEADINGS else "paragraph", words))
-    return title or None, blocks
+        if not words or boilerplate.junk_line(words, author):
+            continue
+        if element.tag in HEADINGS:
+            if title and (words == title or (element.tag == "h1" and not blocks)):
+                continue  # the headline, spoken in the intro
+            blocks.append(Block("heading", words))
+        elif element.tag in ("td", "dd") and len(words.split()) < 4:
+            continue  # table labels and figures read badly alone
+        else:
+            blocks.append(Block("paragraph", words))
+    return drop_empty_headings(blocks)
+
+
+def drop_empty_headings(blocks: list[Block]) -> tuple[list[Block], list[str]]:
+    """A heading followed by another heading or by nothing introduces no text of its own on a web page
+    ("You Might Also Like", «إضافة تعليق جديد»): leave it out, and say so."""
+    kept, notes = [], []
+    for index, block in enumerate(blocks):
+        following = blocks[index + 1] if index + 1 < len(blocks) else None
+        if block.kind == "heading" and (following is None or following.kind == "heading"):
+            notes.append(f"heading «{block.text}» has no text under it; left out")
+        else:
+            kept.append(block)
+    return kept, notes
+
+
+def clean_title(title: str | None, site: str | None, author: str | None) -> str | None:
+    """The headline without the site's name or the author around it ("… - BBC News", "… | Jane Doe")."""
+    if not title:
+        return None
+    parts = _TITLE_SEPARATORS.split(title)
+    others = {name.lower() for name in (site, author) if name}
+    kept = [part for part in parts if part.lower() not in others and not _is_site_part(part, site)]
+    cleaned = " - ".join(kept) if len(kept) < len(parts) else title
+    return cleaned.strip() or None
+
+
+def _is_site_part(part: str, site: str | None) -> bool:
+    """"BBC News" and "BBC News - Home" are the site "BBC News"; "News" alone is too little to tell."""
+    if not site:
+        return False
+    part, site = part.lower().strip(), site.lower().strip()
+    return (site in part and len(part) < len(site) + 12) or (part in site and len(part) >= len(site) / 2)
+
+
+def _one_line(value: str | None) -> str | None:
+    return " ".join(value.split()) if value else None
 
 
 def _text(element) -> str:
-    return " ".join(element.get_text().split())
+    for line_break in element.iter("br"):
+        line_break.tail = " " + (line_break.tail or "")
+    return " ".join(element.text_content().split())

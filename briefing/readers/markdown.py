@@ -3,6 +3,9 @@
 Headings are headings; a paragraph that is bold and nothing else is a heading too. Paragraphs and
 quotes are paragraphs; a list is one paragraph with each item as a sentence; links read as their text;
 code blocks, images and raw HTML are skipped. The first block is the title when it is a heading.
+A YAML front matter (between ``---`` lines at the top, as static site generators write it) gives the
+title and metadata: ``title``, ``author``, ``site``, ``date``, ``lang`` and ``url`` (or their common
+synonyms).
 """
 
 from __future__ import annotations
@@ -10,13 +13,14 @@ from __future__ import annotations
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-from briefing.article import Block
+from briefing.readers.base import Block, Metadata, Parsed
 from briefing.readers.text import ends_sentence
 
 _SKIPPED_INLINE = {"image", "html_inline"}
 
 
-def parse(text: str) -> tuple[str | None, list[Block]]:
+def parse(text: str) -> Parsed:
+    metadata, text = front_matter(text)
     tokens = MarkdownIt("commonmark").parse(text)
     blocks: list[Block] = []
     list_items: list[str] = []
@@ -40,9 +44,40 @@ def parse(text: str) -> tuple[str | None, list[Block]]:
                 blocks.append(Block("heading", words))
             else:
                 blocks.append(Block("paragraph", words))
-    if len(blocks) > 1 and blocks[0].kind == "heading":
-        return blocks[0].text, blocks[1:]
-    return None, blocks
+    if len(blocks) > 1 and blocks[0].kind == "heading" and not metadata.title:
+        return Parsed(blocks[0].text, blocks[1:], metadata)
+    return Parsed(metadata.title, blocks, metadata)
+
+
+FRONT_MATTER_KEYS = {
+    "title": ("title", "headline"),
+    "author": ("author", "authors", "byline"),
+    "site": ("site", "site_name", "sitename", "publisher", "source"),
+    "date": ("date", "published", "pubdate", "publication_date", "published_at"),
+    "language": ("lang", "language", "locale"),
+    "url": ("url", "canonical_url", "canonical", "link", "permalink"),
+}
+
+
+def front_matter(text: str) -> tuple[Metadata, str]:
+    """The front matter's metadata and the text after it; no front matter, or one that is not YAML, is
+    left as text."""
+    import frontmatter
+
+    try:
+        fields, content = frontmatter.parse(text)
+    except Exception:  # noqa: BLE001 - python-frontmatter raises whatever its YAML parser raises
+        return Metadata(), text
+    found = {}
+    for name, keys in FRONT_MATTER_KEYS.items():
+        value = next((fields[key] for key in keys if fields.get(key)), None)
+        if isinstance(value, (list, tuple)):
+            value = ", ".join(str(item) for item in value)
+        if value is not None and not isinstance(value, dict):
+            found[name] = " ".join(str(value.isoformat() if hasattr(value, "isoformat") else value).split())
+    if "language" in found:
+        found["language"] = found["language"].replace("_", "-").split("-")[0].lower()
+    return Metadata(**found), content
 
 
 def _inline_text(token: Token) -> str:

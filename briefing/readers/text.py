@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from briefing.article import Block
+from briefing.readers.base import Block, Parsed
 from briefing.speech.text import spoken_form
 
 MAX_HEADING_WORDS = 12
@@ -25,7 +25,7 @@ _ORDINALS = "أولا|ثانيا|ثالثا|رابعا|خامسا|سادسا|س�
 _NUMBERED = re.compile(rf"^(?:[0-9٠-٩]{{1,2}}\s*[.)\-–]|(?:{_ORDINALS})ً?\s*[:\-–])\s*\S")
 
 
-def parse(text: str) -> tuple[str | None, list[Block]]:
+def parse(text: str) -> Parsed:
     lines = [line.strip() for line in text.split("\n")]
     blocks: list[Block] = []
     previous_blank = True
@@ -44,8 +44,8 @@ def parse(text: str) -> tuple[str | None, list[Block]]:
             blocks.append(Block("paragraph", line))
         previous_blank = False
     if len(blocks) > 1 and blocks[0].kind == "heading":
-        return blocks[0].text, blocks[1:]
-    return None, blocks
+        return Parsed(blocks[0].text, blocks[1:])
+    return Parsed(None, blocks)
 
 
 def _next_line(lines: list[str], index: int) -> str | None:

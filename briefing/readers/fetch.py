@@ -1,0 +1,88 @@
+"""Fetching an article from a link: http and https only, bounded in time, size and redirects.
+
+A newsroom's links lead to pages that answer slowly, redirect in circles, or turn out to be an image;
+each of these ends in one line naming the URL and the cause, and nothing is kept of a half-read page.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+from briefing import __version__
+from briefing.errors import InputError, NetworkError
+
+CONNECT_TIMEOUT = 5.0
+TOTAL_TIMEOUT = 30.0
+"""Seconds for the whole fetch, redirects and body included."""
+MAX_REDIRECTS = 5
+MAX_BYTES = 20_000_000
+USER_AGENT = (f"Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0 Safari/537.36 "
+              f"briefing/{__version__}")  # fmt: skip
+"""Sites answer a browser's User-Agent; the tool's name and version at its end say who is asking."""
+ARTICLE_TYPES = {"text/html": "html", "application/xhtml+xml": "html", "text/plain": None, "text/markdown": "markdown",
+                 "text/x-markdown": "markdown"}  # fmt: skip
+"""Content types an article comes in, and the format each is read as (None: by a look at the text)."""
+
+
+@dataclass(frozen=True)
+class Fetched:
+    """A page as it arrived: its bytes, the charset its headers declare, the format its type says, where it
+    ended up after redirects."""
+
+    data: bytes
+    charset: str | None
+    format: str | None
+    url: str
+
+
+def is_url(source: str) -> bool:
+    return str(source).lower().startswith(("http://", "https://"))
+
+
+def fetch(url: str) -> Fetched:
+    """Download ``url``. Network faults raise :class:`NetworkError`; a body that is no article (wrong
+    content type, too large) raises :class:`InputError`."""
+    import httpx
+
+    if urlsplit(url).scheme.lower() not in ("http", "https") or not urlsplit(url).hostname:
+        raise InputError(f"{url}: not an http or https address")
+    deadline = time.monotonic() + TOTAL_TIMEOUT
+    timeout = httpx.Timeout(TOTAL_TIMEOUT, connect=CONNECT_TIMEOUT)
+    try:
+        with httpx.Client(follow_redirects=True, max_redirects=MAX_REDIRECTS, timeout=timeout,
+                          headers={"User-Agent": USER_AGENT, "Accept": "text/html,application/xhtml+xml,text/plain;q=0.9,*/*;q=0.1"}) as client:  # fmt: skip
+            with client.stream("GET", url) as response:
+                if response.status_code >= 400:
+                    raise NetworkError(f"{url}: the server answered {response.status_code} {response.reason_phrase}")
+                media = response.headers.get("content-type", "text/html").split(";")[0].strip().lower()
+                if media not in ARTICLE_TYPES:
+                    raise InputError(f"{url}: is {media}, not an article page (HTML or text)")
+                declared = int(response.headers.get("content-length") or 0)
+                if declared > MAX_BYTES:
+                    raise InputError(f"{url}: is larger than {MAX_BYTES // 1_000_000} MB, too large to be an article")
+                body = bytearray()
+                for chunk in response.iter_bytes():
+                    body += chunk
+                    if len(body) > MAX_BYTES:
+                        raise InputError(f"{url}: is larger than {MAX_BYTES // 1_000_000} MB, too large to be an article")
+                    if time.monotonic() > deadline:
+                        raise NetworkError(f"{url}: took longer than {TOTAL_TIMEOUT:.0f} s to arrive")
+                return Fetched(bytes(body), response.charset_encoding, ARTICLE_TYPES[media], str(response.url))
+    except httpx.TooManyRedirects:
+        raise NetworkError(f"{url}: redirects more than {MAX_REDIRECTS} times (a redirect loop?)") from None
+    except httpx.TimeoutException:
+        raise NetworkError(f"{url}: the server did not answer in time") from None
+    except httpx.UnsupportedProtocol:
+        raise NetworkError(f"{url}: redirects to an address that is not http or https") from None
+    except httpx.ConnectError as exc:
+        raise NetworkError(f"{url}: cannot connect ({_cause(exc)})") from None
+    except httpx.HTTPError as exc:
+        raise NetworkError(f"{url}: the download failed ({_cause(exc)})") from None
+
+
+def _cause(exc: Exception) -> str:
+    """The innermost reason, as the operating system words it ("Name or service not known")."""
+    text = str(exc) or type(exc).__name__
+    return text.split("] ", 1)[-1] if text.startswith("[Errno") else text
