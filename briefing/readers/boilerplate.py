@@ -19,12 +19,12 @@ JUNK_TAGS = frozenset({"aside", "figure", "figcaption", "form", "nav", "footer",
 
 JUNK_NAMES = frozenset({
     "share", "sharing", "sharebar", "social", "socials", "sharethis", "addthis",
-    "byline", "bylines", "author", "authors", "dateline", "timestamp", "date", "published", "updated", "meta",
-    "related", "readmore", "recommended", "recommendations", "more", "also", "teaser", "teasers", "trending",
+    "byline", "bylines", "author", "authors", "dateline", "timestamp", "pubdate",
+    "related", "readmore", "recommended", "recommendations", "teaser", "teasers", "trending",
     "popular", "newsletter", "subscribe", "subscription", "signup", "follow", "comment", "comments", "disqus",
     "advert", "advertisement", "ad", "ads", "adslot", "dfp", "sponsor", "sponsored", "promo", "outbrain", "taboola",
-    "caption", "credit", "credits", "breadcrumb", "breadcrumbs", "tags", "toolbar", "print", "hidden",
-    "sidebar", "widget", "banner", "cookie", "cookies", "consent", "modal", "popup",
+    "caption", "credit", "credits", "breadcrumb", "breadcrumbs", "tags", "toolbar",
+    "sidebar", "widget", "banner", "cookie", "cookies", "consent",
 })  # fmt: skip
 """Words in class, id and role names that mark an element as not article text."""
 

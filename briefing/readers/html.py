@@ -55,18 +55,27 @@ def page_metadata(tree) -> Metadata:
                     date=found.date or None, language=language, url=found.url or None)  # fmt: skip
 
 
+MAX_JUNK_PROSE = 300
+"""Characters of paragraph text above which an element is kept whatever its names: share bars, bylines and
+related boxes hold links and labels, not paragraphs, while a site may well call its article body
+"read-more" or "sidebar-hidden"."""
+
+
 def remove_junk(tree) -> None:
-    """Drop comments and every element ``boilerplate.junk_element`` names, unless it holds most of the page's
-    text (a page that calls its article "post-meta" still has an article)."""
+    """Drop comments, and every element ``boilerplate.junk_element`` names that holds little prose."""
     for comment in tree.xpath("//comment()"):
         _drop(comment)
-    total = len(tree.text_content())
     for element in list(tree.iter(etree.Element)):
         if element.getparent() is None or element.tag in ("html", "body", "article", "main"):
             continue
         names = " ".join(filter(None, (element.get("class"), element.get("id"), element.get("role"))))
-        if boilerplate.junk_element(str(element.tag), names) and len(element.text_content()) < total * 0.4:
+        if boilerplate.junk_element(str(element.tag), names) and _prose(element) <= MAX_JUNK_PROSE:
             _drop(element)
+
+
+def _prose(element) -> int:
+    """Characters of text in the paragraphs inside ``element``."""
+    return sum(len(paragraph.text_content()) for paragraph in element.iter("p", "blockquote"))
 
 
 def _drop(element) -> None:
