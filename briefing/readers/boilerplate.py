@@ -67,6 +67,7 @@ _PHRASES = (
                r"تابعونا|تابعوا|تابعنا|اشترك|اشتركوا|النشرة البريدية|النشرة الإخبارية|حمّل تطبيق|حمل تطبيق|"
                r"انضم إلى|انضموا|إضافة تعليق|اضافة تعليق|أضف تعليق|اضف تعليق|اترك تعليق|التعليقات|اضغط هنا|"
                r"انقر هنا).*", 10),
+    ("legal", r".*(?:copyright|all rights reserved|©|جميع الحقوق محفوظة|الحقوق محفوظة|حقوق النشر).*", SHORT_LINE_WORDS),
     ("credit", r"(?:photo|photograph|image|picture|credit|source|video|getty images|reuters|afp|ap|epa|"
                r"صورة|الصورة|صور|تصوير|المصدر|مصدر الصورة|فيديو|أرشيفية|ارشيفية)\s*(?:[:：/|©\-–(]|by\b).*"
                r"|.*(?:©|getty images|shutterstock|\(photo\)|\(صورة\)).*", 10),
@@ -88,7 +89,7 @@ days day h min
 
 def junk_line(text: str, author: str | None = None) -> str | None:
     """Why a short line of text is not article text (``"share bar"``, ``"byline"``, ``"dateline"``,
-    ``"read also"``, ``"advertisement"``, ``"prompt"``, ``"credit"``), or None when it may be."""
+    ``"read also"``, ``"advertisement"``, ``"prompt"``, ``"legal"``, ``"credit"``), or None when it may be."""
     words = [word.lower() for word in _WORD.findall(text)]
     if not words:
         return "no words"

@@ -105,7 +105,8 @@ def main_content(tree):
 
 def blocks_of(content, title: str | None, author: str | None) -> tuple[list[Block], list[str]]:
     """Headings and paragraphs in reading order; the headline, boilerplate lines and headings with nothing
-    under them are left out (the last with a note)."""
+    under them are left out (the last with a note). A heading before the first paragraph is the article's
+    standfirst, read as its first paragraph."""
     blocks: list[Block] = []
     for element in content.iter(*HEADINGS, *PARAGRAPHS):
         if any(parent.tag in PARAGRAPHS for parent in element.iterancestors()):
@@ -116,12 +117,17 @@ def blocks_of(content, title: str | None, author: str | None) -> tuple[list[Bloc
         if element.tag in HEADINGS:
             if title and (words == title or (element.tag == "h1" and not blocks)):
                 continue  # the headline, spoken in the intro
-            blocks.append(Block("heading", words))
+            blocks.append(Block("paragraph" if not blocks or is_sentence(words) else "heading", words))
         elif element.tag in ("td", "dd") and len(words.split()) < 4:
             continue  # table labels and figures read badly alone
         else:
             blocks.append(Block("paragraph", words))
     return drop_empty_headings(blocks)
+
+
+def is_sentence(text: str) -> bool:
+    """A "heading" that ends like a sentence is a standfirst or a pull quote set large: read it as text."""
+    return text.rstrip("\"'”’»)").endswith((".", "!", "؟", "?", "…")) or len(text.split()) > 16
 
 
 def drop_empty_headings(blocks: list[Block]) -> tuple[list[Block], list[str]]:
@@ -142,7 +148,7 @@ def clean_title(title: str | None, site: str | None, author: str | None) -> str 
     if not title:
         return None
     parts = _TITLE_SEPARATORS.split(title)
-    others = {name.lower() for name in (site, author) if name}
+    others = {name.lower() for name in (site, author, *_TITLE_SEPARATORS.split(site or "")) if name}
     kept = [part for part in parts if part.lower() not in others and not _is_site_part(part, site)]
     cleaned = " - ".join(kept) if len(kept) < len(parts) else title
     return cleaned.strip() or None
