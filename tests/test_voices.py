@@ -102,7 +102,7 @@ def test_piper_errors_are_one_line(runner, voices, example_txt, tmp_path, monkey
 
     english = run("--voice-model", str(voices["english"]))
     assert english.exit_code == 0
-    assert "Warning: english.onnx is a voice for 'en-us', not Arabic" in english.output
+    assert "Warning: english.onnx is a voice for 'en-us', not 'ar'" in english.output
 
     monkeypatch.setitem(sys.modules, "piper", None)  # as if the extra were not installed
     monkeypatch.delitem(sys.modules, "briefing.speech.engines.piper", raising=False)
@@ -160,7 +160,7 @@ def test_edge_permanent_failure_and_bad_options(runner, tmp_path, edge_stub):
     result = runner.invoke(cli, ["generate", str(article), "-o", str(tmp_path / "a.mp3"), "--engine", "edge"])
     assert result.exit_code == 1 and "«جملة قصيرة للاختبار.»" in result.output and "NoAudioReceived" in result.output
     assert not (tmp_path / "a.mp3").exists()
-    for args, message in ((["--voice", "en-US-AriaNeural"], "not an Arabic Edge voice"),
+    for args, message in ((["--voice", "en-US-AriaNeural"], "not an Edge voice for language 'ar'"),
                           (["--pitch", "higher"], "write it as +5Hz or -10Hz"),
                           (["--speaker", "1"], "--speaker does not apply to the edge engine")):  # fmt: skip
         result = runner.invoke(cli, ["generate", str(article), "--engine", "edge", *args])

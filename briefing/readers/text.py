@@ -36,7 +36,7 @@ def parse(text: str) -> Parsed:
         markdown = _MARKDOWN_HEADING.match(line)
         if markdown:
             blocks.append(Block("heading", markdown.group(2)))
-        elif _opens_block(blocks, previous_blank) and _is_heading(line, _next_line(lines, index)):
+        elif _opens_block(blocks, previous_blank) and _is_heading(line, _next_line(lines, index) or _only_headings(blocks)):
             blocks.append(Block("heading", line))
         elif blocks and blocks[-1].kind == "paragraph" and not previous_blank and not ends_sentence(blocks[-1].text):
             blocks[-1] = Block("paragraph", f"{blocks[-1].text} {line}")
@@ -46,6 +46,12 @@ def parse(text: str) -> Parsed:
     if len(blocks) > 1 and blocks[0].kind == "heading":
         return Parsed(blocks[0].text, blocks[1:])
     return Parsed(None, blocks)
+
+
+def _only_headings(blocks: list[Block]) -> str | None:
+    """After two or more heading lines and nothing else, a last line of the same shape is one more heading
+    (a file of headings alone has no text to narrate), not the body."""
+    return "" if len(blocks) >= 2 and all(block.kind == "heading" for block in blocks) else None
 
 
 def _next_line(lines: list[str], index: int) -> str | None:

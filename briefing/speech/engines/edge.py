@@ -23,7 +23,8 @@ from briefing.speech.engines.base import Engine, VoiceOptions, reachable
 from briefing.speech.retry import TransientError
 from briefing.speech.text import split_for_limit
 
-DEFAULT_VOICE = "ar-SA-HamedNeural"
+DEFAULT_VOICES = {"ar": "ar-SA-HamedNeural", "en": "en-US-AriaNeural"}
+"""The voice of each language the narration speaks, unless another is named."""
 KNOWN_VOICES = ("ar-SA-HamedNeural", "ar-SA-ZariyahNeural", "ar-EG-SalmaNeural", "ar-EG-ShakirNeural",
                 "ar-JO-SanaNeural", "ar-JO-TaimNeural", "ar-AE-FatimaNeural", "ar-AE-HamdanNeural")  # fmt: skip
 """A few Arabic voices, listed when the service cannot be asked."""
@@ -41,9 +42,11 @@ class EdgeEngine(Engine):
 
     def __init__(self, options: VoiceOptions = VoiceOptions()):
         super().__init__(options)
-        self.voice_name = options.voice or DEFAULT_VOICE
-        if not self.voice_name.startswith("ar-"):
-            raise InputError(f"--voice {self.voice_name}: not an Arabic Edge voice (they start with ar-)")
+        language = options.lang.split("-")[0].lower()
+        self.voice_name = options.voice or DEFAULT_VOICES.get(language) or f"{language}-?"
+        if not self.voice_name.lower().startswith(f"{language}-") or self.voice_name.endswith("?"):
+            raise InputError(f"--voice {self.voice_name}: not an Edge voice for language {language!r} "
+                             f"(those start with {language}-)")
         if options.pitch is not None and not re.fullmatch(r"[+-]\d{1,3}Hz", options.pitch):
             raise InputError(f"--pitch {options.pitch}: write it as +5Hz or -10Hz")
         self.rate = f"{round((options.rate - 1) * 100):+d}%"

@@ -44,8 +44,10 @@ class PiperEngine(Engine):
         if options.speaker is not None and options.speaker >= speakers:
             raise InputError(f"{model.name} has {speakers} speaker(s); --speaker {options.speaker} is not one")
         language = self.piper.config.espeak_voice
-        if not language.startswith("ar"):
-            self.warnings.append(f"{model.name} is a voice for {language!r}, not Arabic; it will read Arabic badly")
+        wanted = options.lang.split("-")[0].lower()
+        if not language.lower().startswith(wanted):
+            self.warnings.append(f"{model.name} is a voice for {language!r}, not {wanted!r}; it will read the "
+                                 "article badly")  # fmt: skip
         self.model = model
         self.settings = SynthesisConfig(speaker_id=options.speaker,
                                         length_scale=self.piper.config.length_scale / options.rate)  # fmt: skip
