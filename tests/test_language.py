@@ -1,0 +1,79 @@
+"""The language check and the narration's own phrases in the language spoken."""
+
+import json
+
+import pytest
+from mutagen.id3 import ID3
+
+from briefing.cli import cli
+from briefing.errors import InputError
+from briefing.language import LanguageError, PHRASES, check_language, phrases_for
+
+ENGLISH = ("Markets rose sharply today after the central bank said it would keep interest rates on hold. "
+           "Analysts expect more gains next week as investors return from the holidays.")  # fmt: skip
+ARABIC_WITH_LATIN = ("قال مسؤولون في حلف NATO إن طائرات F-16 وصلت إلى القاعدة الجوية صباح اليوم، "
+                     "وأعلنت شركة Facebook عن خدمة جديدة لمستخدمي iPhone في الشرق الأوسط.")  # fmt: skip
+FRENCH = ("Le projet de loi sur le renseignement a été massivement approuvé par l'Assemblée nationale mardi, "
+          "malgré les critiques des associations de défense des libertés.")  # fmt: skip
+PERSIAN = "این یک متن فارسی است که درباره اقتصاد کشور و بازار سهام در هفته گذشته نوشته شده است و باید تشخیص داده شود."
+
+
+def test_arabic_with_latin_names_and_acronyms_is_arabic():
+    check_language(ARABIC_WITH_LATIN, "ar", "a.txt")
+
+
+@pytest.mark.parametrize(("text", "lang", "found"), [(ENGLISH, "ar", "en"), (FRENCH, "ar", "fr"), (PERSIAN, "ar", "fa"),
+                                                     (ARABIC_WITH_LATIN, "en", "ar")])  # fmt: skip
+def test_a_text_in_another_language_is_refused(text, lang, found):
+    with pytest.raises(LanguageError) as refused:
+        check_language(text, lang, "a.txt")
+    assert refused.value.found == found
+
+
+def test_a_few_words_are_too_little_to_judge():
+    check_language("Breaking news", "ar", "a.txt")
+
+
+def test_every_language_has_every_phrase_and_no_other_script():
+    assert {"ar", "en"} <= set(PHRASES)
+    english = PHRASES["en"]
+    spoken = [english.intro, english.outro, english.lead, english.album, english.count(3), english.story_label(2),
+              english.story_label(12)]  # fmt: skip
+    assert not any("\u0600" <= ch <= "\u06ff" for text in spoken for ch in text)
+    assert PHRASES["ar"].story_label(2) == "الخبر الثاني" and PHRASES["ar"].story_label(11) == "الخبر رقم 11"
+    with pytest.raises(InputError, match="narrated in ar, en, not in 'fr'"):
+        phrases_for("fr")
+
+
+def test_an_english_article_is_refused_with_a_hint(runner, tmp_path):
+    article = tmp_path / "article.txt"
+    article.write_text(ENGLISH, encoding="utf-8")
+    result = runner.invoke(cli, ["generate", str(article), "--engine", "espeak", "-o", str(tmp_path / "a.mp3")])
+    assert result.exit_code == 2
+    assert result.output == (f"Error: {article}: the text is English, not Arabic; pass --lang en to narrate it in "
+                             "English\n")  # fmt: skip
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["article.txt"]
+
+
+def test_an_english_article_is_narrated_in_english_with_lang_en(runner, tmp_path):
+    article = tmp_path / "markets.txt"
+    article.write_text(f"Markets today\n{ENGLISH}\nWhat comes next\nTraders will watch the jobs report on Friday.\n",
+                       encoding="utf-8")  # fmt: skip
+    out = tmp_path / "markets.mp3"
+    result = runner.invoke(cli, ["generate", str(article), "--lang", "en", "--engine", "espeak", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    manifest = json.loads(out.with_suffix(".json").read_text(encoding="utf-8"))
+    spoken = [cue["text"] for cue in manifest["cues"]] + [section["title"] for section in manifest["sections"]]
+    assert not any("\u0600" <= ch <= "\u06ff" for text in spoken for ch in text), spoken
+    assert spoken[0] == "Audio briefing: Markets today." and manifest["sections"][0]["title"] == "Introduction"
+    tags = ID3(out)
+    assert str(tags["TLAN"]) == "eng" and str(tags["TALB"]) == "Audio briefing"
+    assert manifest["engine"]["lang"] == "en"
+
+
+def test_sections_accepts_any_language_code(runner, tmp_path):
+    article = tmp_path / "loi.txt"
+    article.write_text(FRENCH, encoding="utf-8")
+    assert runner.invoke(cli, ["sections", str(article), "--lang", "fr"]).exit_code == 0
+    refused = runner.invoke(cli, ["sections", str(article)])
+    assert refused.exit_code == 2 and "the text is French, not Arabic; pass --lang fr to read it as French" in refused.output
