@@ -40,7 +40,7 @@ def junk_names(names: str) -> bool:
 
 def junk_element(tag: str, names: str) -> bool:
     """Whether an element with this ``tag`` and these class/id/role ``names`` holds no article text."""
-    return tag in JUNK_TAGS or junk_names(names)
+    return tag in JUNK_TAGS or (bool(names) and junk_names(names))
 
 
 _WORD = re.compile(r"\w+")
