@@ -114,3 +114,25 @@ def test_the_default_output_is_named_after_the_link(runner, server, tmp_path, mo
     result = runner.invoke(cli, ["generate", server.url("/news/water-plant.html"), "--engine", "espeak", "-q"])
     assert result.exit_code == 0, result.output
     assert (tmp_path / "audio_out" / "water-plant.mp3").is_file()
+
+
+def test_a_name_that_does_not_resolve_is_a_network_error(runner, monkeypatch):
+    import socket
+
+    def no_such_name(*args, **kwargs):
+        raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
+
+    monkeypatch.setattr(socket, "getaddrinfo", no_such_name)  # no query leaves the machine
+    result = runner.invoke(cli, ["sections", "https://news.example/story.html"])
+    assert result.exit_code == 1
+    assert result.output == "Error: https://news.example/story.html: cannot connect (Name or service not known)\n"
+
+
+def test_several_links_make_one_episode(runner, server, tmp_path):
+    out = tmp_path / "today.mp3"
+    result = runner.invoke(cli, ["generate", server.url("/news/water-plant.html"), server.url("/windows"), "-o",
+                                 str(out), "--engine", "espeak", "--title", "موجز اليوم", "-q"])  # fmt: skip
+    assert result.exit_code == 0, result.output
+    manifest = json.loads(out.with_suffix(".json").read_text(encoding="utf-8"))
+    assert [a["source"]["path"] for a in manifest["articles"]] == [server.url("/news/water-plant.html"),
+                                                                   server.url("/windows")]  # fmt: skip
