@@ -14,6 +14,7 @@ from functools import cached_property
 from pathlib import Path, PurePosixPath
 from urllib.parse import urlsplit
 
+from briefing.characters import without_controls
 from briefing.errors import InputError
 from briefing.language import check_language, phrases_for
 from briefing.readers.base import Block, Metadata
@@ -170,15 +171,22 @@ def parse_article(
     from briefing import readers
 
     parsed = readers.parse(text, format)
+    blocks = [replace(block, text=words) for block in parsed.blocks if (words := one_line(block.text))]
+    metadata = Metadata(**{name: one_line(value) for name, value in parsed.metadata.known().items()})
     return Article(
-        title=title or parsed.title,
-        sections=sections_from_blocks(parsed.blocks, "stdin" if source == STDIN else source or "article"),
+        title=title or one_line(parsed.title or "") or None,
+        sections=sections_from_blocks(blocks, "stdin" if source == STDIN else source or "article"),
         source=source,
         format=format,
         encoding=encoding,
-        metadata=parsed.metadata,
+        metadata=metadata,
         notes=tuple(parsed.notes),
     )
+
+
+def one_line(text: str) -> str:
+    """``text`` on one line, without characters an output cannot carry (entities in HTML can make them)."""
+    return " ".join(without_controls(text).split())
 
 
 def spoken_text(article: Article) -> str:
@@ -187,7 +195,9 @@ def spoken_text(article: Article) -> str:
 
 
 def sections_from_blocks(blocks: list[Block], label: str = "article") -> tuple[Section, ...]:
-    """Group blocks under their headings; a heading without body text is an input error."""
+    """Group blocks under their headings; a heading without body text is an input error. A "heading" of
+    punctuation alone (a "—" or "***" line between parts) only separates: it is left out."""
+    blocks = [block for block in blocks if block.kind == "paragraph" or any(ch.isalnum() for ch in block.text)]
     if blocks and not any(block.kind == "paragraph" for block in blocks):
         raise InputError(f"{label}: has headings but no body text to narrate")
     sections: list[Section] = []

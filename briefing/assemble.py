@@ -83,6 +83,10 @@ def chime(sample_rate: int) -> AudioSegment:
     return AudioSegment(data=pcm, sample_width=2, frame_rate=sample_rate, channels=1)
 
 
+UNSPOKEN_MS = 250
+"""The short silence that stands for a cue with nothing to say."""
+
+
 def assemble(cues: list[Cue], clips: dict[int, AudioSegment], episode: Episode, sample_rate: int) -> Track:
     """Lay out cues in order, all at ``sample_rate``, 16-bit mono: each spoken cue's clip, each pause as
     silence, each chime as the chime tone."""
@@ -92,7 +96,9 @@ def assemble(cues: list[Cue], clips: dict[int, AudioSegment], episode: Episode, 
     tone = chime(sample_rate)
     silences: dict[int, AudioSegment] = {}  # one per length: an hour holds a thousand pauses
     for index, cue in enumerate(cues):
-        if cue.spoken:
+        if cue.spoken and index not in clips:  # nothing in it could be spoken ("—" as a heading)
+            piece = AudioSegment.silent(duration=UNSPOKEN_MS, frame_rate=sample_rate)
+        elif cue.spoken:
             piece = clips[index].set_channels(1).set_sample_width(2).set_frame_rate(sample_rate)
         elif cue.kind == "chime":
             piece = tone

@@ -10,7 +10,7 @@ from importlib import import_module
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from briefing.article import DEFAULT_MAX_CHARS, STDIN, Episode, read_article, warnings_for
+from briefing.article import DEFAULT_MAX_CHARS, STDIN, Episode, one_line, read_article, warnings_for
 from briefing.codec import DEFAULT_BITRATE
 from briefing.errors import InputError, OutputError
 from briefing.language import base_language, phrases_for
@@ -50,9 +50,12 @@ class ReadOptions:
             raise TypeError("sources must be a list of paths or links, not one string")
         if [str(source) for source in sources].count(STDIN) > 1:
             raise InputError("standard input (-) can be read only once")
+        title = one_line(self.title) if self.title is not None else None
+        if title == "":
+            raise InputError("the title is blank")
         articles = [read_article(source, format=self.format, encoding=self.encoding, max_chars=self.max_chars,
                                  lang=self.lang) for source in sources]  # fmt: skip
-        return Episode.of(articles, self.title, base_language(self.lang))
+        return Episode.of(articles, title, base_language(self.lang))
 
 
 @dataclass(frozen=True)

@@ -313,7 +313,7 @@ def webvtt_text(timeline: Timeline) -> str:
     for number, timed in enumerate(spoken_cues(timeline), start=1):
         article = timeline.sections[timed.cue.section].article
         document.captions.append(webvtt.Caption(
-            _clock(timed.start_ms, "."), _clock(timed.end_ms, "."), timed.cue.text,
+            _clock(timed.start_ms, "."), _clock(timed.end_ms, "."), vtt_caption(timed.cue.text),
             identifier=f"a{article + 1}-s{timed.cue.section + 1}-c{number}",  # article, section, cue
         ))  # fmt: skip
     return document.content
@@ -322,9 +322,20 @@ def webvtt_text(timeline: Timeline) -> str:
 def srt_text(timeline: Timeline) -> str:
     return srt.compose(
         srt.Subtitle(number, datetime.timedelta(milliseconds=round(t.start_ms)),
-                     datetime.timedelta(milliseconds=round(t.end_ms)), t.cue.text)
+                     datetime.timedelta(milliseconds=round(t.end_ms)), srt_caption(t.cue.text))
         for number, t in enumerate(spoken_cues(timeline), start=1)
     )  # fmt: skip
+
+
+def srt_caption(text: str) -> str:
+    """Caption text an SRT reader cannot take for a timing line: ``-->`` becomes an arrow."""
+    return text.replace("-->", "→")
+
+
+def vtt_caption(text: str) -> str:
+    """Caption text as WebVTT wants it: no ``-->``, and ``&``, ``<`` and ``>`` escaped, since a browser takes
+    them for markup and drops what follows."""
+    return srt_caption(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def _clock(ms: float, separator: str) -> str:

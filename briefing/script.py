@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from briefing.article import Episode
 from briefing.language import phrases_for
+from briefing.speech.text import speakable, spoken_form
 
 
 @dataclass(frozen=True)
@@ -91,7 +92,10 @@ def build_script(episode: Episode, pauses: Pauses = Pauses()) -> list[Cue]:
             for s, sentence in enumerate(split_sentences(paragraph)):
                 if s > 0:
                     cues.append(Cue("pause", index, pause_ms=pauses.sentence))
-                cues.append(Cue("sentence", index, sentence))
+                if speakable(spoken_form(sentence)):
+                    cues.append(Cue("sentence", index, sentence))
+                else:  # "..." or "—" alone: nothing to say, a short pause instead
+                    cues.append(Cue("pause", index, pause_ms=pauses.sentence))
     last = len(sections) - 1
     cues += [Cue("pause", last, pause_ms=pauses.section), Cue("outro", last, phrases.outro)]
     return cues

@@ -4,7 +4,8 @@ It answers each POST with real MP3 bytes (a tone whose length follows the text) 
 Google sends, records every request, and serves on 127.0.0.1 only. Tests script faults per request:
 ``stub.faults`` is consumed one per request in arrival order, and ``stub.fail_texts`` maps a piece of
 text to a fault given to every request whose text contains it. Faults: "429", "429:<Retry-After>",
-"500", "503", "400", "slow:<seconds>", "empty", "garbage", "drop"; "ok" answers normally.
+"500", "503", "400", "slow:<seconds>", "empty", "garbage" (base64 of bytes that are not audio), "notbase64",
+"drop"; "ok" answers normally.
 """
 
 from __future__ import annotations
@@ -48,9 +49,11 @@ def _tone_mp3(characters: int) -> bytes:
     return bytes(encoder.encode(pcm) + encoder.flush())
 
 
-def envelope(audio: bytes) -> bytes:
-    """The batchexecute answer gTTS parses: base64 audio after ``jQ1olc","[\\"``."""
-    payload = json.dumps([base64.b64encode(audio).decode()], separators=(",", ":"))
+def envelope(audio: bytes | None) -> bytes:
+    """The batchexecute answer gTTS parses: base64 audio after ``jQ1olc","[\\"`` (None: text that is not
+    base64 there, as a garbled reply has)."""
+    payload = json.dumps([base64.b64encode(audio).decode() if audio is not None else "g@rbage!"],
+                         separators=(",", ":"))  # fmt: skip
     line = json.dumps([["wrb.fr", "jQ1olc", payload, None, None, None, "generic"]], separators=(",", ":"))
     return f")]}}'\n\n{len(line)}\n{line}\n".encode()
 
@@ -106,6 +109,8 @@ class GttsStub:
                     self._send(200, b")]}'\n\n")
                 elif kind == "garbage":
                     self._send(200, envelope(b"this is not audio at all" * 20))
+                elif kind == "notbase64":
+                    self._send(200, envelope(None))
                 else:
                     self._send(200, envelope(tone_mp3(text)))
 

@@ -10,6 +10,7 @@ import re
 from importlib import import_module
 from pathlib import Path
 
+from briefing.characters import without_controls
 from briefing.errors import InputError
 from briefing.readers.base import Parsed
 
@@ -109,7 +110,7 @@ def _utf16_without_bom(data: bytes) -> bool:
 
 
 def _lines(text: str) -> str:
-    return text.replace("\r\n", "\n").replace("\r", "\n")
+    return without_controls(text.replace("\r\n", "\n").replace("\r", "\n"))
 
 
 def detect_format(source: str, text: str) -> str:

@@ -16,7 +16,7 @@ from briefing.script import Cue
 from briefing.speech.cache import ClipCache, clip_key
 from briefing.speech.engines.base import Engine
 from briefing.speech.retry import call_with_retries
-from briefing.speech.text import spoken_form
+from briefing.speech.text import speakable, spoken_form
 
 DEFAULT_JOBS = 8
 
@@ -59,6 +59,7 @@ def synthesize_cues(
         for index, cue in enumerate(cues)
         if cue.spoken
         for text in engine.chunks(spoken_form(cue.text))
+        if speakable(text)  # a chunk of punctuation alone is left out: engines fail on it
     ]
     clips: list[AudioSegment | None] = [cache.get(chunk.key) if cache else None for chunk in chunks]
     missing = [position for position, clip in enumerate(clips) if clip is None]

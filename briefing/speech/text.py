@@ -65,6 +65,12 @@ def spoken_form(text: str) -> str:
     return text
 
 
+def speakable(text: str) -> bool:
+    """Whether ``text`` has anything to say: a letter or a digit. ``...``, ``—``, ``!!!`` or ``:)`` alone
+    has not, and engines fail on it (gTTS: "No text to send to TTS API")."""
+    return any(ch.isalnum() for ch in text)
+
+
 CUT_COST = {"sentence": 1, "clause": 2, "phrase": 5, "word": 7, "number": 13}
 """What a cut between two words costs the listener: an engine ends each chunk as if it were a sentence,
 so every cut is heard a little (and is one more request). After . ! ? ؟ … ؛ : the voice would pause

@@ -6,6 +6,7 @@ real gTTS code path can be exercised against a local server.
 
 from __future__ import annotations
 
+import binascii
 import io
 import os
 
@@ -81,6 +82,8 @@ class GttsEngine(Engine):
             _RedirectedTTS(text, self.url, lang=self.lang, timeout=self.timeout).write_to_fp(buffer)
         except gTTSError as exc:
             raise _classify(exc) from None
+        except (binascii.Error, ValueError):  # a reply whose audio is not base64: garbled on the way
+            raise TransientError("Google TTS answered with audio that does not decode") from None
         if not buffer.getvalue():
             raise TransientError("Google TTS answered without audio")
         try:

@@ -1,0 +1,16 @@
+"""Characters no output may carry: XML 1.0 forbids C0 controls (but tab and line breaks), lone surrogates
+and U+FFFE/U+FFFF, and a podcast app rejects a whole feed for one of them; ID3, captions and pages fare no
+better. Text is cleaned where it enters (reading, options) and again where foreign files are read back
+(manifests for the feed and the page)."""
+
+from __future__ import annotations
+
+import re
+
+_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
+
+
+def without_controls(text: str) -> str:
+    """``text`` without the characters XML 1.0 forbids (and DEL): each becomes a space, so that words they
+    separated stay apart."""
+    return _FORBIDDEN.sub(" ", text)

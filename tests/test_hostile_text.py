@@ -1,0 +1,75 @@
+"""Hostile text: captions that carry any text, characters no output may hold, punctuation with nothing to
+say, and replies that do not decode."""
+
+import json
+
+import pytest
+import srt
+import webvtt
+from lxml import etree
+from mutagen.id3 import ID3
+
+from briefing.characters import without_controls
+from briefing.cli import cli
+from briefing.publish import srt_caption, vtt_caption
+from briefing.speech.text import speakable
+
+
+def test_caption_text_never_holds_a_timing_arrow_or_markup():
+    assert srt_caption("من 10 --> 15 دينارا") == "من 10 → 15 دينارا"
+    assert vtt_caption("الأرباح <5% & أكثر --> قريبا") == "الأرباح &lt;5% &amp; أكثر → قريبا"
+
+
+def test_characters_xml_forbids_become_spaces():
+    assert without_controls("عنوان\x08الخبر\x00\x1b[31m\ufffe") == "عنوان الخبر  [31m "
+    assert without_controls("سطر\tو\nسطر") == "سطر\tو\nسطر"
+
+
+@pytest.mark.parametrize(("text", "expected"), [("...", False), ("…", False), ("—", False), ("!!!", False),
+                                                (":)", False), ("؟!", False), ("نعم...", True), ("2024", True)])  # fmt: skip
+def test_speakable(text, expected):
+    assert speakable(text) is expected
+
+
+def test_arrows_markup_and_control_characters_reach_every_output_safely(runner, tmp_path):
+    article = tmp_path / "prices.txt"
+    article.write_text("الأسعار\x08 اليوم\nارتفعت الأسعار من 10 --> 15 دينارا هذا الشهر، و<b>الطلب</b> & العرض تغيرا.\n"
+                       "...\n—\nوقال التجار: «!!!» ثم صمتوا :)\n", encoding="utf-8")  # fmt: skip
+    out = tmp_path / "prices.mp3"
+    result = runner.invoke(cli, ["generate", str(article), "-o", str(out), "--engine", "espeak", "--page"])
+    assert result.exit_code == 0, result.output
+
+    vtt = webvtt.read(str(out.with_suffix(".vtt")))
+    texts = [caption.raw_text for caption in vtt.captions]
+    assert any("10 → 15" in text and "&lt;b&gt;" in text and "&amp;" in text for text in texts), texts
+    subtitles = list(srt.parse(out.with_suffix(".srt").read_text(encoding="utf-8")))
+    assert any("10 → 15" in s.content for s in subtitles)
+    assert not any(text.strip(" .…—") == "" for text in texts)  # punctuation alone is not a caption
+
+    manifest = json.loads(out.with_suffix(".json").read_text(encoding="utf-8"))
+    assert manifest["title"] == "الأسعار اليوم"
+    assert str(ID3(out)["TIT2"]) == "الأسعار اليوم"
+    assert "\x08" not in out.with_suffix(".html").read_text(encoding="utf-8")
+
+    result = runner.invoke(cli, ["feed", str(tmp_path), "--base-url", "https://example.org/"])
+    assert result.exit_code == 0, result.output
+    etree.parse(str(tmp_path / "feed.xml"), etree.XMLParser(recover=False))  # strict: fails on a bad character
+
+
+def test_a_title_option_with_control_characters_is_cleaned_and_a_blank_one_refused(runner, tmp_path, example_txt):
+    out = tmp_path / "a.mp3"
+    result = runner.invoke(cli, ["generate", str(example_txt), "-o", str(out), "--engine", "espeak", "--title",
+                                 "موجز\x07 اليوم"])  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert str(ID3(out)["TIT2"]) == "موجز اليوم"
+    blank = runner.invoke(cli, ["generate", str(example_txt), "-o", str(out), "--engine", "espeak", "--title", "   "])
+    assert blank.exit_code == 2 and blank.output == "Error: the title is blank\n"
+
+
+def test_a_garbled_gtts_reply_is_retried_like_an_empty_one(runner, tmp_path, gtts_stub):
+    gtts_stub.faults = ["notbase64"]  # the first reply's audio is not base64, the next ones are fine
+    article = tmp_path / "a.txt"
+    article.write_text("هذا خبر قصير للاختبار.\n", encoding="utf-8")
+    result = runner.invoke(cli, ["generate", str(article), "-o", str(tmp_path / "a.mp3"), "--engine", "gtts"])
+    assert result.exit_code == 0, result.output
+    assert len(gtts_stub.requests) >= 2
