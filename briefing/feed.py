@@ -16,6 +16,7 @@ from urllib.parse import quote, urlsplit, urlunsplit
 from xml.etree import ElementTree as ET
 
 from briefing import __version__
+from briefing.characters import without_controls
 from briefing.errors import InputError
 from briefing.manifest import load_manifest
 from briefing.staging import Staging
@@ -79,8 +80,19 @@ def write_feed(folder: Path, channel: Channel) -> FeedResult:
             stage.file(folder / _chapters_name(manifest)).write_text(
                 json.dumps(chapters(manifest), ensure_ascii=False, indent=2) + "\n", encoding="utf-8")  # fmt: skip
         rss = build_rss(folder, episodes, channel, url, image)
-        ET.ElementTree(rss).write(stage.file(folder / FEED_NAME), encoding="utf-8", xml_declaration=True)
+        stage.file(folder / FEED_NAME).write_bytes(checked_xml(rss))
     return FeedResult(folder / FEED_NAME, len(episodes), tuple(skipped))
+
+
+def checked_xml(rss: ET.Element) -> bytes:
+    """The feed's bytes, parsed back by a strict XML parser first: a podcast app rejects a whole feed that is
+    not well formed, so such a feed is never written."""
+    data = ET.tostring(rss, encoding="utf-8", xml_declaration=True)
+    try:
+        ET.fromstring(data)
+    except ET.ParseError as exc:
+        raise InputError(f"the feed would not be well-formed XML ({exc}); nothing written") from None
+    return data
 
 
 def read_manifests(folder: Path) -> tuple[list[dict], list[str]]:
@@ -91,8 +103,8 @@ def read_manifests(folder: Path) -> tuple[list[dict], list[str]]:
             continue
         try:
             manifest = load_manifest(path)
-        except InputError:
-            skipped.append(f"{path}: not a briefing manifest, skipped")
+        except InputError as exc:
+            skipped.append(f"{exc}, skipped")
             continue
         audio = folder / manifest["audio"]["file"]
         if not audio.is_file():
@@ -232,6 +244,7 @@ def _q(prefix: str, name: str) -> str:
 
 
 def _text(parent: ET.Element, tag: str, text: str, attributes: dict | None = None) -> ET.Element:
-    element = ET.SubElement(parent, tag, attributes or {})
-    element.text = text
+    """A child element holding ``text``, without characters XML cannot carry (options may bring them)."""
+    element = ET.SubElement(parent, tag, {key: without_controls(value) for key, value in (attributes or {}).items()})
+    element.text = without_controls(text)
     return element

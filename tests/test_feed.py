@@ -179,8 +179,8 @@ def test_feed_errors_and_warnings(runner, published, tmp_path):
     (mixed / "package.json").write_text('{"name": "site"}', encoding="utf-8")
     result = run_feed(runner, mixed)
     assert result.exit_code == 0
-    assert f"Warning: {mixed / 'broken.json'}: not a briefing manifest, skipped" in result.output
-    assert f"Warning: {mixed / 'package.json'}: not a briefing manifest, skipped" in result.output
+    assert f"Warning: {mixed / 'broken.json'}: is not a briefing manifest, skipped" in result.output
+    assert f"Warning: {mixed / 'package.json'}: is not a briefing manifest, skipped" in result.output
     assert "2 episodes" in result.output
 
     result = run_feed(runner, published, "--image", "https://cdn.example.org/cover.jpg")

@@ -73,3 +73,39 @@ def test_a_garbled_gtts_reply_is_retried_like_an_empty_one(runner, tmp_path, gtt
     result = runner.invoke(cli, ["generate", str(article), "-o", str(tmp_path / "a.mp3"), "--engine", "gtts"])
     assert result.exit_code == 0, result.output
     assert len(gtts_stub.requests) >= 2
+
+
+HOSTILE = [
+    # (what the hand edit does to the manifest, the warning)
+    (lambda m: m["audio"].update(duration_ms=None), "audio.duration_ms is not a number"),
+    (lambda m: m["audio"].update(duration_ms="long"), "audio.duration_ms is not a number"),
+    (lambda m: m.update(created="yesterday"), "created is not a date and time"),
+    (lambda m: m.update(title=42), "title is not text"),
+    (lambda m: m["audio"].update(file="/etc/passwd"), "audio.file is not a file name in its folder"),
+    (lambda m: m["audio"].update(file="../x.mp3"), "audio.file is not a file name in its folder"),
+    (lambda m: m.update(sections=[{"title": "x", "start_ms": "0"}]), "sections are not well formed"),
+]
+
+
+def test_a_feed_from_hostile_manifests_skips_them_and_stays_valid_xml(runner, tmp_path, example_txt):
+    out = tmp_path / "news.mp3"
+    assert runner.invoke(cli, ["generate", str(example_txt), "-o", str(out), "--engine", "espeak", "-q"]).exit_code == 0
+    good = json.loads(out.with_suffix(".json").read_text(encoding="utf-8"))
+    for number, (edit, _) in enumerate(HOSTILE):
+        manifest = json.loads(json.dumps(good))
+        manifest["guid"] += str(number)
+        edit(manifest)
+        (tmp_path / f"edited{number}.json").write_text(json.dumps(manifest), encoding="utf-8")
+    control = json.loads(json.dumps(good))
+    control.update(title="عنوان\x08 فيه محرف تحكم", guid="control")
+    control["cues"][1]["text"] = "جملة\x1b أولى"
+    (tmp_path / "control.json").write_text(json.dumps(control), encoding="utf-8")
+
+    result = runner.invoke(cli, ["feed", str(tmp_path), "--base-url", "https://example.org/", "--title", "موجز\x0c"])
+    assert result.exit_code == 0, result.output
+    for number, (_, warning) in enumerate(HOSTILE):
+        assert f"{tmp_path / f'edited{number}.json'}: is not a usable briefing manifest ({warning}), skipped" in result.output
+    assert "Traceback" not in result.output and "2 episodes" in result.output
+    feed = etree.parse(str(tmp_path / "feed.xml"), etree.XMLParser(recover=False))
+    assert "/etc/passwd" not in etree.tostring(feed, encoding="unicode")
+    assert "عنوان  فيه محرف تحكم" in [item.findtext("title") for item in feed.iter("item")]
