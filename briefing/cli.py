@@ -10,6 +10,7 @@ import click
 
 from briefing import __version__
 from briefing.article import DEFAULT_MAX_CHARS
+from briefing.codec import BITRATES, DEFAULT_BITRATE
 from briefing.errors import BriefingError
 from briefing.feed import Channel
 from briefing.speech.engines import AUTO, CHOICES, ENGINES
@@ -103,7 +104,8 @@ def _reading(title, format_, encoding, max_chars, lang):
 @click.option("--per-section", is_flag=True, help="Also write one MP3 per section into ARTICLE-sections/.")
 @click.option("--page", is_flag=True, help="Also write ARTICLE.html, a listening page with the transcript.")
 @click.option("--embed-audio", is_flag=True, help="With --page: put the MP3 inside the page, to share one file.")
-@click.option("--bitrate", type=click.IntRange(32, 320), default=64, show_default=True, help="MP3 bitrate in kb/s.")
+@click.option("--bitrate", type=click.Choice([str(rate) for rate in BITRATES]), default=str(DEFAULT_BITRATE),
+              show_default=True, help="MP3 bitrate in kb/s: one every sample rate can be encoded at.")
 @click.option("--sample-rate", type=click.Choice(["16000", "22050", "24000", "44100", "48000"]),
               help="Output sample rate in Hz.  [default: the engine's own]")
 @click.option("-j", "--jobs", type=click.IntRange(1, 64), default=8, show_default=True,
@@ -137,7 +139,7 @@ def generate(articles, output, engine, lang, rate, voice, voice_model, voice_con
     from briefing.script import Pauses
 
     audio = AudioOptions(Pauses(sentence=pause_sentence, section=pause_section, chime=chime),
-                         int(sample_rate) if sample_rate else None, bitrate, per_section, page, embed_audio)  # fmt: skip
+                         int(sample_rate) if sample_rate else None, int(bitrate), per_section, page, embed_audio)  # fmt: skip
     voice_options = VoiceOptions(lang, rate, voice, voice_model, voice_config, speaker, pitch)
     speech = SpeechOptions(engine, voice_options, jobs, cache_dir, not no_cache)
     with ProgressBar(quiet) as progress:

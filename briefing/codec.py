@@ -27,6 +27,9 @@ def decode_mp3(data: bytes) -> AudioSegment:
 
 DEFAULT_BITRATE = 64
 """kb/s; plenty for one voice in mono."""
+BITRATES = (32, 40, 48, 56, 64, 80, 96, 112, 128, 160)
+"""The bitrates MP3 has at every sample rate offered (MPEG-1 at 44.1 and 48 kHz, MPEG-2 at 16 to 24 kHz):
+LAME would silently take the nearest one for any other, and the manifest would record what was not done."""
 
 MP3_QUALITY = 7
 """LAME's algorithm quality (0 best .. 9 fastest). For one voice at 64 kb/s, 7 encodes 2.5x faster than 3

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from briefing.article import DEFAULT_MAX_CHARS, STDIN, Episode, one_line, read_article, warnings_for
-from briefing.codec import DEFAULT_BITRATE
+from briefing.codec import BITRATES, DEFAULT_BITRATE
 from briefing.errors import InputError, OutputError
 from briefing.language import base_language, phrases_for
 from briefing.manifest import outputs_for
@@ -55,6 +55,10 @@ class ReadOptions:
             raise InputError("the title is blank")
         articles = [read_article(source, format=self.format, encoding=self.encoding, max_chars=self.max_chars,
                                  lang=self.lang) for source in sources]  # fmt: skip
+        total = sum(article.chars for article in articles)
+        if total > self.max_chars:
+            raise InputError(f"the {len(articles)} articles have {total:,} characters of text together, more than the "
+                             f"limit of {self.max_chars:,} (see --max-chars)")  # fmt: skip
         return Episode.of(articles, title, base_language(self.lang))
 
 
@@ -80,6 +84,11 @@ class AudioOptions:
     per_section: bool = False
     page: bool = False
     embed_audio: bool = False
+
+    def __post_init__(self):
+        if self.bitrate not in BITRATES:
+            raise InputError(f"bitrate {self.bitrate} kb/s cannot be encoded at every sample rate; choose one of "
+                             f"{', '.join(map(str, BITRATES))}")  # fmt: skip
 
 
 @dataclass(frozen=True)

@@ -109,3 +109,16 @@ def test_a_feed_from_hostile_manifests_skips_them_and_stays_valid_xml(runner, tm
     feed = etree.parse(str(tmp_path / "feed.xml"), etree.XMLParser(recover=False))
     assert "/etc/passwd" not in etree.tostring(feed, encoding="unicode")
     assert "عنوان  فيه محرف تحكم" in [item.findtext("title") for item in feed.iter("item")]
+
+
+@pytest.mark.parametrize("bitrate", ["33", "100", "320"])
+def test_a_bitrate_the_encoder_would_change_is_refused(runner, tmp_path, example_txt, bitrate):
+    result = runner.invoke(cli, ["generate", str(example_txt), "-o", str(tmp_path / "a.mp3"), "--bitrate", bitrate])
+    assert result.exit_code == 2 and "Invalid value for '--bitrate'" in result.output
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_max_chars_bounds_an_episode_too(runner, tmp_path, example_txt, example_md):
+    result = runner.invoke(cli, ["sections", str(example_txt), str(example_md), "--max-chars", "1500"])
+    assert result.exit_code == 2
+    assert "the 2 articles have" in result.output and "more than the limit of 1,500" in result.output
