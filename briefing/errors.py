@@ -14,9 +14,15 @@ class InputError(BriefingError):
 
 
 class OutputError(BriefingError):
-    """The output path cannot be written (exit code 2)."""
+    """The output path cannot be used as given, found before any work (exit code 2)."""
 
     exit_code = 2
+
+
+class WriteError(BriefingError):
+    """Writing an output failed (a full disk, a folder that cannot be made...): exit code 1."""
+
+    exit_code = 1
 
 
 class SynthesisError(BriefingError):

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import datetime
+import hashlib
 import json
 import math
 from pathlib import Path
@@ -13,13 +14,41 @@ from briefing.errors import InputError
 
 
 def outputs_for(mp3: Path) -> dict[str, Path]:
-    """The files that go with ``mp3``: subtitles, manifest, and the per-section folder."""
+    """The files that go with ``mp3``: subtitles, manifest, listening page, and the per-section folder."""
     return {
         "vtt": mp3.with_suffix(".vtt"),
         "srt": mp3.with_suffix(".srt"),
         "manifest": mp3.with_suffix(".json"),
+        "page": mp3.with_suffix(".html"),
         "sections": mp3.with_name(f"{mp3.stem}-sections"),
     }
+
+
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as stream:
+        for block in iter(lambda: stream.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def torn_files(manifest_path: Path) -> list[str]:
+    """The files of a briefing that are missing or differ from what its manifest recorded: a run killed
+    between its final renames leaves some files new and some old. Empty for a whole set, and for a
+    manifest from before files were recorded."""
+    try:
+        recorded = json.loads(manifest_path.read_text(encoding="utf-8")).get("files")
+    except (OSError, ValueError, AttributeError):
+        return []
+    if not isinstance(recorded, dict):
+        return []
+    folder = manifest_path.parent
+    torn = []
+    for name, digest in recorded.items():
+        path = folder / name
+        if not isinstance(name, str) or ".." in Path(name).parts or not path.is_file() or file_sha256(path) != digest:
+            torn.append(str(name))
+    return torn
 
 
 REQUIRED = ("briefing_version", "guid", "created", "title", "audio", "sections", "cues")

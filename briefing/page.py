@@ -14,39 +14,52 @@ from urllib.parse import quote
 
 from briefing import __version__
 from briefing.errors import InputError
-from briefing.manifest import load_manifest, outputs_for
-from briefing.staging import Staging
-
-
-def page_path(mp3: Path) -> Path:
-    return mp3.with_suffix(".html")
+from briefing.manifest import file_sha256, load_manifest, outputs_for, torn_files
+from briefing.staging import Staging, locked
 
 
 def write_page(mp3: Path, embed_audio: bool = False) -> Path:
-    """Write ``NAME.html`` beside ``mp3`` from ``NAME.json`` (and ``NAME.vtt`` when present), atomically."""
-    manifest = load_manifest(outputs_for(mp3)["manifest"])
+    """Write ``NAME.html`` beside ``mp3`` from ``NAME.json`` (and ``NAME.vtt`` when present), atomically, and
+    record it in the manifest (rewritten after it) as one of the briefing's files.
+
+    A briefing whose files do not match its manifest (a run was killed between its renames) is refused:
+    ``briefing generate`` again repairs it."""
+    others = outputs_for(mp3)
+    manifest = load_manifest(others["manifest"])
     if not mp3.is_file():
         raise InputError(f"{mp3}: no such file")
-    with Staging() as stage:
-        stage.file(page_path(mp3)).write_text(render(manifest, mp3, embed_audio), encoding="utf-8")
-    return page_path(mp3)
+    torn = [name for name in torn_files(others["manifest"]) if name in (mp3.name, others["vtt"].name)]
+    if torn:
+        raise InputError(f"{mp3}: the briefing's files do not match its manifest ({', '.join(torn)}); an earlier "
+                         "run was interrupted: run briefing generate again to repair it")  # fmt: skip
+    stage = Staging()
+    with locked(mp3), stage:
+        vtt = others["vtt"].read_text(encoding="utf-8") if others["vtt"].is_file() else ""
+        staged = stage.file(others["page"])
+        staged.write_text(render(manifest, mp3.name, vtt, mp3.read_bytes() if embed_audio else None), encoding="utf-8")
+        recorded = json.loads(others["manifest"].read_text(encoding="utf-8"))
+        if isinstance(recorded.get("files"), dict):
+            recorded["files"][others["page"].name] = file_sha256(staged)
+            stage.file(others["manifest"]).write_text(json.dumps(recorded, ensure_ascii=False, indent=2) + "\n",
+                                                      encoding="utf-8")  # fmt: skip
+    return others["page"]
 
 
-def render(manifest: dict, mp3: Path, embed_audio: bool) -> str:
+def render(manifest: dict, audio_name: str, vtt: str, embedded_audio: bytes | None = None) -> str:
+    """The page's HTML: the audio linked by ``audio_name``, or inside it when ``embedded_audio`` is given."""
     from jinja2 import Environment, PackageLoader, select_autoescape
 
     environment = Environment(loader=PackageLoader("briefing"), autoescape=select_autoescape(["html"]))
     articles = manifest.get("articles", [])
     grouped = len(articles) > 1
     cues = [dict(cue, index=number) for number, cue in enumerate(manifest["cues"])]
-    vtt = outputs_for(mp3)["vtt"]
     return environment.get_template("page.html").render(
         version=__version__,
         title=manifest["title"],
         duration_ms=manifest["audio"]["duration_ms"],
         sections=manifest["sections"],
-        audio_src=_data_uri(mp3.read_bytes(), "audio/mpeg") if embed_audio else quote(mp3.name),
-        vtt_src=_data_uri(vtt.read_bytes(), "text/vtt") if vtt.is_file() else "",
+        audio_src=_data_uri(embedded_audio, "audio/mpeg") if embedded_audio is not None else quote(audio_name),
+        vtt_src=_data_uri(vtt.encode("utf-8"), "text/vtt") if vtt else "",
         chapters=_groups(articles if grouped else [{"title": None}], manifest["sections"], "sections"),
         transcript=_groups(articles if grouped else [{"title": None}], cues, "cues"),
         cues_json=json.dumps([cue["start_ms"] for cue in cues]),

@@ -14,12 +14,13 @@ from briefing.article import DEFAULT_MAX_CHARS, STDIN, Episode, one_line, read_a
 from briefing.codec import BITRATES, DEFAULT_BITRATE
 from briefing.errors import InputError, OutputError
 from briefing.language import base_language, phrases_for
-from briefing.manifest import outputs_for
+from briefing.manifest import outputs_for, torn_files
 from briefing.readers.fetch import is_url
 from briefing.script import Pauses, build_script
 from briefing.speech.cache import ClipCache, default_cache_dir
 from briefing.speech.engines import AUTO, create_engine
 from briefing.speech.engines.base import VoiceOptions
+from briefing.staging import check_targets
 from briefing.speech.synthesize import DEFAULT_JOBS, SpeechReport, synthesize_cues
 
 if TYPE_CHECKING:
@@ -115,15 +116,21 @@ class Briefing:
         return self.path.stat().st_size
 
 
-def check_output(sources: list[str | Path], output: Path) -> None:
+def check_output(sources: list[str | Path], output: Path, audio: AudioOptions) -> None:
     """Refuse outputs that would clobber the article or cannot be written, before any work is done.
 
     Nothing is created here: the output folder is made only when the results are written.
     """
     if output.is_dir():
         raise OutputError(f"{output}: is a directory; give a file name such as {output / 'briefing.mp3'}")
+    if output.suffix.lower() != ".mp3":
+        raise OutputError(f"{output}: the output is the MP3 and must end in .mp3 (subtitles, manifest and page are "
+                          "named after it)")  # fmt: skip
+    others = outputs_for(output)
+    files = [output, others["vtt"], others["srt"], others["manifest"], *([others["page"]] if audio.page else [])]
+    check_targets(files, [others["sections"]] if audio.per_section else [])
     inputs = {Path(source).resolve() for source in sources if str(source) != STDIN and not is_url(str(source))}
-    for path in (output, *outputs_for(output).values()):
+    for path in (*files, others["sections"]):
         if path.exists() and path.resolve() in inputs:
             raise OutputError(f"{path}: is an input article; choose another output path")
     existing = next(p for p in (output.parent.absolute(), *output.parent.absolute().parents) if p.exists())
@@ -159,7 +166,11 @@ def generate(
         for warning in warnings_for(article):
             notify(f"Warning: {warning}")
     output = output or DEFAULT_OUTPUT_DIR / f"{episode.name}.mp3"
-    check_output(sources, output)
+    check_output(sources, output, audio)
+    torn = torn_files(outputs_for(output)["manifest"])
+    if torn:
+        notify(f"Warning: {output}: the briefing there is incomplete ({', '.join(torn)} not as its manifest says; "
+               "an earlier run was interrupted); this run rewrites it")  # fmt: skip
     cues = build_script(episode, audio.pauses)
 
     speaker, note = create_engine(speech.engine, speech.voice)
@@ -181,14 +192,7 @@ def generate(
     track = assemble(cues, clips, episode, sample_rate=rate)
     tags = Tags.of(episode, phrases)
     voice = Voice(speaker.name, speaker.voice, speech.voice.lang)
-    try:
-        published = publish(track, episode, output, tags=tags, voice=voice, bitrate=audio.bitrate,
-                            per_section=audio.per_section, cache=cache)  # fmt: skip
-    except OSError as exc:
-        raise OutputError(f"{output}: cannot be written ({exc.strerror or exc})") from None
-    page = None
-    if audio.page:
-        from briefing.page import write_page
-
-        page = write_page(published.mp3, embed_audio=audio.embed_audio)
-    return Briefing(episode, speaker.name, speaker.voice, published, report, page)
+    published = publish(track, episode, output, tags=tags, voice=voice, bitrate=audio.bitrate,
+                        per_section=audio.per_section, page=audio.page, embed_audio=audio.embed_audio, cache=cache,
+                        waiting=lambda: notify(f"Waiting for another run writing {output} to finish"))  # fmt: skip
+    return Briefing(episode, speaker.name, speaker.voice, published, report, published.page)

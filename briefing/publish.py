@@ -15,6 +15,7 @@ import json
 import os
 import shutil
 from dataclasses import dataclass, field, replace
+from collections.abc import Callable
 from pathlib import Path
 
 import srt
@@ -26,9 +27,10 @@ from briefing.article import Episode
 from briefing.assemble import TimedArticle, TimedCue, TimedSection, Timeline, Track, span_articles
 from briefing.language import Phrases
 from briefing.codec import DEFAULT_BITRATE, ENCODER_DELAY, MP3_QUALITY, decode_mp3, encode_mp3, encode_parts
-from briefing.manifest import outputs_for
+from briefing.manifest import file_sha256, outputs_for
 from briefing.speech.cache import ClipCache
-from briefing.staging import Staging
+from briefing.errors import WriteError
+from briefing.staging import Staging, locked, remove_leftovers
 
 
 @dataclass(frozen=True)
@@ -75,6 +77,7 @@ class Published:
     sections_folder: Path | None
     section_files: tuple[Path, ...]
     timeline: Timeline
+    page: Path | None = None
 
 
 def publish(
@@ -86,44 +89,72 @@ def publish(
     voice: Voice,
     bitrate: int = DEFAULT_BITRATE,
     per_section: bool = False,
-    jobs: int | None = None,
+    page: bool = False,
+    embed_audio: bool = False,
     cache: ClipCache | None = None,
+    waiting: Callable[[], None] | None = None,
 ) -> Published:
-    """Normalize loudness, encode (on all cores), and write every output atomically.
+    """Normalize loudness, encode (on all cores), and write every output atomically, under a lock on the
+    output set (``waiting`` is told when another run holds it).
 
-    With a ``cache``, the encoded audio is kept under a key made of the exact PCM and settings, so an
-    unchanged rerun writes it again without measuring or encoding.
+    The manifest is renamed last and records the SHA-256 of every other file, so a set torn by a kill
+    between renames is told apart from a whole one (:func:`briefing.manifest.torn_files`). Temporaries a
+    killed run left beside these outputs are removed first. With a ``cache``, the encoded audio is kept
+    under a key made of the exact PCM and settings, so an unchanged rerun does not measure or encode.
     """
-    jobs = jobs or os.cpu_count() or 1
+    jobs = os.cpu_count() or 1
     ranges = section_ranges(track) if per_section else balanced_ranges(track, jobs)
     names = part_names(track, ranges)
     others = outputs_for(mp3)
+    stage = Staging()
+    try:
+        return _publish(track, episode, mp3, stage, ranges, names, others, tags, voice, bitrate, per_section, page,
+                        embed_audio, cache, waiting)  # fmt: skip
+    except OSError as exc:  # a full disk, a file system gone read-only...
+        raise WriteError(f"{stage.failed_target(exc) or mp3}: cannot be written ({exc.strerror or exc})") from None
 
-    with Staging() as stage:
+
+def _publish(track, episode, mp3, stage, ranges, names, others, tags, voice, bitrate, per_section, page, embed_audio,
+             cache, waiting) -> Published:  # fmt: skip
+    jobs = os.cpu_count() or 1
+    with locked(mp3, waiting), stage:
+        remove_leftovers([mp3, *others.values()])
         folder = stage.folder(others["sections"]) if per_section else stage.scratch(mp3)
         for name in names:
             (folder / name).parent.mkdir(exist_ok=True)
         measured, gain, decoded = encode_track(track, ranges, [folder / name for name in names], bitrate, jobs, cache)
         timeline = place(track, ranges, decoded)
-        audio = stage.file(mp3)
-        with audio.open("wb") as out:
+        staged = {mp3: stage.file(mp3)}
+        with staged[mp3].open("wb") as out:
             for name in names:
                 with (folder / name).open("rb") as part:
                     shutil.copyfileobj(part, out)
-        write_tags(audio, tags, timeline)
-        stage.file(others["vtt"]).write_text(webvtt_text(timeline), encoding="utf-8")
-        stage.file(others["srt"]).write_text(srt_text(timeline), encoding="utf-8")
+        write_tags(staged[mp3], tags, timeline)
+        vtt = webvtt_text(timeline)
+        for kind, text in (("vtt", vtt), ("srt", srt_text(timeline))):
+            staged[others[kind]] = stage.file(others[kind])
+            staged[others[kind]].write_text(text, encoding="utf-8")
         section_files: list[Path] = []
         if per_section:
             for number, (name, section) in enumerate(zip(names, timeline.sections), start=1):
                 write_tags(folder / name, replace(tags, title=section.title, album=tags.title, source=None), None, number)
                 section_files.append(others["sections"] / name)
+                staged[others["sections"] / name] = folder / name
         manifest = build_manifest(episode, timeline, mp3, tags, voice, bitrate, track.sample_rate, measured, gain,
                                   section_files)  # fmt: skip
+        if page:
+            from briefing.page import render
+
+            audio = staged[mp3].read_bytes() if embed_audio else None
+            staged[others["page"]] = stage.file(others["page"])
+            staged[others["page"]].write_text(render(manifest, mp3.name, vtt, audio), encoding="utf-8")
+        manifest["files"] = {str(target.relative_to(mp3.parent)): file_sha256(temporary)
+                             for target, temporary in staged.items()}  # fmt: skip
         stage.file(others["manifest"]).write_text(json.dumps(manifest, ensure_ascii=False, indent=2) + "\n",
-                                             encoding="utf-8")  # fmt: skip
+                                                  encoding="utf-8")  # fmt: skip
     return Published(mp3, others["vtt"], others["srt"], others["manifest"],
-                     others["sections"] if per_section else None, tuple(section_files), timeline)
+                     others["sections"] if per_section else None, tuple(section_files), timeline,
+                     others["page"] if page else None)  # fmt: skip
 
 
 MASTERING = f"lufs={loudness.TARGET_LUFS};ceiling={loudness.CEILING_DBFS};q={MP3_QUALITY};v=1"

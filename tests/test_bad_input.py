@@ -49,7 +49,10 @@ CASES = [
     ("heading without body", write("مقدمة الخبر.\nعنوان أول\nعنوان ثان\nنص."), [], 2, "heading «عنوان أول» has no body text"),
     ("too long", write(GOOD * 50), ["--max-chars", "1000"], 2, "more than the limit of 1,000 (see --max-chars)"),
     ("output is a directory", write(GOOD), ["-o", "{tmp}/out"], 2, "out: is a directory"),
-    ("output is the input", write(GOOD), ["-o", "{tmp}/in/article.txt"], 2, "is an input article"),
+    ("output is the input", write(GOOD), ["-o", "{tmp}/in/article.txt"], 2, "must end in .mp3"),
+    ("output is a subtitle", write(GOOD), ["-o", "{tmp}/out/news.vtt"], 2, "must end in .mp3"),
+    ("output is a page", write(GOOD), ["-o", "{tmp}/out/news.html", "--page"], 2, "must end in .mp3"),
+    ("a companion is a directory", write(GOOD), ["-o", "{tmp}/out/x.mp3", "--page"], 2, "x.html: is a directory"),
     ("output folder cannot be created", write(GOOD), ["-o", "{tmp}/in/article.txt/x.mp3"], 2, "cannot be created"),
     ("unknown language", write(GOOD), ["--lang", "xx-none"], 2, "briefings can be narrated in ar, en, not in 'xx-none'"),
     ("bad format", write(GOOD), ["--format", "pdf"], 2, "Invalid value for '--format'"),
@@ -65,6 +68,7 @@ def test_bad_input_fails_cleanly(runner, tmp_path, monkeypatch, make, args, code
     article = tmp_path / "in" / "article.txt"
     if make:
         make(article)
+    (tmp_path / "out" / "x.html").mkdir()
     before = tree_snapshot(tmp_path)
     args = [a.format(tmp=tmp_path) for a in args]
 
@@ -86,3 +90,12 @@ def test_failed_synthesis_leaves_the_existing_output_as_it_was(runner, tmp_path,
     assert result.exit_code == 1
     assert out.read_bytes() == b"yesterday's briefing"
     assert [p.name for p in tmp_path.iterdir()] == ["briefing.mp3"]
+
+
+def test_a_page_that_would_overwrite_the_input_page_is_refused(runner, tmp_path):
+    article = tmp_path / "news.html"
+    article.write_text(f"<html><body><article><h1>عنوان</h1><p>{GOOD}</p></article></body></html>", encoding="utf-8")
+    before = tree_snapshot(tmp_path)
+    result = runner.invoke(cli, ["generate", str(article), "-o", str(tmp_path / "news.mp3"), "--page", "--engine", "espeak"])
+    assert result.exit_code == 2 and result.output == f"Error: {article}: is an input article; choose another output path\n"
+    assert tree_snapshot(tmp_path) == before

@@ -89,7 +89,7 @@ def test_missing_article_is_one_line_exit_2_and_writes_nothing(runner, tmp_path,
 
 
 def test_output_that_is_a_directory_or_the_input_is_refused(runner, example_txt, tmp_path):
-    for output, message in [(tmp_path, "is a directory"), (example_txt, "is an input article")]:
+    for output, message in [(tmp_path, "is a directory"), (example_txt, "must end in .mp3")]:
         before = tree_snapshot(tmp_path)
         result = runner.invoke(cli, ["generate", str(example_txt), "-o", str(output), "--engine", "espeak"])
         assert result.exit_code == 2 and message in result.output
