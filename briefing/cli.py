@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import gc
 import json
+import os
+import signal
+import sys
 from pathlib import Path
 
 import click
@@ -13,6 +16,7 @@ from briefing.article import DEFAULT_MAX_CHARS
 from briefing.codec import BITRATES, DEFAULT_BITRATE
 from briefing.errors import BriefingError
 from briefing.feed import Channel
+from briefing.speech.retry import DEFAULT_DEADLINE
 from briefing.speech.engines import AUTO, CHOICES, ENGINES
 
 ENGINE_HELP = (
@@ -31,6 +35,20 @@ class BriefingGroup(click.Group):
         except BriefingError as exc:
             click.echo(f"Error: {exc}{_hint(exc)}", err=True)
             ctx.exit(exc.exit_code)
+        except KeyboardInterrupt:
+            terminated = _SIGNALS["SIGTERM"]
+            click.echo(f"Error: interrupted ({'SIGTERM' if terminated else 'Ctrl-C'}); files being written were "
+                       "removed, earlier outputs kept", err=True)  # fmt: skip
+            ctx.exit(143 if terminated else 130)
+
+
+_SIGNALS = {"SIGTERM": False}
+
+
+def _terminate(signum, frame):
+    """SIGTERM ends a run as Ctrl-C does: temporaries removed, one line, exit 143."""
+    _SIGNALS["SIGTERM"] = True
+    raise KeyboardInterrupt
 
 
 def _hint(error: BriefingError) -> str:
@@ -110,12 +128,14 @@ def _reading(title, format_, encoding, max_chars, lang):
               help="Output sample rate in Hz.  [default: the engine's own]")
 @click.option("-j", "--jobs", type=click.IntRange(1, 64), default=8, show_default=True,
               help="Requests sent at once to an online engine.")
+@click.option("--retry-deadline", type=click.FloatRange(1, 3600), default=DEFAULT_DEADLINE, show_default=True,
+              metavar="SECONDS", help="Give up when retries of an online engine have taken this long in all.")
 @click.option("--cache-dir", type=click.Path(path_type=Path, file_okay=False),
               help="Folder of the clip cache.  [default: the user cache folder, or $BRIEFING_CACHE_DIR]")
 @click.option("--no-cache", is_flag=True, help="Neither read nor write the clip cache.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress display and no summary line.")
 def generate(articles, output, engine, lang, rate, voice, voice_model, voice_config, speaker, pitch, title, format_, encoding, max_chars, pause_sentence, pause_section,
-             chime, per_section, page, embed_audio, bitrate, sample_rate, jobs, cache_dir, no_cache, quiet):  # fmt: skip
+             chime, per_section, page, embed_audio, bitrate, sample_rate, jobs, retry_deadline, cache_dir, no_cache, quiet):  # fmt: skip
     """Narrate one or more ARTICLES into one MP3, with subtitles and a manifest beside it.
 
     The MP3 opens with a short spoken intro and the title, announces each heading, reads every
@@ -141,7 +161,7 @@ def generate(articles, output, engine, lang, rate, voice, voice_model, voice_con
     audio = AudioOptions(Pauses(sentence=pause_sentence, section=pause_section, chime=chime),
                          int(sample_rate) if sample_rate else None, int(bitrate), per_section, page, embed_audio)  # fmt: skip
     voice_options = VoiceOptions(lang, rate, voice, voice_model, voice_config, speaker, pitch)
-    speech = SpeechOptions(engine, voice_options, jobs, cache_dir, not no_cache)
+    speech = SpeechOptions(engine, voice_options, jobs, cache_dir, not no_cache, retry_deadline)
     with ProgressBar(quiet) as progress:
         result = run(list(articles), output, reading=_reading(title, format_, encoding, max_chars, lang), speech=speech,
                      audio=audio, notify=lambda note: click.echo(note, err=True), progress=progress)  # fmt: skip
@@ -332,8 +352,15 @@ class ProgressBar:
 
 
 def main():
+    signal.signal(signal.SIGTERM, _terminate)
     try:
         cli(prog_name="briefing")
+    except SystemExit as done:
+        if done.code in (130, 143):  # interrupted: do not wait for requests still under way in other threads
+            sys.stdout.flush()
+            sys.stderr.flush()
+            os._exit(done.code)
+        raise
     finally:
         # Everything alive now lives until exit: freezing it spares the interpreter's final garbage
         # collection passes over numpy, requests and the rest (about 50 ms of every run).

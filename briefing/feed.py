@@ -18,7 +18,7 @@ from xml.etree import ElementTree as ET
 from briefing import __version__
 from briefing.characters import without_controls
 from briefing.errors import InputError
-from briefing.manifest import load_manifest
+from briefing.manifest import load_manifest, torn_files
 from briefing.staging import Staging
 
 NAMESPACES = {
@@ -109,6 +109,11 @@ def read_manifests(folder: Path) -> tuple[list[dict], list[str]]:
         audio = folder / manifest["audio"]["file"]
         if not audio.is_file():
             skipped.append(f"{path}: its audio {audio.name} is missing, skipped")
+            continue
+        torn = torn_files(path, thorough=False)  # sizes: a feed may list thousands of hours
+        if torn:
+            skipped.append(f"{path}: its files do not match it ({', '.join(torn)}; a run was interrupted), skipped: "
+                           "run briefing generate again to repair it")  # fmt: skip
             continue
         manifests.append(manifest)
     return manifests, skipped

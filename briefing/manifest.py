@@ -24,31 +24,39 @@ def outputs_for(mp3: Path) -> dict[str, Path]:
     }
 
 
-def file_sha256(path: Path) -> str:
+def file_record(path: Path) -> dict:
+    """What a manifest records of one of its briefing's files: its size and SHA-256."""
     digest = hashlib.sha256()
     with path.open("rb") as stream:
         for block in iter(lambda: stream.read(1 << 20), b""):
             digest.update(block)
-    return digest.hexdigest()
+    return {"bytes": path.stat().st_size, "sha256": digest.hexdigest()}
 
 
-def torn_files(manifest_path: Path) -> list[str]:
+def torn_files(manifest_path: Path, thorough: bool = True) -> list[str]:
     """The files of a briefing that are missing or differ from what its manifest recorded: a run killed
     between its final renames leaves some files new and some old. Empty for a whole set, and for a
-    manifest from before files were recorded."""
+    manifest from before files were recorded. ``thorough=False`` compares sizes only, for folders of
+    thousands of briefings (the feed); otherwise contents are hashed."""
     try:
         recorded = json.loads(manifest_path.read_text(encoding="utf-8")).get("files")
     except (OSError, ValueError, AttributeError):
         return []
     if not isinstance(recorded, dict):
         return []
-    folder = manifest_path.parent
     torn = []
-    for name, digest in recorded.items():
-        path = folder / name
-        if not isinstance(name, str) or ".." in Path(name).parts or not path.is_file() or file_sha256(path) != digest:
+    for name, record in recorded.items():
+        path = manifest_path.parent / name
+        if not (isinstance(record, dict) and plain_path(name) and path.is_file()
+                and path.stat().st_size == record.get("bytes")
+                and (not thorough or file_record(path)["sha256"] == record.get("sha256"))):  # fmt: skip
             torn.append(str(name))
     return torn
+
+
+def plain_path(name: str) -> bool:
+    """A path inside the briefing's folder: relative, without ``..``."""
+    return bool(name) and not name.startswith(("/", "\\")) and ".." not in name.replace("\\", "/").split("/")
 
 
 REQUIRED = ("briefing_version", "guid", "created", "title", "audio", "sections", "cues")

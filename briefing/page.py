@@ -14,7 +14,7 @@ from urllib.parse import quote
 
 from briefing import __version__
 from briefing.errors import InputError
-from briefing.manifest import file_sha256, load_manifest, outputs_for, torn_files
+from briefing.manifest import file_record, load_manifest, outputs_for, torn_files
 from briefing.staging import Staging, locked
 
 
@@ -39,7 +39,7 @@ def write_page(mp3: Path, embed_audio: bool = False) -> Path:
         staged.write_text(render(manifest, mp3.name, vtt, mp3.read_bytes() if embed_audio else None), encoding="utf-8")
         recorded = json.loads(others["manifest"].read_text(encoding="utf-8"))
         if isinstance(recorded.get("files"), dict):
-            recorded["files"][others["page"].name] = file_sha256(staged)
+            recorded["files"][others["page"].name] = file_record(staged)
             stage.file(others["manifest"]).write_text(json.dumps(recorded, ensure_ascii=False, indent=2) + "\n",
                                                       encoding="utf-8")  # fmt: skip
     return others["page"]

@@ -21,6 +21,7 @@ from briefing.speech.cache import ClipCache, default_cache_dir
 from briefing.speech.engines import AUTO, create_engine
 from briefing.speech.engines.base import VoiceOptions
 from briefing.staging import check_targets
+from briefing.speech.retry import DEFAULT_DEADLINE, Failures
 from briefing.speech.synthesize import DEFAULT_JOBS, SpeechReport, synthesize_cues
 
 if TYPE_CHECKING:
@@ -72,6 +73,8 @@ class SpeechOptions:
     jobs: int = DEFAULT_JOBS
     cache_dir: Path | None = None
     use_cache: bool = True
+    retry_deadline: float = DEFAULT_DEADLINE
+    """Seconds all retries of a run may take together before it gives up."""
 
 
 @dataclass(frozen=True)
@@ -182,8 +185,12 @@ def generate(
             progress(done, total, episode.sections[cue.section].label)
 
     cache = ClipCache(speech.cache_dir or default_cache_dir()) if speech.use_cache else None
+    if cache and cache.problem():
+        notify(f"Warning: {cache.problem()}")
+        cache = None
     preload("miniaudio", "lameenc", "briefing.publish")
-    clips, report = synthesize_cues(cues, speaker, episode, cache=cache, jobs=speech.jobs, progress=advance)
+    clips, report = synthesize_cues(cues, speaker, episode, cache=cache, jobs=speech.jobs, progress=advance,
+                                    failures=Failures(speech.retry_deadline, notify))  # fmt: skip
 
     from briefing.assemble import assemble
     from briefing.publish import Tags, Voice, publish

@@ -27,7 +27,7 @@ from briefing.article import Episode
 from briefing.assemble import TimedArticle, TimedCue, TimedSection, Timeline, Track, span_articles
 from briefing.language import Phrases
 from briefing.codec import DEFAULT_BITRATE, ENCODER_DELAY, MP3_QUALITY, decode_mp3, encode_mp3, encode_parts
-from briefing.manifest import file_sha256, outputs_for
+from briefing.manifest import file_record, outputs_for
 from briefing.speech.cache import ClipCache
 from briefing.errors import WriteError
 from briefing.staging import Staging, locked, remove_leftovers
@@ -148,7 +148,7 @@ def _publish(track, episode, mp3, stage, ranges, names, others, tags, voice, bit
             audio = staged[mp3].read_bytes() if embed_audio else None
             staged[others["page"]] = stage.file(others["page"])
             staged[others["page"]].write_text(render(manifest, mp3.name, vtt, audio), encoding="utf-8")
-        manifest["files"] = {str(target.relative_to(mp3.parent)): file_sha256(temporary)
+        manifest["files"] = {str(target.relative_to(mp3.parent)): file_record(temporary)
                              for target, temporary in staged.items()}  # fmt: skip
         stage.file(others["manifest"]).write_text(json.dumps(manifest, ensure_ascii=False, indent=2) + "\n",
                                                   encoding="utf-8")  # fmt: skip

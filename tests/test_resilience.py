@@ -1,5 +1,6 @@
 """gTTS in production: faults retried, bounded concurrency, a cache that makes reruns free, resume."""
 
+import threading
 import time
 
 import pytest
@@ -157,14 +158,21 @@ def test_retry_waits_grow_and_stay_capped(monkeypatch):
     from briefing.speech import retry
 
     waits = []
-    monkeypatch.setattr(time, "sleep", waits.append)
+
+    class Recorded(threading.Event):
+        """Waits are made on the abort event, so that Ctrl-C ends them: record them instead."""
+
+        def wait(self, timeout=None):
+            waits.append(timeout)
+            return False
+
     policy = retry.RetryPolicy(attempts=5, initial=0.5, jitter=0.0, max_wait=3)
 
     def always_busy():
         raise retry.TransientError("busy")
 
     with pytest.raises(SynthesisError, match="gave up after 5 attempts"):
-        retry.call_with_retries(always_busy, policy)
+        retry.call_with_retries(always_busy, policy, abort=Recorded())
     assert waits == [0.5, 1.0, 2.0, 3.0]
 
 

@@ -8,6 +8,7 @@ corrupt entry is detected, discarded and made again. Entries are written atomica
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import io
 import json
@@ -18,6 +19,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pydub import AudioSegment
+
+from briefing.errors import WriteError
 
 MAGIC = b"BRIEFING-CLIP-1\n"
 CACHE_VARIABLE = "BRIEFING_CACHE_DIR"
@@ -63,7 +66,19 @@ class ClipCache:
         checksum, payload = data[len(MAGIC) : len(MAGIC) + 32], data[len(MAGIC) + 32 :]
         if data.startswith(MAGIC) and hashlib.sha256(payload).digest() == checksum:
             return payload
-        path.unlink(missing_ok=True)
+        self._discard(path)
+        return None
+
+    @staticmethod
+    def _discard(path: Path) -> None:
+        """Remove a damaged entry; on a cache that cannot be written (read-only) it is simply not used."""
+        with contextlib.suppress(OSError):
+            path.unlink(missing_ok=True)
+
+    def problem(self) -> str | None:
+        """Why this cache cannot be used at all (its folder is a file), or None."""
+        if self.folder.exists() and not self.folder.is_dir():
+            return f"the cache folder {self.folder} is a file, not a folder; clips are not cached in this run"
         return None
 
     def put_bytes(self, key: str, kind: str, payload: bytes) -> None:
@@ -93,7 +108,7 @@ class ClipCache:
                 return AudioSegment(data=wav.readframes(wav.getnframes()), sample_width=wav.getsampwidth(),
                                     frame_rate=wav.getframerate(), channels=wav.getnchannels())  # fmt: skip
         except (EOFError, wave.Error):
-            self._path(key).unlink(missing_ok=True)
+            self._discard(self._path(key))
             return None
 
     def put(self, key: str, clip: AudioSegment) -> None:
@@ -117,14 +132,19 @@ class ClipCache:
                           sum(f.stat().st_size for f in files))  # fmt: skip
 
     def clear(self) -> int:
-        """Remove every entry (and leftover temporary files); returns how many entries went."""
+        """Remove every entry (and leftover temporary files); returns how many entries went. A cache that
+        cannot be changed (read-only) is a :class:`WriteError`."""
         removed = 0
-        for path in self.entries():
-            path.unlink(missing_ok=True)
-            removed += 1
-        for leftover in self.folder.glob("??/.*.part") if self.folder.is_dir() else []:
-            leftover.unlink(missing_ok=True)
-        for shard in self.folder.glob("??") if self.folder.is_dir() else []:
-            if shard.is_dir() and not any(shard.iterdir()):
-                shard.rmdir()
+        try:
+            for path in self.entries():
+                path.unlink(missing_ok=True)
+                removed += 1
+            for leftover in self.folder.glob("??/.*.part") if self.folder.is_dir() else []:
+                leftover.unlink(missing_ok=True)
+            for shard in self.folder.glob("??") if self.folder.is_dir() else []:
+                if shard.is_dir() and not any(shard.iterdir()):
+                    shard.rmdir()
+        except OSError as exc:
+            raise WriteError(f"{self.folder}: the cache cannot be emptied ({exc.strerror or exc}); "
+                             f"{removed} entries were removed") from None  # fmt: skip
         return removed

@@ -15,7 +15,7 @@ from briefing.errors import SynthesisError
 from briefing.script import Cue
 from briefing.speech.cache import ClipCache, clip_key
 from briefing.speech.engines.base import Engine
-from briefing.speech.retry import call_with_retries
+from briefing.speech.retry import Failures, call_with_retries
 from briefing.speech.text import speakable, spoken_form
 
 DEFAULT_JOBS = 8
@@ -47,12 +47,16 @@ def synthesize_cues(
     cache: ClipCache | None = None,
     jobs: int = DEFAULT_JOBS,
     progress: Progress | None = None,
+    failures: Failures | None = None,
 ) -> tuple[dict[int, AudioSegment], SpeechReport]:
     """Audio for each spoken cue, keyed by its index in ``cues``.
 
     Each chunk is cached as soon as it is synthesized, so a failed run loses nothing it got. A failure
-    names the section and the sentence that could not be spoken, and starts no more requests.
+    names the section and the sentence that could not be spoken, and starts no more requests; so does
+    Ctrl-C, at once, without waiting for the requests under way. ``failures`` holds the deadline for all
+    retries and says when a server asks for a long wait.
     """
+    failures = failures or Failures()
     sound = engine.sound()
     chunks = [
         Chunk(index, text, clip_key(sound, text))
@@ -82,7 +86,7 @@ def synthesize_cues(
         chunk = chunks[position]
         cue = cues[chunk.cue_index]
         try:
-            clip = call_with_retries(lambda: engine.synthesize(chunk.text), abort=failed)
+            clip = call_with_retries(lambda: engine.synthesize(chunk.text), abort=failed, failures=failures)
         except SynthesisError as exc:
             failed.set()
             where = episode.sections[cue.section].label
@@ -98,8 +102,11 @@ def synthesize_cues(
         for future in as_completed(futures):
             clips[futures[future]] = future.result()
             advance(futures[future])
-    finally:
-        pool.shutdown(cancel_futures=True)  # after a failure, start no more requests
+    except BaseException:
+        failed.set()  # no retry waits out its time, no request starts
+        pool.shutdown(wait=False, cancel_futures=True)  # Ctrl-C answers now, not after the requests under way
+        raise
+    pool.shutdown()
 
     by_cue: dict[int, list[AudioSegment]] = {}
     for chunk, clip in zip(chunks, clips):
