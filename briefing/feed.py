@@ -71,7 +71,8 @@ def write_feed(folder: Path, channel: Channel) -> FeedResult:
     url = base_url(channel.base_url)
     episodes, skipped = read_manifests(folder)
     if not episodes:
-        raise InputError(f"{folder}: holds no briefings (no manifest of an MP3 made by briefing generate)")
+        why = f"; passed over: {'; '.join(skipped)}" if skipped else ""
+        raise InputError(f"{folder}: holds no briefings (no manifest of an MP3 made by briefing generate){why}")
     episodes.sort(key=lambda manifest: manifest["created"], reverse=True)
 
     with Staging() as stage:

@@ -98,9 +98,9 @@ class Staging:
             for temporary in self.scratches:
                 _remove(temporary, True)
             if failed or error_type is not None:
-                for folder in reversed(self.made_folders):  # deepest first; only if nothing else is in them
+                for folder in sorted(self.made_folders, key=lambda f: len(f.parts), reverse=True):  # deepest first
                     with contextlib.suppress(OSError):
-                        folder.rmdir()
+                        folder.rmdir()  # only if nothing else is in it
 
 
 def remove_leftovers(targets: list[Path]) -> list[Path]:

@@ -53,6 +53,8 @@ CASES = [
     ("output is a subtitle", write(GOOD), ["-o", "{tmp}/out/news.vtt"], 2, "must end in .mp3"),
     ("output is a page", write(GOOD), ["-o", "{tmp}/out/news.html", "--page"], 2, "must end in .mp3"),
     ("a companion is a directory", write(GOOD), ["-o", "{tmp}/out/x.mp3", "--page"], 2, "x.html: is a directory"),
+    ("subtitles are a directory", write(GOOD), ["-o", "{tmp}/out/y.mp3"], 2, "y.srt: is a directory"),
+    ("sections folder is a file", write(GOOD), ["-o", "{tmp}/out/z.mp3", "--per-section"], 2, "z-sections: is a file"),
     ("output folder cannot be created", write(GOOD), ["-o", "{tmp}/in/article.txt/x.mp3"], 2, "cannot be created"),
     ("unknown language", write(GOOD), ["--lang", "xx-none"], 2, "briefings can be narrated in ar, en, not in 'xx-none'"),
     ("bad format", write(GOOD), ["--format", "pdf"], 2, "Invalid value for '--format'"),
@@ -69,6 +71,8 @@ def test_bad_input_fails_cleanly(runner, tmp_path, monkeypatch, make, args, code
     if make:
         make(article)
     (tmp_path / "out" / "x.html").mkdir()
+    (tmp_path / "out" / "y.srt").mkdir()
+    (tmp_path / "out" / "z-sections").write_text("not a folder")
     before = tree_snapshot(tmp_path)
     args = [a.format(tmp=tmp_path) for a in args]
 

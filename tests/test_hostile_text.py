@@ -122,3 +122,11 @@ def test_max_chars_bounds_an_episode_too(runner, tmp_path, example_txt, example_
     result = runner.invoke(cli, ["sections", str(example_txt), str(example_md), "--max-chars", "1500"])
     assert result.exit_code == 2
     assert "the 2 articles have" in result.output and "more than the limit of 1,500" in result.output
+
+
+def test_punctuation_alone_is_never_sent_to_gtts(runner, tmp_path, gtts_stub):
+    article = tmp_path / "a.txt"
+    article.write_text("عنوان الخبر\nجملة أولى للاختبار.\n...\n…\n!!!\n:)\nجملة أخيرة ... — ثم انتهت.\n", encoding="utf-8")
+    result = runner.invoke(cli, ["generate", str(article), "-o", str(tmp_path / "a.mp3"), "--engine", "gtts"])
+    assert result.exit_code == 0, result.output
+    assert all(speakable(request.text) for request in gtts_stub.requests)
