@@ -1,23 +1,19 @@
-"""The article model, and reading one from a file, stdin or a link into its title, metadata and sections.
+"""The article model: an article's title, metadata and sections, and an episode of several articles.
 
-A reader (``briefing/readers/``) turns decoded text into blocks, headings and paragraphs; this module
-groups them into sections: the lead is every paragraph before the first heading, then each heading
-opens a section with the paragraphs under it.
+Reading one from text, a file, stdin or a link is ``briefing.reading``'s work, behind ``Article.from_*``.
 """
 
 from __future__ import annotations
 
 import hashlib
-import sys
 from dataclasses import dataclass, replace
 from functools import cached_property
 from pathlib import Path, PurePosixPath
 from urllib.parse import urlsplit
 
-from briefing.characters import without_controls
 from briefing.errors import InputError
-from briefing.language import check_language, phrases_for
-from briefing.readers.base import Block, Metadata
+from briefing.language import phrases_for
+from briefing.readers.base import Metadata
 
 DEFAULT_MAX_CHARS = 200_000
 """Longest article text accepted by default, markup not counted: about four hours of speech."""
@@ -66,6 +62,46 @@ class Article:
     def chars(self) -> int:
         return sum(s.chars + len(s.heading or "") for s in self.sections)
 
+    @classmethod
+    def from_text(cls, text: str, format: str = "text", *, title: str | None = None, lang: str | None = "ar",
+                  max_chars: int = DEFAULT_MAX_CHARS, source: str = "") -> Article:  # fmt: skip
+        """An article from a string of text, Markdown or HTML. ``lang``: the language it must be written in
+        (None to skip the check); ``max_chars`` bounds its text."""
+        from briefing.reading import checked, parse_article
+
+        if not isinstance(text, str):
+            raise TypeError("Article.from_text takes a str; for bytes or a path use Article.from_file")
+        if not text.strip():
+            raise InputError(f"{source or 'the text'}: is empty")
+        article = parse_article(text, format, title=title, source=source)
+        return checked(replace(article, sha256=hashlib.sha256(text.encode("utf-8")).hexdigest()), source or "the text",
+                       max_chars, lang)  # fmt: skip
+
+    @classmethod
+    def from_file(cls, path: str | Path, *, format: str | None = None, encoding: str | None = None,
+                  title: str | None = None, lang: str | None = "ar", max_chars: int = DEFAULT_MAX_CHARS) -> Article:  # fmt: skip
+        """An article from a file (``-`` for standard input) in any supported format and encoding, both
+        detected unless given."""
+        from briefing.reading import read_article
+
+        return read_article(path, title=title, format=format, encoding=encoding, max_chars=max_chars, lang=lang)
+
+    @classmethod
+    def from_url(cls, url: str, *, format: str | None = None, encoding: str | None = None, title: str | None = None,
+                 lang: str | None = "ar", max_chars: int = DEFAULT_MAX_CHARS) -> Article:  # fmt: skip
+        """An article from an http(s) link: the page is fetched, and only its article is kept."""
+        from briefing.readers.fetch import is_url
+        from briefing.reading import read_article
+
+        if not is_url(url):
+            raise InputError(f"{url}: not an http or https address")
+        return read_article(url, title=title, format=format, encoding=encoding, max_chars=max_chars, lang=lang)
+
+    @property
+    def label(self) -> str:
+        """How messages name it: its path or link, ``stdin``, or ``article``."""
+        return "stdin" if self.source == STDIN else self.source or "article"
+
     @property
     def name(self) -> str:
         """A file-name stem for outputs: the file's own, the link's last path part, or ``briefing``."""
@@ -112,111 +148,3 @@ class Episode:
         return cls(title, tuple(articles), language)
 
 
-def warnings_for(article: Article) -> list[str]:
-    """Things worth telling the user that do not stop the run."""
-    label = article.source if article.source not in ("", STDIN) else "stdin" if article.source else "article"
-    return [f"{label}: {note}" for note in article.notes]
-
-
-def read_article(
-    source: str | Path,
-    *,
-    title: str | None = None,
-    format: str | None = None,
-    encoding: str | None = None,
-    max_chars: int = DEFAULT_MAX_CHARS,
-    lang: str | None = "ar",
-) -> Article:
-    """Read an article from a path, ``-`` for stdin, or an http(s) link, in any supported format and
-    encoding.
-
-    ``format`` and ``encoding`` override detection; ``title`` overrides the detected title. ``max_chars``
-    bounds the text to be spoken (markup does not count). With ``lang``, an article clearly written in
-    another language is refused.
-    """
-    from briefing import readers
-    from briefing.readers.fetch import fetch, is_url
-
-    source = str(source)
-    label = "stdin" if source == STDIN else source
-    url = None
-    if is_url(source):
-        page = fetch(source)
-        data, url = page.data, page.url
-        encoding = encoding or page.charset
-        format = format or page.format
-    elif source == STDIN:
-        data = readers.read_limited(sys.stdin.buffer, label)
-    else:
-        data = readers.load_bytes(Path(source))
-    text, encoding = readers.decode(data, label, encoding)
-    if not text.strip():
-        raise InputError(f"{label}: is empty")
-    format = format or readers.detect_format(urlsplit(source).path if url else source, text)
-    article = parse_article(text, format, title=title, source=source, encoding=encoding)
-    if url and not article.metadata.url:
-        article = replace(article, metadata=replace(article.metadata, url=url))
-    if article.chars > max_chars:
-        raise InputError(f"{label}: has {article.chars:,} characters of text, more than the limit of {max_chars:,}"
-                         " (see --max-chars)")  # fmt: skip
-    if lang:
-        check_language(spoken_text(article), lang, label)
-    return replace(article, sha256=hashlib.sha256(data).hexdigest())
-
-
-def parse_article(
-    text: str, format: str = "text", *, title: str | None = None, source: str = "", encoding: str = "utf-8"
-) -> Article:
-    """Parse decoded ``text`` of the given format into an article."""
-    from briefing import readers
-
-    parsed = readers.parse(text, format)
-    blocks = [replace(block, text=words) for block in parsed.blocks if (words := one_line(block.text))]
-    metadata = Metadata(**{name: one_line(value) for name, value in parsed.metadata.known().items()})
-    return Article(
-        title=title or one_line(parsed.title or "") or None,
-        sections=sections_from_blocks(blocks, "stdin" if source == STDIN else source or "article"),
-        source=source,
-        format=format,
-        encoding=encoding,
-        metadata=metadata,
-        notes=tuple(parsed.notes),
-    )
-
-
-def one_line(text: str) -> str:
-    """``text`` on one line, without characters an output cannot carry (entities in HTML can make them)."""
-    return " ".join(without_controls(text).split())
-
-
-def spoken_text(article: Article) -> str:
-    """Headings and paragraphs as they will be read, one per line."""
-    return "\n".join(line for s in article.sections for line in ((s.heading,) if s.heading else ()) + s.paragraphs)
-
-
-def sections_from_blocks(blocks: list[Block], label: str = "article") -> tuple[Section, ...]:
-    """Group blocks under their headings; a heading without body text is an input error. A "heading" of
-    punctuation alone (a "—" or "***" line between parts) only separates: it is left out."""
-    blocks = [block for block in blocks if block.kind == "paragraph" or any(ch.isalnum() for ch in block.text)]
-    if blocks and not any(block.kind == "paragraph" for block in blocks):
-        raise InputError(f"{label}: has headings but no body text to narrate")
-    sections: list[Section] = []
-    heading: str | None = None
-    paragraphs: list[str] = []
-
-    def close():
-        if paragraphs:
-            sections.append(Section(heading, tuple(paragraphs)))
-        elif heading is not None:
-            raise InputError(f"{label}: heading «{heading}» has no body text")
-
-    for block in blocks:
-        if block.kind == "heading":
-            close()
-            heading, paragraphs = block.text, []
-        else:
-            paragraphs.append(block.text)
-    close()
-    if not sections:
-        raise InputError(f"{label}: has no text to narrate")
-    return tuple(sections)

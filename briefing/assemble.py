@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from pydub import AudioSegment
+from briefing.segment import AudioSegment
 
 from briefing.article import Episode
 from briefing.language import phrases_for

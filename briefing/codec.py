@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from pydub import AudioSegment
+from briefing.segment import AudioSegment
 
 from briefing.errors import SynthesisError
 
@@ -54,26 +54,3 @@ def encode_mp3(pcm: Iterable[bytes], sample_rate: int, bitrate_kbps: int, qualit
 ENCODER_DELAY = 1105
 """Samples of silence every decoder plays before the first one encoded: LAME's 576 plus the MP3
 decoder's 529. lameenc writes no gapless header that would let players skip them."""
-
-
-def encode_parts(
-    parts: list[Iterable[bytes]], targets: list[Path], sample_rate: int, bitrate_kbps: int, jobs: int
-) -> list[int]:
-    """Encode each part (an iterable of PCM pieces) as its own MP3 stream into its target file, ``jobs``
-    at a time, and return how many samples a decoder will output for each.
-
-    lameenc releases the GIL, so parts encode on all cores. Streams concatenate into one valid MP3:
-    each starts with an empty bit reservoir. Frames go to disk as they come, not into memory.
-    """
-    from concurrent.futures import ThreadPoolExecutor
-
-    import miniaudio
-
-    def encode(part: Iterable[bytes], target: Path) -> int:
-        with target.open("wb") as out:
-            for frames in encode_mp3(part, sample_rate, bitrate_kbps):
-                out.write(frames)
-        return miniaudio.mp3_get_file_info(str(target)).num_frames
-
-    with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
-        return list(pool.map(encode, parts, targets))

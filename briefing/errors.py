@@ -2,15 +2,27 @@
 
 
 class BriefingError(Exception):
-    """Base of every error the CLI reports as one line instead of a traceback."""
+    """Base of every error a user can cause: the command line reports it as one line, with ``exit_code``.
+
+    ``option`` names the library parameter that would fix it (``max_chars``, ``speaker``...), so that the
+    command line can point at its own flag; the message itself speaks of the library only.
+    """
 
     exit_code = 1
+
+    def __init__(self, message: str = "", *, option: str | None = None):
+        super().__init__(message)
+        self.option = option
 
 
 class InputError(BriefingError):
     """The article or an option cannot be used as given (exit code 2)."""
 
     exit_code = 2
+
+
+class TooLongError(InputError):
+    """An article, or an episode, has more text than the limit allows (exit code 2)."""
 
 
 class OutputError(BriefingError):

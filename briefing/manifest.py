@@ -13,14 +13,14 @@ from briefing.characters import without_controls
 from briefing.errors import InputError
 
 
-def outputs_for(mp3: Path) -> dict[str, Path]:
-    """The files that go with ``mp3``: subtitles, manifest, listening page, and the per-section folder."""
+def outputs_for(audio: Path) -> dict[str, Path]:
+    """The files that go with the ``audio`` file: subtitles, manifest, listening page, the per-section folder."""
     return {
-        "vtt": mp3.with_suffix(".vtt"),
-        "srt": mp3.with_suffix(".srt"),
-        "manifest": mp3.with_suffix(".json"),
-        "page": mp3.with_suffix(".html"),
-        "sections": mp3.with_name(f"{mp3.stem}-sections"),
+        "vtt": audio.with_suffix(".vtt"),
+        "srt": audio.with_suffix(".srt"),
+        "manifest": audio.with_suffix(".json"),
+        "page": audio.with_suffix(".html"),
+        "sections": audio.with_name(f"{audio.stem}-sections"),
     }
 
 
@@ -129,3 +129,55 @@ def _cleaned(value):
     if isinstance(value, dict):
         return {key: _cleaned(item) for key, item in value.items()}
     return value
+
+
+def build_manifest(episode, timeline, audio, fmt, tags, voice, bitrate, sample_rate, measured, gain, section_files,
+                   subtitles: bool) -> dict:  # fmt: skip
+    """Everything a feed, a player page or a person needs to know about the briefing, times in ms.
+
+    ``guid`` names the episode for podcast apps: the same file of the same articles keeps it.
+    """
+    from briefing import __version__, loudness
+    from briefing.assemble import TimedArticle
+    from briefing.subtitles import spoken_cues
+
+    others = outputs_for(audio)
+    identity = json.dumps([audio.name, tags.title, [article.sha256 for article in episode.articles]])
+    spans = timeline.articles or (TimedArticle(tags.title, 0.0, timeline.duration_ms),)
+    return {
+        "briefing_version": __version__,
+        "guid": "briefing-" + hashlib.sha256(identity.encode()).hexdigest()[:32],
+        "created": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
+        "title": tags.title,
+        "engine": {"name": voice.engine, "voice": voice.voice, "lang": voice.lang},
+        "audio": {
+            "file": audio.name,
+            "format": fmt.name,
+            "mime": fmt.mime,
+            "duration_ms": round(timeline.duration_ms),
+            "sample_rate": sample_rate,
+            "bitrate_kbps": bitrate,
+            "loudness_target_lufs": loudness.TARGET_LUFS,
+            "measured_lufs": None if measured == float("-inf") else round(measured, 2),
+            "gain_db": round(gain, 2),
+        },
+        "subtitles": {"vtt": others["vtt"].name, "srt": others["srt"].name} if subtitles else {},
+        "articles": [
+            {"index": number, "title": span.title, "start_ms": round(span.start_ms), "end_ms": round(span.end_ms),
+             "source": {"path": article.source, "sha256": article.sha256, "format": article.format,
+                        "encoding": article.encoding},
+             "metadata": article.metadata.known()}
+            for number, (article, span) in enumerate(zip(episode.articles, spans))
+        ],  # fmt: skip
+        "sections": [
+            {"index": number, "article": section.article, "title": section.title,
+             "start_ms": round(section.start_ms), "end_ms": round(section.end_ms),
+             **({"file": str(section_files[number].relative_to(audio.parent))} if section_files else {})}
+            for number, section in enumerate(timeline.sections)
+        ],  # fmt: skip
+        "cues": [
+            {"kind": t.cue.kind, "article": timeline.sections[t.cue.section].article, "section": t.cue.section,
+             "text": t.cue.text, "start_ms": round(t.start_ms), "end_ms": round(t.end_ms)}
+            for t in spoken_cues(timeline)
+        ],  # fmt: skip
+    }

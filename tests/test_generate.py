@@ -89,7 +89,7 @@ def test_missing_article_is_one_line_exit_2_and_writes_nothing(runner, tmp_path,
 
 
 def test_output_that_is_a_directory_or_the_input_is_refused(runner, example_txt, tmp_path):
-    for output, message in [(tmp_path, "is a directory"), (example_txt, "must end in .mp3")]:
+    for output, message in [(tmp_path, "is a directory"), (example_txt, "name must end in one of .mp3, .m4a, .m4b, .opus")]:
         before = tree_snapshot(tmp_path)
         result = runner.invoke(cli, ["generate", str(example_txt), "-o", str(output), "--engine", "espeak"])
         assert result.exit_code == 2 and message in result.output
@@ -107,7 +107,7 @@ def test_version_and_module_help():
 def test_what_runs_before_the_first_request_leaves_numpy_and_publishing_unloaded():
     # numpy, mutagen and the publish stage load while the first requests are out, not before them
     code = (
-        "import sys, briefing.cli, briefing.pipeline, briefing.speech.engines.gtts; "
+        "import sys, briefing.cli, briefing.narration, briefing.speech.engines.gtts; "
         "print([m for m in ('numpy', 'mutagen', 'briefing.publish') if m in sys.modules])"
     )
     run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)

@@ -2,7 +2,8 @@
 
 import re
 
-from briefing.article import Episode, read_article
+from briefing.article import Episode
+from briefing.reading import read_article
 from briefing.cli import cli
 from briefing.script import build_script
 from briefing.speech.text import spoken_form

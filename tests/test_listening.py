@@ -16,7 +16,8 @@ import webvtt
 from mutagen.id3 import ID3, CTOCFlags
 from mutagen.mp3 import MP3
 
-from briefing import publish
+from briefing import master, publish
+from briefing.formats.mp3 import Mp3, chapter_ids
 from briefing.cli import cli
 from tests.conftest import decoded_seconds, ffmpeg, tree_snapshot
 
@@ -117,7 +118,7 @@ def test_per_section_files(briefing_files):
 
 def test_chapter_frames_are_written_in_time_order_whatever_their_titles():
     titles = ["عنوان طويل جدا جدا في أول الموجز", "قصير", "ب", "عنوان متوسط الطول"]
-    ids = publish.chapter_ids(titles)
+    ids = chapter_ids(titles)
     assert ids[0] == "chp0" and all(i.startswith(f"chp{n}") for n, i in enumerate(ids))
     sizes = [len(t.encode()) + len(i) for t, i in zip(titles, ids)]
     assert sizes == sorted(sizes) and len(set(sizes)) == len(sizes)
@@ -128,7 +129,7 @@ def test_chapter_frames_are_written_in_time_order_whatever_their_titles():
     ["../../etc/passwd", "/", "/absolute/path", "a\x00b", "..", "ـ" * 3, "ع" * 500, "؟؟؟", "   ", "a/../../b", "C:\\x"],
 )
 def test_section_file_names_never_leave_their_folder(tmp_path, heading):
-    name = publish.section_file_name(7, heading)
+    name = publish.section_file_name(7, heading, ".mp3")
     assert re.fullmatch(r"07-[\w-]{1,60}\.mp3", name)
     assert (tmp_path / name).resolve().parent == tmp_path.resolve()
 
@@ -227,8 +228,8 @@ def test_an_unchanged_rerun_reuses_the_encoded_audio(runner, example_txt, tmp_pa
     def no_encoding(*args, **kwargs):
         raise AssertionError("encoded again")
 
-    monkeypatch.setattr(publish.loudness, "normalizing_gain", no_encoding)
-    monkeypatch.setattr(publish, "encode_parts", no_encoding)
+    monkeypatch.setattr(master.loudness, "normalizing_gain", no_encoding)
+    monkeypatch.setattr(Mp3, "encode", no_encoding)
     assert runner.invoke(cli, args).exit_code == 0
     assert (tmp_path / "a.mp3").read_bytes() == first
 

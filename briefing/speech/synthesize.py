@@ -8,12 +8,12 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
 
-from pydub import AudioSegment
+from briefing.segment import AudioSegment
 
 from briefing.article import Episode
 from briefing.errors import SynthesisError
 from briefing.script import Cue
-from briefing.speech.cache import ClipCache, clip_key
+from briefing.cache import ClipCache, clip_key
 from briefing.speech.engines.base import Engine
 from briefing.speech.retry import Failures, call_with_retries
 from briefing.speech.text import speakable, spoken_form

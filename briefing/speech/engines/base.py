@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import ClassVar
 from urllib.parse import urlsplit
 
-from pydub import AudioSegment
+from briefing.segment import AudioSegment
 
 
 @dataclass(frozen=True)

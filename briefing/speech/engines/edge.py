@@ -15,7 +15,7 @@ import aiohttp
 import edge_tts
 import edge_tts.communicate
 from edge_tts import exceptions as edge_errors
-from pydub import AudioSegment
+from briefing.segment import AudioSegment
 
 from briefing.codec import decode_mp3
 from briefing.errors import InputError, SynthesisError

@@ -5,7 +5,7 @@ from __future__ import annotations
 import ctypes
 import threading
 
-from pydub import AudioSegment
+from briefing.segment import AudioSegment
 
 from briefing.errors import InputError, SynthesisError
 from briefing.speech.engines.base import Engine, VoiceOptions

@@ -12,7 +12,7 @@ import os
 
 from gtts import gTTS, gTTSError
 from gtts.lang import tts_langs
-from pydub import AudioSegment
+from briefing.segment import AudioSegment
 
 from briefing.codec import decode_mp3
 from briefing.errors import InputError, SynthesisError

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import numpy as np
 from piper import PiperVoice, SynthesisConfig
-from pydub import AudioSegment
+from briefing.segment import AudioSegment
 
 from briefing.errors import InputError, SynthesisError
 from briefing.speech.engines.base import Engine, VoiceOptions

@@ -18,7 +18,7 @@ import wave
 from dataclasses import dataclass
 from pathlib import Path
 
-from pydub import AudioSegment
+from briefing.segment import AudioSegment
 
 from briefing.errors import WriteError
 

@@ -1,0 +1,157 @@
+"""``briefing generate``: read, narrate, save, through the library's API."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from briefing.article import DEFAULT_MAX_CHARS
+from briefing.cli import cli
+from briefing.formats import FORMATS
+from briefing.speech.engines import AUTO, CHOICES
+from briefing.speech.retry import DEFAULT_DEADLINE
+
+ENGINE_HELP = (
+    "Speech engine: 'gtts' (Google's Arabic voice, online), 'espeak' (eSpeak NG, offline), 'piper' (a Piper "
+    "voice file you bring, offline), 'edge' (Microsoft Edge's neural voices, online), or 'auto': gtts when "
+    "Google answers within 2 s, else espeak. See: briefing voices."
+)
+DEFAULT_OUTPUT_DIR = Path("audio_out")
+
+
+def reading_options(command):
+    """Options that say how to read the article, shared by every command that reads one."""
+    options = [
+        click.option("--title", help="Title to use instead of the detected one (first heading line, <h1>)."),
+        click.option("--format", "format_", type=click.Choice(["text", "markdown", "html"]),
+                     help="Read as this format instead of guessing from the extension."),
+        click.option("--encoding", help="Decode with this encoding (e.g. cp1256) instead of detecting it."),
+        click.option("--max-chars", type=click.IntRange(min=1), default=DEFAULT_MAX_CHARS, show_default=True,
+                     help="Refuse articles whose text (markup not counted) is longer than this."),
+    ]  # fmt: skip
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+@cli.command()
+@click.argument("articles", nargs=-1, required=True)
+@click.option("-o", "--output", type=click.Path(path_type=Path),
+              help="Audio file to write (.mp3, .m4a, .m4b or .opus); subtitles and manifest go beside it.  "
+                   "[default: audio_out/ARTICLE.mp3]")  # fmt: skip
+@click.option("--audio-format", type=click.Choice(list(FORMATS)),
+              help="Audio format.  [default: from the output's suffix, else mp3]")
+@click.option("--engine", type=click.Choice(CHOICES), default=AUTO, show_default=True, help=ENGINE_HELP)
+@click.option("--lang", default="ar", show_default=True,
+              help="Language of the articles and of the narration: ar or en. Articles in another language are refused.")
+@click.option("--rate", type=click.FloatRange(0.5, 2.0), default=1.0, show_default=True,
+              help="Speed: 1.25 is a quarter faster (espeak, piper, edge).")
+@click.option("--voice", help="Edge voice name, e.g. ar-EG-SalmaNeural.  [default: ar-SA-HamedNeural]")
+@click.option("--voice-model", type=click.Path(path_type=Path), help="Piper voice model (.onnx) for --engine piper.")
+@click.option("--voice-config", type=click.Path(path_type=Path),
+              help="Piper voice config.  [default: VOICE_MODEL.json]")
+@click.option("--speaker", type=click.IntRange(min=0), help="Speaker number of a multi-speaker Piper voice.")
+@click.option("--pitch", help="Edge pitch shift, e.g. +5Hz or -10Hz.")
+@reading_options
+@click.option("--pause-sentence", type=click.IntRange(0, 5000), default=350, show_default=True,
+              help="Milliseconds of silence between sentences (twice that between paragraphs).")
+@click.option("--pause-section", type=click.IntRange(0, 10000), default=1000, show_default=True,
+              help="Milliseconds of silence before each heading.")
+@click.option("--chime/--no-chime", default=True, show_default=True, help="A soft tone between sections.")
+@click.option("--per-section", is_flag=True, help="Also write one audio file per section into ARTICLE-sections/.")
+@click.option("--page", is_flag=True, help="Also write ARTICLE.html, a listening page with the transcript.")
+@click.option("--embed-audio", is_flag=True, help="With --page: put the audio inside the page, to share one file.")
+@click.option("--bitrate", type=click.IntRange(min=1), metavar="KBPS",
+              help="Bitrate in kb/s: MP3 32-160 (default 64), M4A 32-160 (48), Opus 16-128 (28).")
+@click.option("--sample-rate", type=click.Choice(["16000", "22050", "24000", "44100", "48000"]),
+              help="Output sample rate in Hz.  [default: the engine's own]")
+@click.option("-j", "--jobs", type=click.IntRange(1, 64), default=8, show_default=True,
+              help="Requests sent at once to an online engine.")
+@click.option("--retry-deadline", type=click.FloatRange(1, 3600), default=DEFAULT_DEADLINE, show_default=True,
+              metavar="SECONDS", help="Give up when retries of an online engine have taken this long in all.")
+@click.option("--cache-dir", type=click.Path(path_type=Path, file_okay=False),
+              help="Folder of the clip cache.  [default: the user cache folder, or $BRIEFING_CACHE_DIR]")
+@click.option("--no-cache", is_flag=True, help="Neither read nor write the clip cache.")
+@click.option("-q", "--quiet", is_flag=True, help="No progress display and no summary line.")
+def generate(articles, output, audio_format, engine, lang, rate, voice, voice_model, voice_config, speaker, pitch, title,
+             format_, encoding, max_chars, pause_sentence, pause_section, chime, per_section, page, embed_audio, bitrate,
+             sample_rate, jobs, retry_deadline, cache_dir, no_cache, quiet):  # fmt: skip
+    """Narrate one or more ARTICLES into one audio file, with subtitles and a manifest beside it.
+
+    The audio opens with a short spoken intro and the title, announces each heading, reads every
+    paragraph sentence by sentence with natural pauses, and closes with an outro. It is normalized
+    to -16 LUFS (the podcast norm) and carries tags and one chapter per section. Beside it:
+    NAME.vtt and NAME.srt (subtitles, one cue per sentence) and NAME.json (the manifest).
+    Each ARTICLE is a .txt, .md or .html file, an http(s) link to a page, or - to read standard input.
+    Several articles make one episode: the intro says how many stories it holds, each story is
+    announced by its title, and the chapters nest by article.
+
+    \b
+    Examples:
+      briefing generate article.txt
+      briefing generate article.html -o out.opus --engine espeak --title "موجز اليوم"
+      briefing generate a.txt b.md c.html -o audio_out/today.mp3 --title "موجز اليوم"
+      cat article.txt | briefing generate - -o news.mp3 --per-section
+    """
+    from briefing.narration import narrate
+    from briefing.publish import check_outputs
+    from briefing.reading import read_articles
+    from briefing.script import Pauses
+
+    def notify(line: str) -> None:
+        click.echo(line, err=True)
+
+    episode = read_articles(list(articles), title=title, format=format_, encoding=encoding, max_chars=max_chars,
+                            lang=lang)  # fmt: skip
+    for article in episode.articles:
+        for note in article.notes:
+            notify(f"Warning: {article.label}: {note}")
+    output = output or DEFAULT_OUTPUT_DIR / f"{episode.name}.{audio_format or 'mp3'}"
+    check_outputs(output, articles, audio_format, bitrate=bitrate, page=page, embed_audio=embed_audio, per_section=per_section,
+                  notify=notify)  # fmt: skip
+    with ProgressBar(quiet) as progress:
+        narration = narrate(
+            episode, engine=engine, lang=lang, rate=rate, voice=voice, model=voice_model, config=voice_config,
+            speaker=speaker, pitch=pitch, pauses=Pauses(sentence=pause_sentence, section=pause_section, chime=chime),
+            sample_rate=int(sample_rate) if sample_rate else None, jobs=jobs,
+            cache=False if no_cache else (cache_dir or True), retry_deadline=retry_deadline, notify=notify,
+            progress=progress,
+        )  # fmt: skip
+    published = narration.save(output, format=audio_format, bitrate=bitrate, page=page, embed_audio=embed_audio,
+                               per_section=per_section,
+                               waiting=lambda: notify(f"Waiting for another run writing {output} to finish"))  # fmt: skip
+    if not quiet:
+        minutes, seconds = divmod(round(published.timeline.duration_ms / 1000), 60)
+        stories = f"{len(episode.articles)} stories, " if len(episode.articles) > 1 else ""
+        click.echo(
+            f"Wrote {published.audio}: {minutes}:{seconds:02d}, {stories}{len(episode.sections)} sections, "
+            f"engine {narration.engine} ({narration.voice}), {published.audio.stat().st_size / 1e6:.1f} MB, "
+            f"{narration.speech.cached} of {narration.speech.chunks} clips from cache"
+        )
+        click.echo("Also: " + ", ".join(str(path) for path in published.files))
+
+
+class ProgressBar:
+    """A tqdm bar on stderr while cues are spoken; silent when stderr is not a terminal or with --quiet."""
+
+    def __init__(self, quiet: bool):
+        self.quiet = quiet
+        self.bar = None
+
+    def __enter__(self):
+        return self.update
+
+    def update(self, done: int, total: int, label: str) -> None:
+        if self.quiet:
+            return
+        if self.bar is None:
+            from tqdm import tqdm
+
+            self.bar = tqdm(total=total, unit="clip", desc="Speaking", leave=False, disable=None, dynamic_ncols=True)
+        self.bar.set_postfix_str(label, refresh=False)
+        self.bar.update(1)
+
+    def __exit__(self, *exc):
+        if self.bar is not None:
+            self.bar.close()

@@ -1,0 +1,156 @@
+"""The commands besides ``generate``: ``sections``, ``feed``, ``page``, ``voices`` and ``cache``."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+
+from briefing.cli import cli
+from briefing.cli.generate import reading_options
+from briefing.feed import Channel
+from briefing.speech.engines import ENGINES
+
+
+@cli.command()
+@click.argument("articles", nargs=-1, required=True)
+@click.option("--lang", default="ar", show_default=True,
+              help="Language the articles are written in (ISO 639-1); others are refused.")
+@reading_options
+@click.option("--json", "as_json", is_flag=True, help="Print exactly what will be spoken, as JSON.")
+def sections(articles, lang, title, format_, encoding, max_chars, as_json):
+    """Show how each of ARTICLES splits into title and sections, without speaking it.
+
+    Each ARTICLE is a .txt, .md or .html file, an http(s) link, or - to read standard input. It is
+    read with the same options and refused for the same reasons as by generate. With --json, the
+    paragraphs are exactly the text that will be narrated.
+    """
+    from briefing.reading import read_articles
+    from briefing.script import split_sentences
+
+    episode = read_articles(list(articles), title=title, format=format_, encoding=encoding, max_chars=max_chars,
+                            lang=lang)  # fmt: skip
+    for parsed in episode.articles:
+        for note in parsed.notes:
+            click.echo(f"Warning: {parsed.label}: {note}", err=True)
+    if as_json:
+        plans = [_plan(parsed, episode.title if len(episode.articles) == 1 else parsed.title, episode.language)
+                 for parsed in episode.articles]  # fmt: skip
+        document = plans[0] if len(plans) == 1 else {"title": episode.title, "articles": plans}
+        click.echo(json.dumps(document, ensure_ascii=False, indent=2))
+        return
+    for number, parsed in enumerate(episode.articles):
+        if number:
+            click.echo()
+        click.echo(f"Source: {parsed.source} ({parsed.format}, {parsed.encoding})")
+        click.echo(f"Title: {(episode.title if len(episode.articles) == 1 else parsed.title) or '(none)'}")
+        for name, value in parsed.metadata.known().items():
+            if name != "title":
+                click.echo(f"{name.capitalize()}: {value}")
+        for index, section in enumerate(parsed.sections, start=1):
+            sentences = sum(len(split_sentences(p)) for p in section.paragraphs)
+            click.echo(f"{index:>2}. {section.heading or '(lead)'}  ({len(section.paragraphs)} paragraphs, "
+                       f"{sentences} sentences, {section.chars} chars)")  # fmt: skip
+
+
+def _plan(article, title, language) -> dict:
+    """One article as ``sections --json`` shows it."""
+    return {
+        "title": title,
+        "language": language,
+        "source": article.source,
+        "format": article.format,
+        "encoding": article.encoding,
+        "metadata": article.metadata.known(),
+        "sections": [{"heading": section.heading, "paragraphs": list(section.paragraphs)}
+                     for section in article.sections],  # fmt: skip
+    }
+
+
+@cli.command()
+@click.argument("folder", type=click.Path(path_type=Path, file_okay=False))
+@click.option("--base-url", help="Address FOLDER is published at, e.g. https://example.org/news/ (required).")
+@click.option("--title", default=Channel.title, show_default=True, help="The podcast's title.")
+@click.option("--description", default=Channel.description, show_default=True, help="The podcast's description.")
+@click.option("--link", help="The podcast's website.  [default: --base-url]")
+@click.option("--author", default=Channel.author, show_default=True, help="Author and owner name.")
+@click.option("--email", default=Channel.email, show_default=True, help="Owner e-mail, for podcast directories.")
+@click.option("--image", help="Cover: a URL, or an image file copied into FOLDER.  [default: a plain cover.png]")
+def feed(folder, base_url, title, description, link, author, email, image):
+    """Write FOLDER/feed.xml, a podcast feed of the briefings in FOLDER, newest first.
+
+    Each briefing's manifest (NAME.json) gives an episode: its MP3 as enclosure, its chapters (written
+    to NAME.chapters.json) and its subtitles as transcripts. Rebuilding the feed keeps every episode's
+    guid. Subscribe to BASE_URL/feed.xml in any podcast app once FOLDER is published there.
+
+    \b
+    Example:
+      briefing feed audio_out --base-url https://example.org/news/
+    """
+    from briefing.feed import write_feed
+
+    channel = Channel(base_url, title, description, link, author, email, image)
+    result = write_feed(folder, channel)
+    for note in result.skipped:
+        click.echo(f"Warning: {note}", err=True)
+    click.echo(f"Wrote {result.path}: {result.episodes} episodes")
+
+
+@cli.command()
+@click.argument("mp3", type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--embed-audio", is_flag=True, help="Put the MP3 inside the page, to share one file.")
+def page(mp3, embed_audio):
+    """Write NAME.html beside MP3: a listening page built from its manifest (NAME.json).
+
+    The page plays the briefing, lists its sections as buttons that jump to them, and shows the
+    transcript with the sentence being spoken highlighted. It is one file that loads nothing from the
+    network; with --embed-audio it holds the MP3 too.
+    """
+    from briefing.page import write_page
+
+    click.echo(f"Wrote {write_page(mp3, embed_audio=embed_audio)}")
+
+
+@cli.command()
+@click.option("--engine", "only", type=click.Choice(list(ENGINES)), help="Only this engine.")
+def voices(only):
+    """List the speech engines, whether each can speak here, and their Arabic voices."""
+    from briefing.speech.engines import describe_engines
+
+    for engine in describe_engines(only):
+        click.echo(f"{engine.name}  ({engine.network}; {engine.status})")
+        for voice in engine.voices:
+            click.echo(f"    {voice}")
+
+
+@cli.group()
+def cache():
+    """Inspect or empty the cache of synthesized clips and encoded briefings.
+
+    Every clip is cached under a key made of the engine, its voice and options, and the exact text,
+    so rerunning an unchanged article synthesizes nothing, and a failed run resumes where it stopped.
+    The encoded MP3 is kept too, under a key made of its exact audio and settings, so an unchanged
+    rerun does not encode again either.
+    """
+
+
+@cache.command()
+@click.option("--cache-dir", type=click.Path(path_type=Path, file_okay=False), help="Cache folder to look at.")
+def info(cache_dir):
+    """Show where the cache is, how many clips it holds and its size."""
+    from briefing.cache import ClipCache, default_cache_dir
+
+    stats = ClipCache(cache_dir or default_cache_dir()).stats()
+    click.echo(f"Folder: {stats.folder}\nClips: {stats.clips}\nEncoded briefings: {stats.tracks}\n"
+               f"Size: {stats.bytes / 1e6:.1f} MB")  # fmt: skip
+
+
+@cache.command()
+@click.option("--cache-dir", type=click.Path(path_type=Path, file_okay=False), help="Cache folder to empty.")
+def clear(cache_dir):
+    """Delete every cached clip."""
+    from briefing.cache import ClipCache, default_cache_dir
+
+    store = ClipCache(cache_dir or default_cache_dir())
+    click.echo(f"Removed {store.clear()} entries from {store.folder}")

@@ -1,0 +1,81 @@
+"""MP3: LAME through lameenc, ID3v2.4 tags with one CHAP chapter per section and CTOC tables of contents."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+
+from mutagen.id3 import CHAP, CTOC, ID3, TALB, TCON, TDRC, TIT2, TLAN, TPE1, TRCK, WOAS, CTOCFlags
+
+from briefing.assemble import Timeline
+from briefing.codec import BITRATES, DEFAULT_BITRATE, ENCODER_DELAY, decode_mp3, encode_mp3
+from briefing.formats.base import AudioFormat, Tags
+
+
+class Mp3(AudioFormat):
+    name = "mp3"
+    suffix = ".mp3"
+    mime = "audio/mpeg"
+    bitrates = BITRATES
+    default_bitrate = DEFAULT_BITRATE
+    concatenates = True
+
+    def delay(self, sample_rate: int) -> int:
+        return ENCODER_DELAY
+
+    def encode(self, pcm: Iterable[bytes], sample_rate: int, bitrate: int, target: Path) -> int:
+        import miniaudio
+
+        with target.open("wb") as out:
+            for frames in encode_mp3(pcm, sample_rate, bitrate):
+                out.write(frames)
+        return miniaudio.mp3_get_file_info(str(target)).num_frames
+
+    def roundtrip(self, pcm: list[bytes], sample_rate: int, bitrate: int) -> bytes:
+        return decode_mp3(b"".join(encode_mp3(pcm, sample_rate, bitrate))).raw_data
+
+    def tag(self, path: Path, tags: Tags, timeline: Timeline | None, track_number: int | None = None) -> None:
+        """ID3v2.4 tags, and with a timeline, one CHAP frame per section plus an ordered top-level CTOC (in
+        an episode, one child CTOC per article)."""
+        id3 = ID3()
+        for frame, value in ((TIT2, tags.title), (TPE1, tags.artist), (TALB, tags.album), (TDRC, tags.date),
+                             (TLAN, tags.language), (TCON, tags.genre)):  # fmt: skip
+            id3.add(frame(encoding=3, text=value))
+        if track_number is not None:
+            id3.add(TRCK(encoding=3, text=str(track_number)))
+        if tags.source:
+            id3.add(WOAS(url=tags.source))
+        if timeline is not None:
+            ids = chapter_ids([section.title for section in timeline.sections])
+            for element, section in zip(ids, timeline.sections):
+                id3.add(CHAP(element_id=element, start_time=round(section.start_ms), end_time=round(section.end_ms),
+                             sub_frames=[TIT2(encoding=3, text=section.title)]))  # fmt: skip
+            top = ids
+            if timeline.articles:  # an episode: the top level lists the articles, each lists its chapters
+                top = [f"art{number}" for number in range(len(timeline.articles))]
+                for number, (element, article) in enumerate(zip(top, timeline.articles)):
+                    mine = [chapter for chapter, s in zip(ids, timeline.sections) if s.article == number]
+                    id3.add(CTOC(element_id=element, flags=CTOCFlags.ORDERED, child_element_ids=mine,
+                                 sub_frames=[TIT2(encoding=3, text=article.title)]))  # fmt: skip
+            id3.add(CTOC(element_id="toc", flags=CTOCFlags.TOP_LEVEL | CTOCFlags.ORDERED, child_element_ids=top,
+                         sub_frames=[TIT2(encoding=3, text=tags.title)]))  # fmt: skip
+        id3.save(path, v2_version=4)
+
+
+def chapter_ids(titles: list[str]) -> list[str]:
+    """CHAP element IDs (``chp0``, ``chp1``...), lengthened where needed so that each chapter's frame is
+    longer than the one before.
+
+    mutagen writes frames of equal priority shortest first, and ffprobe, mpv, VLC and other players
+    built on libavformat list chapters in the order they are written: frames growing with time keep
+    those lists chronological. The IDs are never shown; titles and times are untouched.
+    """
+    ids: list[str] = []
+    previous = -1
+    for number, title in enumerate(titles):
+        element = f"chp{number}"
+        title_bytes = len(title.encode("utf-8"))
+        element += "-" * max(0, previous + 1 - title_bytes - len(element))
+        previous = title_bytes + len(element)
+        ids.append(element)
+    return ids

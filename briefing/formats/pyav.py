@@ -1,0 +1,80 @@
+"""Formats encoded by the FFmpeg libraries that PyAV's wheels carry (no system FFmpeg): the shared part of
+AAC in MP4 and Opus in Ogg."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import ClassVar
+
+import numpy as np
+
+from briefing.formats.base import AudioFormat
+
+
+class PyAvFormat(AudioFormat):
+    """Encodes with PyAV; ``container`` and ``codec`` are FFmpeg's names, ``rates`` the sample rates the
+    codec takes (the track is resampled to the nearest one above its own)."""
+
+    container: ClassVar[str]
+    codec: ClassVar[str]
+    rates: ClassVar[tuple[int, ...]]
+
+    def output_rate(self, sample_rate: int) -> int:
+        return min((rate for rate in self.rates if rate >= sample_rate), default=max(self.rates))
+
+    def encode(self, pcm: Iterable[bytes], sample_rate: int, bitrate: int, target: Path | io.BytesIO) -> int:
+        import av
+
+        frames = 0
+        with av.open(target if isinstance(target, io.BytesIO) else str(target), "w", format=self.container) as out:
+            stream = out.add_stream(self.codec, rate=self.output_rate(sample_rate), layout="mono")
+            stream.bit_rate = bitrate * 1000
+            resampler = av.AudioResampler(format=stream.codec_context.format.name, layout="mono",
+                                          rate=stream.codec_context.sample_rate)  # fmt: skip
+            for frame in _frames(pcm, sample_rate):
+                frames += frame.samples
+                for resampled in resampler.resample(frame):
+                    out.mux(stream.encode(resampled))
+            for resampled in resampler.resample(None):
+                out.mux(stream.encode(resampled))
+            out.mux(stream.encode(None))
+        return frames
+
+    def roundtrip(self, pcm: list[bytes], sample_rate: int, bitrate: int) -> bytes:
+        encoded = io.BytesIO()
+        self.encode(pcm, sample_rate, bitrate, encoded)
+        return decode(encoded.getvalue(), sample_rate)
+
+
+def _frames(pcm: Iterable[bytes], sample_rate: int) -> Iterator:
+    import av
+
+    for piece in pcm:
+        if piece:
+            frame = av.AudioFrame.from_ndarray(np.frombuffer(piece, dtype="<i2").reshape(1, -1), format="s16",
+                                               layout="mono")  # fmt: skip
+            frame.sample_rate = sample_rate
+            yield frame
+
+
+def decode(data: bytes, sample_rate: int) -> bytes:
+    """Any audio file's bytes as 16-bit mono PCM at ``sample_rate``."""
+    import av
+
+    with av.open(io.BytesIO(data)) as source:
+        resampler = av.AudioResampler(format="s16", layout="mono", rate=sample_rate)
+        chunks = [bytes(out.planes[0])[: out.samples * 2] for frame in source.decode(audio=0)
+                  for out in resampler.resample(frame)]  # fmt: skip
+        chunks += [bytes(out.planes[0])[: out.samples * 2] for out in resampler.resample(None)]
+    return b"".join(chunks)
+
+
+def chapters_of(timeline) -> list[dict]:
+    """The timeline's sections as PyAV chapters, in milliseconds."""
+    from fractions import Fraction
+
+    return [{"id": number + 1, "start": round(section.start_ms), "end": round(section.end_ms),
+             "time_base": Fraction(1, 1000), "metadata": {"title": section.title}}
+            for number, section in enumerate(timeline.sections)]  # fmt: skip

@@ -1,0 +1,182 @@
+"""The library's front door: ``narrate()`` speaks articles into a :class:`Narration`, which is saved as an
+output set or written to any binary file object, in MP3, M4A/M4B or Opus.
+
+    from briefing import Article, narrate
+    narration = narrate(Article.from_text(text, title="موجز اليوم"), engine="espeak")
+    narration.save("out/today.mp3", page=True)
+"""
+
+from __future__ import annotations
+
+import tempfile
+import threading
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from importlib import import_module
+from pathlib import Path
+from typing import BinaryIO
+
+from briefing.article import Article, Episode
+from briefing.assemble import TimedCue, TimedSection, Track, assemble
+from briefing.cache import ClipCache, default_cache_dir
+from briefing.errors import InputError
+from briefing.language import base_language, phrases_for
+from briefing.script import Pauses, build_script
+from briefing.speech.engines import AUTO, create_engine
+from briefing.speech.engines.base import VoiceOptions
+from briefing.speech.retry import DEFAULT_DEADLINE, Failures
+from briefing.speech.synthesize import DEFAULT_JOBS, SpeechReport, synthesize_cues
+
+Notify = Callable[[str], None]
+Progress = Callable[[int, int, str], None]
+"""Called as (clips done, clips in all, label of the section being spoken)."""
+
+
+@dataclass(frozen=True)
+class Narration:
+    """Articles spoken and assembled into one track at -0 dB of processing: loudness, encoding and files
+    come with :meth:`save` or :meth:`write_to`. ``chapters`` and ``cues`` are timed on the track itself."""
+
+    episode: Episode
+    track: Track
+    engine: str
+    voice: str
+    lang: str
+    speech: SpeechReport
+    cache: ClipCache | None = field(default=None, repr=False)
+
+    @property
+    def chapters(self) -> tuple[TimedSection, ...]:
+        return self.track.timeline.sections
+
+    @property
+    def cues(self) -> tuple[TimedCue, ...]:
+        """What is said, in order, with its times: intro, story announcements, headings, sentences, outro."""
+        return tuple(timed for timed in self.track.timeline.cues if timed.cue.spoken)
+
+    @property
+    def duration_s(self) -> float:
+        return self.track.timeline.duration_ms / 1000
+
+    def save(self, path: str | Path, *, format: str | None = None, bitrate: int | None = None, subtitles: bool = True,
+             page: bool = False, embed_audio: bool = False, per_section: bool = False, manifest: bool = True,
+             waiting: Callable[[], None] | None = None):  # fmt: skip
+        """Write the audio to ``path`` (its format from ``format`` or the suffix: .mp3, .m4a, .m4b, .opus)
+        with its companions beside it, all or nothing; returns where everything went
+        (:class:`briefing.publish.Published`)."""
+        from briefing.formats import format_of
+        from briefing.publish import Companions, publish
+
+        path = Path(path)
+        fmt = format_of(path, format)
+        check_companions(path, page, embed_audio)
+        companions = Companions(subtitles, page, embed_audio, per_section, manifest)
+        return publish(self.track, self.episode, path, fmt, tags=self.tags(), voice=self._voice(), bitrate=bitrate,
+                       companions=companions, cache=self.cache, waiting=waiting)  # fmt: skip
+
+    def write_to(self, fileobj: BinaryIO, format: str = "mp3", bitrate: int | None = None) -> None:
+        """Write the audio, tagged and with chapters, to a binary file object (a socket, a response
+        body, ``io.BytesIO``...); nothing else is written."""
+        from briefing.formats import audio_format
+        from briefing.master import encode_track, place
+
+        fmt = audio_format(format)
+        bitrate = fmt.check_bitrate(bitrate)
+        whole = [(0, len(self.track.pieces))]
+        with tempfile.TemporaryDirectory(prefix="briefing-") as folder:
+            target = Path(folder) / f"narration{fmt.suffix}"
+            _, _, decoded = encode_track(self.track, whole, [target], fmt, bitrate, 1, self.cache)
+            fmt.tag(target, self.tags(), place(self.track, whole, decoded, fmt.delay(self.track.sample_rate)))
+            with target.open("rb") as stream:
+                while block := stream.read(1 << 20):
+                    fileobj.write(block)
+
+    def tags(self):
+        from briefing.formats.base import Tags
+
+        return Tags.of(self.episode, phrases_for(self.lang))
+
+    def _voice(self):
+        from briefing.publish import Voice
+
+        return Voice(self.engine, self.voice, self.lang)
+
+
+def check_companions(path: Path, page: bool, embed_audio: bool) -> None:
+    if embed_audio and not page:
+        raise InputError("embed_audio puts the audio inside the listening page: it needs page=True")
+
+
+def narrate(
+    articles: Article | Episode | Sequence[Article],
+    *,
+    title: str | None = None,
+    engine: str = AUTO,
+    lang: str = "ar",
+    rate: float = 1.0,
+    voice: str | None = None,
+    model: str | Path | None = None,
+    config: str | Path | None = None,
+    speaker: int | None = None,
+    pitch: str | None = None,
+    pauses: Pauses = Pauses(),
+    sample_rate: int | None = None,
+    jobs: int = DEFAULT_JOBS,
+    cache: bool | str | Path = True,
+    retry_deadline: float = DEFAULT_DEADLINE,
+    notify: Notify | None = None,
+    progress: Progress | None = None,
+) -> Narration:
+    """Speak ``articles`` (one, or several as one episode under ``title``) with ``engine`` in ``lang``.
+
+    ``cache``: True for the user cache folder, a folder, or False for none. ``notify`` receives lines
+    worth showing (the engine chosen by ``auto``, warnings, long waits); ``progress`` is called after
+    each clip. Errors are :class:`briefing.BriefingError` subclasses.
+    """
+    notify = notify or (lambda message: None)
+    phrases_for(lang)  # a language the narration has phrases for, before anything is done
+    episode = _episode(articles, title, lang)
+    options = VoiceOptions(lang, rate, voice, Path(model) if model else None, Path(config) if config else None,
+                           speaker, pitch)  # fmt: skip
+    if jobs < 1 or (sample_rate is not None and sample_rate not in SAMPLE_RATES):
+        raise InputError(f"jobs must be 1 or more and sample_rate one of {', '.join(map(str, SAMPLE_RATES))}")
+    cues = build_script(episode, pauses)
+    spoken_by, note = create_engine(engine, options)
+    for message in ([note] if note else []) + [f"Warning: {w}" for w in spoken_by.warnings]:
+        notify(message)
+    clip_cache = _cache(cache, notify)
+    threading.Thread(target=lambda: [import_module(name) for name in ("miniaudio", "lameenc", "briefing.publish")],
+                     daemon=True).start()  # loaded while the first requests are out  # fmt: skip
+
+    def advance(done, total, cue):
+        if progress:
+            progress(done, total, episode.sections[cue.section].label)
+
+    clips, report = synthesize_cues(cues, spoken_by, episode, cache=clip_cache, jobs=jobs, progress=advance,
+                                    failures=Failures(retry_deadline, notify))  # fmt: skip
+    track = assemble(cues, clips, episode, sample_rate=sample_rate or max(clip.frame_rate for clip in clips.values()))
+    return Narration(episode, track, spoken_by.name, spoken_by.voice, base_language(lang), report, clip_cache)
+
+
+SAMPLE_RATES = (16000, 22050, 24000, 44100, 48000)
+
+
+def _episode(articles: Article | Episode | Sequence[Article], title: str | None, lang: str) -> Episode:
+    if isinstance(articles, Episode):
+        return Episode(title or articles.title, articles.articles, base_language(lang))
+    if isinstance(articles, Article):
+        articles = [articles]
+    if isinstance(articles, (str, bytes)) or not all(isinstance(a, Article) for a in articles) or not articles:
+        raise TypeError("narrate() takes an Article or a list of Articles (read them with Article.from_text, "
+                        "Article.from_file or Article.from_url)")  # fmt: skip
+    return Episode.of(list(articles), title, base_language(lang))
+
+
+def _cache(cache: bool | str | Path, notify: Notify) -> ClipCache | None:
+    if cache is False:
+        return None
+    store = ClipCache(default_cache_dir() if cache is True else Path(cache))
+    if store.problem():
+        notify(f"Warning: {store.problem()}")
+        return None
+    return store
