@@ -163,7 +163,7 @@ def _item(folder: Path, manifest: dict, url: str) -> ET.Element:
     item = ET.Element("item")
     _text(item, "title", manifest["title"])
     _text(item, "description", description(manifest))
-    ET.SubElement(item, "enclosure", {"url": url + quote(audio["file"]), "type": "audio/mpeg",
+    ET.SubElement(item, "enclosure", {"url": url + quote(audio["file"]), "type": str(audio.get("mime") or "audio/mpeg"),
                                       "length": str((folder / audio["file"]).stat().st_size)})  # fmt: skip
     _text(item, "guid", manifest["guid"], {"isPermaLink": "false"})
     article = article_metadata(manifest)
@@ -208,23 +208,10 @@ def _cover(folder: Path, image: str | None, stage: Staging, url: str) -> str:
         if source.resolve() != target.resolve():
             shutil.copyfile(source, stage.file(target))
         return url + quote(source.name)
-    plain_cover(stage.file(folder / COVER_NAME))
+    from briefing.cover import plain_cover
+
+    plain_cover(stage.file(folder / COVER_NAME), COVER_SIZE)
     return url + COVER_NAME
-
-
-def plain_cover(path: Path) -> None:
-    """A square PNG, deep blue with soft rings like sound waves: plain, but recognisable in a list."""
-    from PIL import Image, ImageDraw
-
-    image = Image.new("RGB", (COVER_SIZE, COVER_SIZE), (18, 52, 86))
-    draw = ImageDraw.Draw(image)
-    centre = COVER_SIZE // 2
-    for ring in range(6, 0, -1):
-        radius = ring * COVER_SIZE // 14
-        shade = 52 + ring * 18
-        draw.ellipse((centre - radius, centre - radius, centre + radius, centre + radius),
-                     fill=(shade // 2, shade, min(255, shade + 70)))  # fmt: skip
-    image.save(path, format="PNG")
 
 
 def _chapters_name(manifest: dict) -> str:

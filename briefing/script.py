@@ -3,12 +3,11 @@ pause on."""
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from briefing.article import Episode
 from briefing.language import phrases_for
-from briefing.speech.text import speakable, spoken_form
+from briefing.text import speakable, split_sentences, spoken_form
 
 
 @dataclass(frozen=True)
@@ -48,18 +47,6 @@ class Cue:
     @property
     def spoken(self) -> bool:
         return self.kind not in ("pause", "chime")
-
-
-_SENTENCE_BREAK = re.compile(r"(?:(?<=[.!?؟؛:…])|(?<=[.!?؟؛:…][\"'”’»)\]]))\s+")
-
-
-def split_sentences(paragraph: str) -> list[str]:
-    """Split at sentence punctuation (. ! ? ؟ ؛ : …) followed by a space, keeping the punctuation.
-
-    gTTS itself does not split at ؟ or ؛, so the script does it. A point or colon between digits
-    (3.5, 10:30) has no space after it and stays inside its sentence.
-    """
-    return [part for part in (piece.strip() for piece in _SENTENCE_BREAK.split(paragraph)) if part]
 
 
 def build_script(episode: Episode, pauses: Pauses = Pauses()) -> list[Cue]:

@@ -6,7 +6,7 @@ from briefing.article import Episode
 from briefing.reading import read_article
 from briefing.cli import cli
 from briefing.script import build_script
-from briefing.speech.text import spoken_form
+from briefing.text import spoken_form
 from tests.conftest import decoded_seconds
 from tests.gtts_stub import MS_PER_CHAR
 

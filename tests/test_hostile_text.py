@@ -12,7 +12,7 @@ from mutagen.id3 import ID3
 from briefing.characters import without_controls
 from briefing.cli import cli
 from briefing.subtitles import srt_caption, vtt_caption
-from briefing.speech.text import speakable
+from briefing.text import speakable
 
 
 def test_caption_text_never_holds_a_timing_arrow_or_markup():

@@ -3,7 +3,8 @@ import pytest
 from briefing.article import Episode
 from briefing.reading import parse_article
 from briefing.language import PHRASES
-from briefing.script import Pauses, build_script, split_sentences
+from briefing.script import Pauses, build_script
+from briefing.text import split_sentences
 
 INTRO_PHRASE, OUTRO_PHRASE = PHRASES["ar"].intro, PHRASES["ar"].outro
 

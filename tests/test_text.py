@@ -2,7 +2,7 @@ import re
 
 import pytest
 
-from briefing.speech.text import (
+from briefing.text import (
     collapse_whitespace,
     cut_cost,
     plain_quotes,

@@ -27,7 +27,7 @@ def sections(articles, lang, title, format_, encoding, max_chars, as_json):
     paragraphs are exactly the text that will be narrated.
     """
     from briefing.reading import read_articles
-    from briefing.script import split_sentences
+    from briefing.text import split_sentences
 
     episode = read_articles(list(articles), title=title, format=format_, encoding=encoding, max_chars=max_chars,
                             lang=lang)  # fmt: skip

@@ -14,7 +14,7 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
 from briefing.readers.base import Block, Metadata, Parsed
-from briefing.readers.text import ends_sentence
+from briefing.text import ends_sentence
 
 _SKIPPED_INLINE = {"image", "html_inline"}
 

@@ -12,13 +12,11 @@ from __future__ import annotations
 import re
 
 from briefing.readers.base import Block, Parsed
-from briefing.speech.text import spoken_form
+from briefing.text import CLOSERS, ends_sentence, spoken_form
 
 MAX_HEADING_WORDS = 12
 MAX_HEADING_CHARS = 90
 
-SENTENCE_END = ".!?؟؛…"
-_CLOSERS = "\"'”’»)]"
 _QUOTE_OPENERS = ("«", '"', "“", "„", "'", "‘", ">")
 _MARKDOWN_HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
 _ORDINALS = "أولا|ثانيا|ثالثا|رابعا|خامسا|سادسا|سابعا|ثامنا|تاسعا|عاشرا|أخيرا|اولا|اخيرا"
@@ -64,15 +62,10 @@ def _is_heading(line: str, next_line: str | None) -> bool:
         return False
     if _NUMBERED.match(plain):
         return True
-    stripped = plain.rstrip(_CLOSERS)
+    stripped = plain.rstrip(CLOSERS)
     if stripped.endswith(":"):
         return not next_line.startswith(_QUOTE_OPENERS)
     return not ends_sentence(plain) and not stripped.endswith((",", "،"))
-
-
-def ends_sentence(text: str) -> bool:
-    stripped = spoken_form(text).rstrip(_CLOSERS)
-    return bool(stripped) and stripped[-1] in SENTENCE_END + ":"
 
 
 def _opens_block(blocks: list[Block], previous_blank: bool) -> bool:

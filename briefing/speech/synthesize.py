@@ -16,7 +16,7 @@ from briefing.script import Cue
 from briefing.cache import ClipCache, clip_key
 from briefing.speech.engines.base import Engine
 from briefing.speech.retry import Failures, call_with_retries
-from briefing.speech.text import speakable, spoken_form
+from briefing.text import speakable, spoken_form
 
 DEFAULT_JOBS = 8
 

@@ -21,7 +21,7 @@ from briefing.codec import decode_mp3
 from briefing.errors import InputError, SynthesisError
 from briefing.speech.engines.base import Engine, VoiceOptions, reachable
 from briefing.speech.retry import TransientError
-from briefing.speech.text import split_for_limit
+from briefing.text import split_for_limit
 
 DEFAULT_VOICES = {"ar": "ar-SA-HamedNeural", "en": "en-US-AriaNeural"}
 """The voice of each language the narration speaks, unless another is named."""

@@ -18,7 +18,7 @@ from briefing.codec import decode_mp3
 from briefing.errors import InputError, SynthesisError
 from briefing.speech.engines.base import Engine, VoiceOptions, reachable
 from briefing.speech.retry import TransientError, parse_retry_after
-from briefing.speech.text import split_for_limit
+from briefing.text import split_for_limit
 
 GOOGLE_URL = "https://translate.google.com/_/TranslateWebserverUi/data/batchexecute"
 ENDPOINT_VARIABLE = "BRIEFING_GTTS_URL"

@@ -1,4 +1,5 @@
-"""Text as an engine should receive it: small pure clean-up steps, and chunking for length-limited APIs.
+"""Text as it is narrated: what ends a sentence (one definition for readers, script and chunking),
+sentence splitting, small pure clean-up steps, and chunking for length-limited engines.
 
 The original text stays untouched for display (subtitles, plans); only what is sent to an engine
 passes through :func:`spoken_form`.
@@ -9,6 +10,26 @@ from __future__ import annotations
 import html
 import re
 import unicodedata
+
+SENTENCE_END = ".!?؟؛;…"
+"""What ends a sentence, Arabic question mark and semicolon included (gTTS itself misses ؟ and ؛)."""
+PHRASE_END = SENTENCE_END + ":"
+"""Where a sentence may be split for narration: a colon opens a quotation or a list."""
+CLOSERS = "\"'”’»)]"
+_SENTENCE_BREAK = re.compile(rf"(?:(?<=[{re.escape(PHRASE_END)}])|(?<=[{re.escape(PHRASE_END)}][{re.escape(CLOSERS)}]))\s+")
+
+
+def split_sentences(paragraph: str) -> list[str]:
+    """Split after sentence punctuation or a colon followed by a space, keeping the punctuation. A point or
+    colon between digits (3.5, 10:30) has no space after it and stays inside its sentence."""
+    return [part for part in (piece.strip() for piece in _SENTENCE_BREAK.split(paragraph)) if part]
+
+
+def ends_sentence(text: str) -> bool:
+    """Whether ``text`` ends with sentence punctuation or a colon, quotes and brackets aside."""
+    stripped = spoken_form(text).rstrip(CLOSERS)
+    return bool(stripped) and stripped[-1] in PHRASE_END
+
 
 _DIRECTION_CONTROLS = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 _ZERO_WIDTH = re.compile("[\u200b\u200c\u200d\u2060\ufeff]")
@@ -78,7 +99,7 @@ anyway; after a comma nearly so; before a word that opens a phrase (a prepositio
 pronoun...) it is tolerable; inside a phrase it is heard; beside a number it splits the number from
 what it counts ("18 | شهرا"). Two cuts at commas (4) beat one before a preposition (5)."""
 
-_SENTENCE_END = re.compile(r"[.!?؟؛;:…]\W*$")
+_SENTENCE_END = re.compile(rf"[{re.escape(PHRASE_END)}]\W*$")
 _CLAUSE_END = re.compile(r"[،,]\W*$")
 _DIGIT = re.compile(r"\d")
 PHRASE_OPENERS = frozenset(

@@ -1,0 +1,191 @@
+"""The library as a CMS or a notebook uses it: no command line, no temporary files of its own."""
+
+import ast
+import io
+import json
+import re
+import warnings
+from pathlib import Path
+
+import av
+import pytest
+from mutagen.oggopus import OggOpus
+
+import briefing
+from briefing import Article, InputError, narrate
+from tests.conftest import ffmpeg
+
+ROOT = Path(__file__).resolve().parent.parent
+TEXT = """# افتتاح محطة للطاقة الشمسية
+
+افتتحت الحكومة اليوم محطة جديدة للطاقة الشمسية قرب مدينة الواحة، بقدرة مئة ميغاواط. وقال الوزير إن المحطة ستغطي حاجة خمسين ألف منزل.
+
+## تفاصيل المشروع
+
+تمتد الألواح على مساحة مئتي هكتار، وتعمل معها بطاريات تخزن الطاقة لساعات المساء. وبلغت كلفة المشروع مئة وعشرين مليون دولار.
+
+## ماذا ينتظر السكان
+
+يتوقع السكان انخفاض فواتير الكهرباء بدءا من الشهر المقبل، بحسب الشركة المشغلة.
+"""
+
+
+@pytest.fixture(scope="module")
+def narration(tmp_path_factory):
+    article = Article.from_text(TEXT, format="markdown")
+    return narrate(article, engine="espeak", cache=tmp_path_factory.mktemp("cache"))
+
+
+def chapters_read_back(path: Path) -> list[tuple[float, str]]:
+    """Chapters as an independent reader (PyAV, on FFmpeg's demuxers) lists them: (start s, title)."""
+    with av.open(str(path)) as container:
+        return [(float(c["start"] * c["time_base"]), c["metadata"].get("title")) for c in container.chapters()]
+
+
+def loudness_of(path: Path) -> float:
+    log = ffmpeg("-i", str(path), "-af", "ebur128=framelog=quiet", "-f", "null", "-").stderr
+    return float(re.findall(r"I:\s+(-?[\d.]+) LUFS", log)[-1])
+
+
+def test_five_lines_narrate_a_string(narration):
+    assert narration.engine == "espeak" and narration.lang == "ar"
+    assert [c.title for c in narration.chapters] == ["المقدمة", "تفاصيل المشروع", "ماذا ينتظر السكان"]
+    assert narration.cues[0].cue.kind == "intro" and "افتتاح محطة للطاقة الشمسية" in narration.cues[0].cue.text
+    assert 20 < narration.duration_s < 120
+
+
+@pytest.mark.parametrize("suffix", [".mp3", ".m4a", ".m4b", ".opus"])
+def test_each_format_decodes_with_chapters_in_order_at_the_target_loudness(narration, tmp_path, suffix):
+    path = tmp_path / f"today{suffix}"
+    published = narration.save(path, page=True)
+    manifest = json.loads(path.with_suffix(".json").read_text(encoding="utf-8"))
+    assert published.audio == path and manifest["audio"]["file"] == path.name
+    with av.open(str(path)) as container:
+        decoded = sum(frame.samples for frame in container.decode(audio=0)) / container.streams.audio[0].rate
+    assert abs(decoded * 1000 - manifest["audio"]["duration_ms"]) <= 100
+    chapters = chapters_read_back(path)
+    assert [title for _, title in chapters] == ["المقدمة", "تفاصيل المشروع", "ماذا ينتظر السكان"]
+    assert [start for start, _ in chapters] == sorted(start for start, _ in chapters)
+    assert [round(start, 1) for start, _ in chapters] == [round(s["start_ms"] / 1000, 1) for s in manifest["sections"]]
+    assert abs(loudness_of(path) + 16) <= 1
+    assert manifest["audio"]["mime"] in ("audio/mpeg", "audio/mp4", "audio/ogg")
+
+
+def test_opus_is_much_smaller_than_mp3_and_carries_vorbis_chapter_comments(narration, tmp_path):
+    mp3 = narration.save(tmp_path / "a.mp3", subtitles=False).audio
+    opus = narration.save(tmp_path / "a.opus", subtitles=False).audio
+    assert opus.stat().st_size <= 0.6 * mp3.stat().st_size
+    tags = OggOpus(opus)
+    assert tags["CHAPTER001"] == ["00:00:00.000"] and tags["CHAPTER002NAME"] == ["تفاصيل المشروع"]
+    assert tags["TITLE"] == ["افتتاح محطة للطاقة الشمسية"]
+
+
+@pytest.mark.parametrize("fmt", ["mp3", "m4a", "opus"])
+def test_write_to_any_binary_file_object(narration, fmt):
+    buffer = io.BytesIO()
+    narration.write_to(buffer, format=fmt)
+    with av.open(io.BytesIO(buffer.getvalue())) as container:
+        seconds = sum(frame.samples for frame in container.decode(audio=0)) / container.streams.audio[0].rate
+    assert abs(seconds - narration.duration_s) < 0.2
+
+
+def test_a_list_of_articles_is_one_episode(tmp_path):
+    first = Article.from_text("الخبر الأول\nافتتحت الحكومة اليوم محطة جديدة للطاقة الشمسية قرب مدينة الواحة، بقدرة مئة ميغاواط.")
+    second = Article.from_text("الخبر الثاني\nارتفعت أسعار الخضار في الأسواق هذا الأسبوع بسبب موجة البرد التي ضربت البلاد.")
+    narration = narrate([first, second], title="موجز اليوم", engine="espeak", cache=False)
+    assert [c.title for c in narration.chapters] == ["الخبر الأول", "الخبر الثاني"]
+    assert "في هذا الموجز خبران" in narration.cues[0].cue.text
+
+
+def test_wrong_values_fail_fast_with_the_library_s_words(narration, tmp_path):
+    with pytest.raises(TypeError, match="an Article or a list of Articles"):
+        narrate("نص عربي", engine="espeak")
+    with pytest.raises(TypeError, match="takes a str"):
+        Article.from_text(b"bytes")
+    with pytest.raises(InputError, match="not an http or https address"):
+        Article.from_url("ftp://example.org/a")
+    with pytest.raises(InputError, match="unknown audio format 'wav'"):
+        narration.write_to(io.BytesIO(), format="wav")
+    with pytest.raises(InputError, match="bitrate 33 kb/s is not one opus is written at") as raised:
+        narration.save(tmp_path / "a.opus", bitrate=33)
+    assert "--" not in str(raised.value)
+    with pytest.raises(InputError, match="more than the limit of 10") as raised:
+        Article.from_text(TEXT, format="markdown", max_chars=10)
+    assert "--" not in str(raised.value)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_importing_the_library_is_light_and_changes_no_global_state():
+    import subprocess
+    import sys
+
+    code = ("import sys, warnings; before = list(warnings.filters); import briefing; "
+            "from briefing import Article, narrate; "
+            "print(warnings.filters == before, [m for m in ('numpy', 'av', 'mutagen') if m in sys.modules])")  # fmt: skip
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert run.stdout.strip() == "True []"
+    assert set(briefing.__all__) >= {"Article", "narrate", "Narration", "BriefingError"}
+
+
+def imports_of(module: Path) -> set[str]:
+    tree = ast.parse(module.read_text(encoding="utf-8"))
+    found = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("briefing"):
+            found.add(node.module)
+        elif isinstance(node, ast.Import):
+            found |= {alias.name for alias in node.names if alias.name.startswith("briefing")}
+    return found
+
+
+def test_layers_hold_and_no_module_imports_in_a_cycle():
+    modules = {".".join(path.relative_to(ROOT).with_suffix("").parts).removesuffix(".__init__"): path
+               for path in (ROOT / "briefing").rglob("*.py")}  # fmt: skip
+    graph = {name: {i for i in imports_of(path) if i in modules and i != name} for name, path in modules.items()}
+    for name, imported in graph.items():
+        if name.startswith("briefing.readers"):
+            allowed = ("briefing.readers", "briefing.errors", "briefing.characters", "briefing.text")
+            assert not {i for i in imported if not i.startswith(allowed)} - {"briefing"}, name
+        if name.startswith("briefing.speech"):
+            assert not any(i.startswith(("briefing.publish", "briefing.formats", "briefing.feed", "briefing.page")) for i in imported), name
+    # top-level imports only: a cycle among them would fail at import time in some orders
+    top = {name: {i for i in imports_of_top(path) if i in modules and i != name} for name, path in modules.items()}
+    visiting, done = set(), set()
+
+    def visit(name, trail):
+        assert name not in visiting, f"import cycle: {' -> '.join(trail + [name])}"
+        if name in done:
+            return
+        visiting.add(name)
+        for child in top[name]:
+            visit(child, trail + [name])
+        visiting.discard(name)
+        done.add(name)
+
+    for name in top:
+        visit(name, [])
+
+
+def imports_of_top(module: Path) -> set[str]:
+    """Imports at module level (not inside functions, not under TYPE_CHECKING)."""
+    tree = ast.parse(module.read_text(encoding="utf-8"))
+    found = set()
+    for node in tree.body:
+        if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("briefing"):
+            found.add(node.module)
+        elif isinstance(node, ast.Import):
+            found |= {alias.name for alias in node.names if alias.name.startswith("briefing")}
+    return found
+
+
+def test_no_module_is_over_250_lines():
+    long = {str(p.relative_to(ROOT)): n for p in (ROOT / "briefing").rglob("*.py")
+            if (n := len(p.read_text(encoding="utf-8").splitlines())) > 250}  # fmt: skip
+    assert long == {}
+
+
+def test_no_warning_escapes_to_the_caller(tmp_path):
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        article = Article.from_text("عنوان\nهذا خبر قصير للاختبار، وفيه جملة واحدة فقط لا غير.")
+        narrate(article, engine="espeak", cache=False).save(tmp_path / "a.mp3")
