@@ -99,7 +99,7 @@ def test_retries_stop_at_the_deadline_with_the_count_and_the_last_cause(runner, 
     line = result.output.strip().splitlines()[-1]
     assert "gave up after 2 s of retries: " in line and "requests failed, the last with: Google TTS answered HTTP 503" in line
     failed = int(line.split("gave up after 2 s of retries: ")[1].split(" requests")[0])
-    assert failed >= 10 and failed == len(gtts_stub.requests)
+    assert 10 <= failed <= len(gtts_stub.requests)  # requests still under way when it gave up are not counted
 
 
 def test_a_kill_between_renames_is_detected_and_repaired(tmp_path, cache_dir, example_txt):
