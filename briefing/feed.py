@@ -18,7 +18,8 @@ from xml.etree import ElementTree as ET
 from briefing import __version__
 from briefing.characters import without_controls
 from briefing.errors import InputError
-from briefing.manifest import load_manifest, torn_files
+from briefing.manifest import Manifest, load_manifest
+from briefing.outputs import torn_files
 from briefing.staging import Staging
 
 NAMESPACES = {
@@ -56,10 +57,11 @@ class FeedResult:
 def base_url(url: str | None) -> str:
     """The address the folder is published at, ending in a slash; refuses anything but absolute http(s)."""
     if not url:
-        raise InputError("--base-url is required: the address the folder is published at, e.g. https://example.org/news/")
+        raise InputError("the base URL is required: the address the folder is published at, e.g. "
+                         "https://example.org/news/", option="base_url")
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise InputError(f"--base-url {url!r} is not an absolute http(s) address")
+        raise InputError(f"the base URL {url!r} is not an absolute http(s) address", option="base_url")
     path = quote(parts.path, safe="/%")  # an Arabic folder name becomes a valid URL path
     return urlunsplit((parts.scheme, parts.netloc, path if path.endswith("/") else path + "/", "", ""))
 
@@ -73,7 +75,7 @@ def write_feed(folder: Path, channel: Channel) -> FeedResult:
     if not episodes:
         why = f"; passed over: {'; '.join(skipped)}" if skipped else ""
         raise InputError(f"{folder}: holds no briefings (no manifest of an MP3 made by briefing generate){why}")
-    episodes.sort(key=lambda manifest: manifest["created"], reverse=True)
+    episodes.sort(key=lambda manifest: manifest.created, reverse=True)
 
     with Staging() as stage:
         image = _cover(folder, channel.image, stage, url)
@@ -96,7 +98,7 @@ def checked_xml(rss: ET.Element) -> bytes:
     return data
 
 
-def read_manifests(folder: Path) -> tuple[list[dict], list[str]]:
+def read_manifests(folder: Path) -> tuple[list[Manifest], list[str]]:
     """The manifests of briefings whose MP3 is in ``folder``, and a note for each JSON file passed over."""
     manifests, skipped = [], []
     for path in sorted(folder.glob("*.json")):
@@ -107,7 +109,7 @@ def read_manifests(folder: Path) -> tuple[list[dict], list[str]]:
         except InputError as exc:
             skipped.append(f"{exc}, skipped")
             continue
-        audio = folder / manifest["audio"]["file"]
+        audio = folder / manifest.audio.file
         if not audio.is_file():
             skipped.append(f"{path}: its audio {audio.name} is missing, skipped")
             continue
@@ -120,19 +122,19 @@ def read_manifests(folder: Path) -> tuple[list[dict], list[str]]:
     return manifests, skipped
 
 
-def chapters(manifest: dict) -> dict:
+def chapters(manifest: Manifest) -> dict:
     """Podcasting 2.0 JSON chapters: every section, ascending; in an episode, each article's first section
     is titled with the article."""
     return {
         "version": "1.2.0",
         "chapters": [
-            {"startTime": round(section["start_ms"] / 1000, 3), "title": section["title"]}
-            for section in sorted(manifest["sections"], key=lambda s: s["start_ms"])
+            {"startTime": round(section.start_ms / 1000, 3), "title": section.title}
+            for section in sorted(manifest.sections, key=lambda s: s.start_ms)
         ],
     }
 
 
-def build_rss(folder: Path, episodes: list[dict], channel: Channel, url: str, image: str) -> ET.Element:
+def build_rss(folder: Path, episodes: list[Manifest], channel: Channel, url: str, image: str) -> ET.Element:
     for prefix, uri in NAMESPACES.items():
         ET.register_namespace(prefix, uri)
     rss = ET.Element("rss", {"version": "2.0"})
@@ -142,7 +144,7 @@ def build_rss(folder: Path, episodes: list[dict], channel: Channel, url: str, im
     _text(node, "description", channel.description)
     _text(node, "language", "ar")
     _text(node, "generator", f"briefing {__version__}")
-    _text(node, "lastBuildDate", _rfc822(episodes[0]["created"]))
+    _text(node, "lastBuildDate", _rfc822(episodes[0].created))
     ET.SubElement(node, _q("atom", "link"), {"href": url + FEED_NAME, "rel": "self", "type": "application/rss+xml"})
     ET.SubElement(node, _q("itunes", "image"), {"href": image})
     category = ET.SubElement(node, _q("itunes", "category"), {"text": "News"})
@@ -158,42 +160,41 @@ def build_rss(folder: Path, episodes: list[dict], channel: Channel, url: str, im
     return rss
 
 
-def _item(folder: Path, manifest: dict, url: str) -> ET.Element:
-    audio = manifest["audio"]
+def _item(folder: Path, manifest: Manifest, url: str) -> ET.Element:
+    audio = manifest.audio
     item = ET.Element("item")
-    _text(item, "title", manifest["title"])
+    _text(item, "title", manifest.title)
     _text(item, "description", description(manifest))
-    ET.SubElement(item, "enclosure", {"url": url + quote(audio["file"]), "type": str(audio.get("mime") or "audio/mpeg"),
-                                      "length": str((folder / audio["file"]).stat().st_size)})  # fmt: skip
-    _text(item, "guid", manifest["guid"], {"isPermaLink": "false"})
+    ET.SubElement(item, "enclosure", {"url": url + quote(audio.file), "type": audio.mime,
+                                      "length": str((folder / audio.file).stat().st_size)})  # fmt: skip
+    _text(item, "guid", manifest.guid, {"isPermaLink": "false"})
     article = article_metadata(manifest)
     if article.get("url"):
-        _text(item, "link", article["url"])
-    _text(item, "pubDate", _rfc822(article.get("date") or manifest["created"]))
-    _text(item, _q("itunes", "duration"), str(round(audio["duration_ms"] / 1000)))
+        _text(item, "link", str(article["url"]))
+    _text(item, "pubDate", _rfc822(article.get("date") or manifest.created))
+    _text(item, _q("itunes", "duration"), str(round(audio.duration_ms / 1000)))
     _text(item, _q("itunes", "episodeType"), "full")
     _text(item, _q("itunes", "explicit"), "false")
     ET.SubElement(item, _q("podcast", "chapters"), {"url": url + quote(_chapters_name(manifest)),
                                                     "type": "application/json+chapters"})  # fmt: skip
-    subtitles = manifest.get("subtitles", {})
+    subtitles = manifest.subtitles
     for kind, mime in (("vtt", "text/vtt"), ("srt", "application/x-subrip")):
         if subtitles.get(kind) and (folder / subtitles[kind]).is_file():
             ET.SubElement(item, _q("podcast", "transcript"), {"url": url + quote(subtitles[kind]), "type": mime,
-                                                              "rel": "captions", "language": _language(manifest)})  # fmt: skip
+                                                              "rel": "captions", "language": manifest.engine.lang})  # fmt: skip
     return item
 
 
-def article_metadata(manifest: dict) -> dict:
+def article_metadata(manifest: Manifest) -> dict:
     """The metadata of a briefing's one article (its address, publication date...); none for an episode."""
-    articles = manifest.get("articles") or []
-    known = articles[0].get("metadata") if len(articles) == 1 and isinstance(articles[0], dict) else None
+    known = manifest.articles[0].metadata if len(manifest.articles) == 1 else None
     return known if isinstance(known, dict) else {}
 
 
-def description(manifest: dict, sentences: int = 3) -> str:
+def description(manifest: Manifest, sentences: int = 3) -> str:
     """The first sentences the briefing speaks, after its intro."""
-    spoken = [cue["text"] for cue in manifest["cues"] if cue["kind"] == "sentence"]
-    return " ".join(spoken[:sentences]) or manifest["title"]
+    spoken = [cue.text for cue in manifest.cues if cue.kind == "sentence"]
+    return " ".join(spoken[:sentences]) or manifest.title
 
 
 def _cover(folder: Path, image: str | None, stage: Staging, url: str) -> str:
@@ -214,13 +215,8 @@ def _cover(folder: Path, image: str | None, stage: Staging, url: str) -> str:
     return url + COVER_NAME
 
 
-def _chapters_name(manifest: dict) -> str:
-    return Path(manifest["audio"]["file"]).stem + ".chapters.json"
-
-
-def _language(manifest: dict) -> str:
-    engine = manifest.get("engine")
-    return str(engine.get("lang") or "ar") if isinstance(engine, dict) else "ar"
+def _chapters_name(manifest: Manifest) -> str:
+    return Path(manifest.audio.file).stem + ".chapters.json"
 
 
 def _rfc822(iso: str) -> str:

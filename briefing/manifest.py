@@ -1,5 +1,5 @@
-"""The files of a briefing beside its MP3, and reading back the manifest ``briefing generate`` writes there
-(the feed and the page use it)."""
+"""The manifest: a typed record of a briefing, written beside its audio and read back by the feed and the
+page, with a schema version so that a file of another version or kind gets one clear error."""
 
 from __future__ import annotations
 
@@ -7,100 +7,156 @@ import datetime
 import hashlib
 import json
 import math
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from briefing.characters import without_controls
 from briefing.errors import InputError
 
 
-def outputs_for(audio: Path) -> dict[str, Path]:
-    """The files that go with the ``audio`` file: subtitles, manifest, listening page, the per-section folder."""
-    return {
-        "vtt": audio.with_suffix(".vtt"),
-        "srt": audio.with_suffix(".srt"),
-        "manifest": audio.with_suffix(".json"),
-        "page": audio.with_suffix(".html"),
-        "sections": audio.with_name(f"{audio.stem}-sections"),
-    }
+SCHEMA = 2
+"""The manifest's layout version: 2 records the audio format and every file of the set."""
 
 
-def file_record(path: Path) -> dict:
-    """What a manifest records of one of its briefing's files: its size and SHA-256."""
-    digest = hashlib.sha256()
-    with path.open("rb") as stream:
-        for block in iter(lambda: stream.read(1 << 20), b""):
-            digest.update(block)
-    return {"bytes": path.stat().st_size, "sha256": digest.hexdigest()}
+@dataclass(frozen=True)
+class EngineInfo:
+    name: str
+    voice: str
+    lang: str
 
 
-def torn_files(manifest_path: Path, thorough: bool = True) -> list[str]:
-    """The files of a briefing that are missing or differ from what its manifest recorded: a run killed
-    between its final renames leaves some files new and some old. Empty for a whole set, and for a
-    manifest from before files were recorded. ``thorough=False`` compares sizes only, for folders of
-    thousands of briefings (the feed); otherwise contents are hashed."""
+@dataclass(frozen=True)
+class AudioInfo:
+    file: str
+    format: str
+    mime: str
+    duration_ms: float
+    sample_rate: int
+    bitrate_kbps: int
+    loudness_target_lufs: float
+    measured_lufs: float | None
+    gain_db: float
+
+
+@dataclass(frozen=True)
+class ArticleEntry:
+    index: int
+    title: str | None
+    start_ms: float
+    end_ms: float
+    source: dict
+    metadata: dict
+
+
+@dataclass(frozen=True)
+class SectionEntry:
+    index: int
+    article: int
+    title: str
+    start_ms: float
+    end_ms: float
+    file: str | None = None
+
+
+@dataclass(frozen=True)
+class CueEntry:
+    kind: str
+    article: int
+    section: int
+    text: str
+    start_ms: float
+    end_ms: float
+
+
+@dataclass(frozen=True)
+class Manifest:
+    """Everything a feed, a player page or a person needs to know about a briefing, times in ms; written
+    beside the audio as NAME.json, last of its set. ``files`` records every other file's size and SHA-256."""
+
+    briefing_version: str
+    guid: str
+    created: str
+    title: str
+    engine: EngineInfo
+    audio: AudioInfo
+    subtitles: dict
+    articles: tuple[ArticleEntry, ...]
+    sections: tuple[SectionEntry, ...]
+    cues: tuple[CueEntry, ...]
+    files: dict = field(default_factory=dict)
+    schema: int = SCHEMA
+
+    def to_json(self) -> str:
+        document = {"schema": self.schema, **{k: v for k, v in asdict(self).items() if k != "schema"}}
+        if not self.files:
+            document.pop("files")
+        for section in document["sections"]:
+            if section["file"] is None:
+                section.pop("file")
+        return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+
+    @classmethod
+    def from_json(cls, text: str, label: str = "manifest") -> Manifest:
+        """A manifest read back, its text cleaned of characters no output may carry; an InputError naming
+        what is wrong when it is not JSON, not a briefing's, from another schema, or holds values of the
+        wrong kind (a hand-edited file)."""
+        try:
+            document = json.loads(text)
+        except ValueError:
+            raise InputError(f"{label}: is not a briefing manifest") from None
+        if not isinstance(document, dict) or "guid" not in document or "audio" not in document:
+            raise InputError(f"{label}: is not a briefing manifest")
+        if document.get("schema") != SCHEMA:
+            raise InputError(f"{label}: is a briefing manifest of another version (schema {document.get('schema', 1)}, "
+                             f"this briefing reads {SCHEMA}); make the briefing again with this version")  # fmt: skip
+        try:
+            manifest = cls._build(_cleaned(document))
+        except (TypeError, KeyError, ValueError) as exc:
+            raise InputError(f"{label}: is not a usable briefing manifest ({exc})") from None
+        return manifest
+
+    @classmethod
+    def _build(cls, d: dict) -> Manifest:
+        audio = d["audio"]
+        _need(isinstance(d["title"], str) and d["title"].strip(), "title is not text")
+        _need(isinstance(d["guid"], str) and d["guid"].strip(), "guid is not text")
+        _need(_is_moment(d["created"]), "created is not a date and time")
+        _need(isinstance(audio, dict) and isinstance(audio.get("file"), str) and plain_name(audio["file"]),
+              "audio.file is not a file name in its folder")  # fmt: skip
+        _need(_is_number(audio.get("duration_ms")), "audio.duration_ms is not a number")
+        _need(isinstance(d["sections"], list) and d["sections"] and all(
+            isinstance(s, dict) and isinstance(s.get("title"), str) and _is_number(s.get("start_ms"))
+            and _is_number(s.get("end_ms")) for s in d["sections"]), "sections are not well formed")  # fmt: skip
+        _need(isinstance(d["cues"], list) and all(
+            isinstance(c, dict) and isinstance(c.get("text"), str) and isinstance(c.get("kind"), str)
+            and _is_number(c.get("start_ms")) and _is_number(c.get("end_ms")) for c in d["cues"]),
+            "cues are not well formed")  # fmt: skip
+        _need(isinstance(d.get("articles", []), list) and all(isinstance(a, dict) for a in d.get("articles", [])),
+              "articles are not well formed")  # fmt: skip
+        _need(isinstance(d.get("subtitles", {}), dict) and isinstance(d.get("files", {}), dict), "files are not well formed")
+        return cls(
+            briefing_version=str(d["briefing_version"]), guid=d["guid"], created=d["created"], title=d["title"],
+            engine=EngineInfo(**d["engine"]), audio=AudioInfo(**audio), subtitles=d.get("subtitles", {}),
+            articles=tuple(ArticleEntry(**a) for a in d.get("articles", [])),
+            sections=tuple(SectionEntry(**s) for s in d["sections"]), cues=tuple(CueEntry(**c) for c in d["cues"]),
+            files=d.get("files", {}), schema=d["schema"],
+        )  # fmt: skip
+
+
+def _need(passed, problem: str) -> None:
+    if not passed:
+        raise ValueError(problem)
+
+
+def load_manifest(path: Path) -> Manifest:
+    """The manifest at ``path``; an InputError when it is missing or not usable."""
     try:
-        recorded = json.loads(manifest_path.read_text(encoding="utf-8")).get("files")
-    except (OSError, ValueError, AttributeError):
-        return []
-    if not isinstance(recorded, dict):
-        return []
-    torn = []
-    for name, record in recorded.items():
-        path = manifest_path.parent / name
-        if not (isinstance(record, dict) and plain_path(name) and path.is_file()
-                and path.stat().st_size == record.get("bytes")
-                and (not thorough or file_record(path)["sha256"] == record.get("sha256"))):  # fmt: skip
-            torn.append(str(name))
-    return torn
-
-
-def plain_path(name: str) -> bool:
-    """A path inside the briefing's folder: relative, without ``..``."""
-    return bool(name) and not name.startswith(("/", "\\")) and ".." not in name.replace("\\", "/").split("/")
-
-
-REQUIRED = ("briefing_version", "guid", "created", "title", "audio", "sections", "cues")
-
-
-def load_manifest(path: Path) -> dict:
-    """The manifest at ``path``, its text cleaned of characters no output may carry; an InputError when it
-    is missing, not one of ours, or holds values the feed and the page cannot use (a hand-edited or
-    foreign file)."""
-    try:
-        manifest = json.loads(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise InputError(f"{path}: not found; make the briefing with briefing generate first") from None
-    except (OSError, ValueError):
+    except (OSError, UnicodeDecodeError):
         raise InputError(f"{path}: is not a briefing manifest") from None
-    if not (isinstance(manifest, dict) and all(key in manifest for key in REQUIRED)
-            and isinstance(manifest["audio"], dict) and "file" in manifest["audio"]):  # fmt: skip
-        raise InputError(f"{path}: is not a briefing manifest")
-    problem = manifest_problem(manifest)
-    if problem:
-        raise InputError(f"{path}: is not a usable briefing manifest ({problem})")
-    return _cleaned(manifest)
-
-
-def manifest_problem(manifest: dict) -> str | None:
-    """What makes a manifest unusable, or None: every value the feed and the page read, of its type."""
-    audio = manifest["audio"]
-    checks = [
-        (isinstance(manifest["title"], str) and manifest["title"].strip(), "title is not text"),
-        (isinstance(manifest["guid"], str) and manifest["guid"].strip(), "guid is not text"),
-        (_is_moment(manifest["created"]), "created is not a date and time"),
-        (isinstance(audio["file"], str) and plain_name(audio["file"]), "audio.file is not a file name in its folder"),
-        (_is_number(audio.get("duration_ms")), "audio.duration_ms is not a number"),
-        (isinstance(manifest["sections"], list) and manifest["sections"]
-         and all(isinstance(s, dict) and isinstance(s.get("title"), str) and _is_number(s.get("start_ms"))
-                 and _is_number(s.get("end_ms")) for s in manifest["sections"]), "sections are not well formed"),
-        (isinstance(manifest["cues"], list)
-         and all(isinstance(c, dict) and isinstance(c.get("text"), str) and isinstance(c.get("kind"), str)
-                 and _is_number(c.get("start_ms")) and _is_number(c.get("end_ms")) for c in manifest["cues"]),
-         "cues are not well formed"),
-        (isinstance(manifest.get("articles", []), list)
-         and all(isinstance(a, dict) for a in manifest.get("articles", [])), "articles are not well formed"),
-    ]  # fmt: skip
-    return next((problem for passed, problem in checks if not passed), None)
+    return Manifest.from_json(text, str(path))
 
 
 def plain_name(name: str) -> bool:
@@ -132,7 +188,7 @@ def _cleaned(value):
 
 
 def build_manifest(episode, timeline, audio, fmt, tags, voice, bitrate, sample_rate, measured, gain, section_files,
-                   subtitles: bool) -> dict:  # fmt: skip
+                   subtitles: bool) -> Manifest:  # fmt: skip
     """Everything a feed, a player page or a person needs to know about the briefing, times in ms.
 
     ``guid`` names the episode for podcast apps: the same file of the same articles keeps it.
@@ -141,10 +197,13 @@ def build_manifest(episode, timeline, audio, fmt, tags, voice, bitrate, sample_r
     from briefing.assemble import TimedArticle
     from briefing.subtitles import spoken_cues
 
+    from briefing.outputs import outputs_for
+
     others = outputs_for(audio)
     identity = json.dumps([audio.name, tags.title, [article.sha256 for article in episode.articles]])
     spans = timeline.articles or (TimedArticle(tags.title, 0.0, timeline.duration_ms),)
-    return {
+    return Manifest._build({
+        "schema": SCHEMA,
         "briefing_version": __version__,
         "guid": "briefing-" + hashlib.sha256(identity.encode()).hexdigest()[:32],
         "created": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
@@ -180,4 +239,4 @@ def build_manifest(episode, timeline, audio, fmt, tags, voice, bitrate, sample_r
              "text": t.cue.text, "start_ms": round(t.start_ms), "end_ms": round(t.end_ms)}
             for t in spoken_cues(timeline)
         ],  # fmt: skip
-    }
+    })

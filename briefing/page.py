@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import base64
 import json
+from dataclasses import asdict, replace
 from pathlib import Path
 from urllib.parse import quote
 
 from briefing import __version__
 from briefing.errors import InputError
-from briefing.manifest import file_record, load_manifest, outputs_for, torn_files
+from briefing.manifest import Manifest, load_manifest
+from briefing.outputs import file_record, outputs_for, torn_files
 from briefing.staging import Staging, locked
 
 
@@ -37,18 +39,17 @@ def write_page(mp3: Path, embed_audio: bool = False) -> Path:
         vtt = others["vtt"].read_text(encoding="utf-8") if others["vtt"].is_file() else ""
         staged = stage.file(others["page"])
         staged.write_text(render(manifest, mp3.name, vtt, mp3.read_bytes() if embed_audio else None), encoding="utf-8")
-        recorded = json.loads(others["manifest"].read_text(encoding="utf-8"))
-        if isinstance(recorded.get("files"), dict):
-            recorded["files"][others["page"].name] = file_record(staged)
-            stage.file(others["manifest"]).write_text(json.dumps(recorded, ensure_ascii=False, indent=2) + "\n",
-                                                      encoding="utf-8")  # fmt: skip
+        if manifest.files:
+            recorded = replace(manifest, files={**manifest.files, others["page"].name: file_record(staged)})
+            stage.file(others["manifest"]).write_text(recorded.to_json(), encoding="utf-8")
     return others["page"]
 
 
-def render(manifest: dict, audio_name: str, vtt: str, embedded_audio: bytes | None = None) -> str:
+def render(record: Manifest, audio_name: str, vtt: str, embedded_audio: bytes | None = None) -> str:
     """The page's HTML: the audio linked by ``audio_name``, or inside it when ``embedded_audio`` is given."""
     from jinja2 import Environment, PackageLoader, select_autoescape
 
+    manifest = asdict(record)
     environment = Environment(loader=PackageLoader("briefing"), autoescape=select_autoescape(["html"]))
     articles = manifest.get("articles", [])
     grouped = len(articles) > 1
@@ -58,7 +59,7 @@ def render(manifest: dict, audio_name: str, vtt: str, embedded_audio: bytes | No
         title=manifest["title"],
         duration_ms=manifest["audio"]["duration_ms"],
         sections=manifest["sections"],
-        audio_src=_data_uri(embedded_audio, "audio/mpeg") if embedded_audio is not None else quote(audio_name),
+        audio_src=_data_uri(embedded_audio, record.audio.mime) if embedded_audio is not None else quote(audio_name),
         vtt_src=_data_uri(vtt.encode("utf-8"), "text/vtt") if vtt else "",
         chapters=_groups(articles if grouped else [{"title": None}], manifest["sections"], "sections"),
         transcript=_groups(articles if grouped else [{"title": None}], cues, "cues"),

@@ -6,7 +6,6 @@ lock on the set: a failure or Ctrl-C leaves earlier outputs as they were and no 
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
 from collections.abc import Callable
@@ -18,7 +17,8 @@ from briefing.assemble import Timeline, Track
 from briefing.cache import ClipCache
 from briefing.errors import OutputError, WriteError
 from briefing.formats.base import AudioFormat, Tags
-from briefing.manifest import build_manifest, file_record, outputs_for, torn_files
+from briefing.manifest import build_manifest
+from briefing.outputs import file_record, outputs_for, torn_files
 from briefing.master import balanced_ranges, encode_track, place, section_ranges
 from briefing.staging import Staging, check_targets, locked, remove_leftovers
 from briefing.subtitles import srt_text, webvtt_text
@@ -126,10 +126,9 @@ def _write(track, episode, audio, fmt, stage, tags, voice, bitrate, companions, 
         staged[others["page"]] = stage.file(others["page"])
         staged[others["page"]].write_text(render(manifest, audio.name, vtt, embedded), encoding="utf-8")
     if companions.manifest:
-        manifest["files"] = {str(target.relative_to(audio.parent)): file_record(temporary)
-                             for target, temporary in staged.items()}  # fmt: skip
-        stage.file(others["manifest"]).write_text(json.dumps(manifest, ensure_ascii=False, indent=2) + "\n",
-                                                  encoding="utf-8")  # fmt: skip
+        manifest = replace(manifest, files={str(target.relative_to(audio.parent)): file_record(temporary)
+                                            for target, temporary in staged.items()})  # fmt: skip
+        stage.file(others["manifest"]).write_text(manifest.to_json(), encoding="utf-8")
     return Published(
         audio, fmt.name, timeline,
         vtt=others["vtt"] if companions.subtitles else None,

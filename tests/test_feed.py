@@ -165,7 +165,7 @@ def test_rerunning_feed_keeps_guids_and_items(runner, published):
 
 def test_feed_errors_and_warnings(runner, published, tmp_path):
     result = runner.invoke(cli, ["feed", str(published)])
-    assert result.exit_code == 2 and result.output.startswith("Error: --base-url is required")
+    assert result.exit_code == 2 and result.output.startswith("Error: the base URL is required") and "(see --base-url)" in result.output
     assert result.output.count("\n") == 1
 
     empty = tmp_path / "empty"

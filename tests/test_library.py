@@ -189,3 +189,26 @@ def test_no_warning_escapes_to_the_caller(tmp_path):
         warnings.simplefilter("error")
         article = Article.from_text("عنوان\nهذا خبر قصير للاختبار، وفيه جملة واحدة فقط لا غير.")
         narrate(article, engine="espeak", cache=False).save(tmp_path / "a.mp3")
+
+
+def test_the_manifest_is_typed_and_round_trips(narration, tmp_path):
+    from briefing.manifest import Manifest, load_manifest
+
+    narration.save(tmp_path / "a.opus")
+    manifest = load_manifest(tmp_path / "a.json")
+    assert isinstance(manifest, Manifest) and manifest.schema == 2
+    assert manifest.audio.format == "opus" and manifest.audio.mime == "audio/ogg"
+    assert [s.title for s in manifest.sections] == ["المقدمة", "تفاصيل المشروع", "ماذا ينتظر السكان"]
+    assert set(manifest.files) == {"a.opus", "a.vtt", "a.srt"}
+    assert Manifest.from_json(manifest.to_json()) == manifest
+
+
+def test_an_older_or_foreign_manifest_gets_one_clear_error(tmp_path):
+    from briefing.manifest import Manifest
+
+    older = {"briefing_version": "0.1.0", "guid": "g", "created": "2024-01-01T00:00:00+00:00", "title": "t",
+             "audio": {"file": "a.mp3"}, "sections": [], "cues": []}  # fmt: skip
+    with pytest.raises(InputError, match=r"old\.json: is a briefing manifest of another version \(schema 1"):
+        Manifest.from_json(json.dumps(older), "old.json")
+    with pytest.raises(InputError, match="package.json: is not a briefing manifest"):
+        Manifest.from_json('{"name": "site"}', "package.json")

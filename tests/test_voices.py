@@ -80,11 +80,11 @@ def test_piper_errors_are_one_line(runner, voices, example_txt, tmp_path, monkey
                                    *args])  # fmt: skip
 
     cases = [
-        ([], "needs --voice-model PATH.onnx"),
+        ([], "needs a voice model, a .onnx file (see README: Piper voices) (see --voice-model)"),
         (["--voice-model", str(tmp_path / "none.onnx")], "none.onnx: no such voice model"),
         (["--voice-model", str(voices["single"]), "--voice-config", str(tmp_path / "none.json")],
          "none.json: no such voice config"),
-        (["--voice-model", str(voices["single"]), "--voice", "ar-SA-HamedNeural"], "--voice does not apply"),
+        (["--voice-model", str(voices["single"]), "--voice", "ar-SA-HamedNeural"], "voice does not apply to the piper engine (see --voice)"),
     ]  # fmt: skip
     garbage = tmp_path / "garbage.onnx"
     garbage.write_bytes(b"not a model at all")
@@ -162,7 +162,7 @@ def test_edge_permanent_failure_and_bad_options(runner, tmp_path, edge_stub):
     assert not (tmp_path / "a.mp3").exists()
     for args, message in ((["--voice", "en-US-AriaNeural"], "not an Edge voice for language 'ar'"),
                           (["--pitch", "higher"], "write it as +5Hz or -10Hz"),
-                          (["--speaker", "1"], "--speaker does not apply to the edge engine")):  # fmt: skip
+                          (["--speaker", "1"], "speaker does not apply to the edge engine (see --speaker)")):  # fmt: skip
         result = runner.invoke(cli, ["generate", str(article), "--engine", "edge", *args])
         assert result.exit_code == 2 and message in result.output
 

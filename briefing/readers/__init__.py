@@ -78,7 +78,8 @@ def decode(data: bytes, label: str, encoding: str | None = None) -> tuple[str, s
 
     best = from_bytes(data).best()
     if best is None:
-        raise InputError(f"{label}: cannot be decoded as text in any known encoding (try --encoding)")
+        raise InputError(f"{label}: cannot be decoded as text in any known encoding; name its encoding",
+                         option="encoding")
     return _lines(str(best)), codecs.lookup(best.encoding).name
 
 

@@ -11,7 +11,7 @@ from importlib import import_module
 from typing import TYPE_CHECKING
 
 from briefing.errors import InputError
-from briefing.speech.engines.base import OPTION_FLAGS, VoiceOptions
+from briefing.speech.engines.base import VoiceOptions
 
 if TYPE_CHECKING:
     from briefing.speech.engines.base import Engine
@@ -63,8 +63,7 @@ def create_engine(name: str, options: VoiceOptions = VoiceOptions()) -> tuple[En
 def _build(cls: type[Engine], options: VoiceOptions) -> Engine:
     unused = sorted(options.given() - cls.honours)
     if unused:
-        flags = ", ".join(OPTION_FLAGS[name] for name in unused)
-        raise InputError(f"{flags} does not apply to the {cls.name} engine")
+        raise InputError(f"{', '.join(unused)} does not apply to the {cls.name} engine", option=unused[0])
     return cls(options)
 
 

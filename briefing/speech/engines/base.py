@@ -37,10 +37,6 @@ class VoiceOptions:
         return {f.name for f in fields(self) if getattr(self, f.name) != f.default}
 
 
-OPTION_FLAGS = {"lang": "--lang", "rate": "--rate", "voice": "--voice", "model": "--voice-model",
-                "config": "--voice-config", "speaker": "--speaker", "pitch": "--pitch"}  # fmt: skip
-"""How each option is spelled on the command line, for error messages."""
-
 
 class Engine(ABC):
     """Text in, audio out.

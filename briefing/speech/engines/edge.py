@@ -45,10 +45,10 @@ class EdgeEngine(Engine):
         language = options.lang.split("-")[0].lower()
         self.voice_name = options.voice or DEFAULT_VOICES.get(language) or f"{language}-?"
         if not self.voice_name.lower().startswith(f"{language}-") or self.voice_name.endswith("?"):
-            raise InputError(f"--voice {self.voice_name}: not an Edge voice for language {language!r} "
-                             f"(those start with {language}-)")
+            raise InputError(f"voice {self.voice_name}: not an Edge voice for language {language!r} "
+                             f"(those start with {language}-)", option="voice")
         if options.pitch is not None and not re.fullmatch(r"[+-]\d{1,3}Hz", options.pitch):
-            raise InputError(f"--pitch {options.pitch}: write it as +5Hz or -10Hz")
+            raise InputError(f"pitch {options.pitch}: write it as +5Hz or -10Hz", option="pitch")
         self.rate = f"{round((options.rate - 1) * 100):+d}%"
         self.pitch = options.pitch or "+0Hz"
         if os.environ.get(ENDPOINT_VARIABLE):

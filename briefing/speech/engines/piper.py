@@ -29,7 +29,8 @@ class PiperEngine(Engine):
     def __init__(self, options: VoiceOptions = VoiceOptions()):
         super().__init__(options)
         if options.model is None:
-            raise InputError("--engine piper needs --voice-model PATH.onnx (see README: Piper voices)")
+            raise InputError("the piper engine needs a voice model, a .onnx file (see README: Piper voices)",
+                             option="model")
         model = Path(options.model)
         config = Path(options.config) if options.config else Path(f"{model}.json")
         for path, what in ((model, "voice model"), (config, "voice config")):
@@ -42,7 +43,8 @@ class PiperEngine(Engine):
             raise InputError(f"{model}: is not a Piper voice model ({type(exc).__name__})") from None
         speakers = self.piper.config.num_speakers
         if options.speaker is not None and options.speaker >= speakers:
-            raise InputError(f"{model.name} has {speakers} speaker(s); --speaker {options.speaker} is not one")
+            raise InputError(f"{model.name} has {speakers} speaker(s); speaker {options.speaker} is not one",
+                             option="speaker")
         language = self.piper.config.espeak_voice
         wanted = options.lang.split("-")[0].lower()
         if not language.lower().startswith(wanted):
