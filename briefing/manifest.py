@@ -187,7 +187,7 @@ def _cleaned(value):
     return value
 
 
-def build_manifest(episode, timeline, audio, fmt, tags, voice, bitrate, sample_rate, measured, gain, section_files,
+def build_manifest(episode, timeline, audio, fmt, tags, engine, bitrate, sample_rate, measured, gain, section_files,
                    subtitles: bool) -> Manifest:  # fmt: skip
     """Everything a feed, a player page or a person needs to know about the briefing, times in ms.
 
@@ -208,7 +208,7 @@ def build_manifest(episode, timeline, audio, fmt, tags, voice, bitrate, sample_r
         "guid": "briefing-" + hashlib.sha256(identity.encode()).hexdigest()[:32],
         "created": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
         "title": tags.title,
-        "engine": {"name": voice.engine, "voice": voice.voice, "lang": voice.lang},
+        "engine": asdict(engine),
         "audio": {
             "file": audio.name,
             "format": fmt.name,

@@ -34,7 +34,7 @@ Progress = Callable[[int, int, str], None]
 
 @dataclass(frozen=True)
 class Narration:
-    """Articles spoken and assembled into one track at -0 dB of processing: loudness, encoding and files
+    """Articles spoken and assembled into one track, not yet processed: loudness, encoding and files
     come with :meth:`save` or :meth:`write_to`. ``chapters`` and ``cues`` are timed on the track itself."""
 
     episode: Episode
@@ -71,7 +71,7 @@ class Narration:
         fmt = format_of(path, format)
         check_companions(path, page, embed_audio)
         companions = Companions(subtitles, page, embed_audio, per_section, manifest)
-        return publish(self.track, self.episode, path, fmt, tags=self.tags(), voice=self._voice(), bitrate=bitrate,
+        return publish(self.track, self.episode, path, fmt, tags=self.tags(), engine=self.engine_info(), bitrate=bitrate,
                        companions=companions, cache=self.cache, waiting=waiting)  # fmt: skip
 
     def write_to(self, fileobj: BinaryIO, format: str = "mp3", bitrate: int | None = None) -> None:
@@ -96,10 +96,11 @@ class Narration:
 
         return Tags.of(self.episode, phrases_for(self.lang))
 
-    def _voice(self):
-        from briefing.publish import Voice
+    def engine_info(self):
+        """Which engine spoke, in which voice and language, as the manifest records it."""
+        from briefing.manifest import EngineInfo
 
-        return Voice(self.engine, self.voice, self.lang)
+        return EngineInfo(self.engine, self.voice, self.lang)
 
 
 def check_companions(path: Path, page: bool, embed_audio: bool) -> None:

@@ -17,20 +17,11 @@ from briefing.assemble import Timeline, Track
 from briefing.cache import ClipCache
 from briefing.errors import OutputError, WriteError
 from briefing.formats.base import AudioFormat, Tags
-from briefing.manifest import build_manifest
+from briefing.manifest import EngineInfo, build_manifest
 from briefing.outputs import file_record, outputs_for, torn_files
 from briefing.master import balanced_ranges, encode_track, place, section_ranges
 from briefing.staging import Staging, check_targets, locked, remove_leftovers
 from briefing.subtitles import srt_text, webvtt_text
-
-
-@dataclass(frozen=True)
-class Voice:
-    """Which engine spoke, in which voice and language, as the manifest records it."""
-
-    engine: str
-    voice: str
-    lang: str
 
 
 @dataclass(frozen=True)
@@ -64,7 +55,7 @@ class Companions:
     manifest: bool = True
 
 
-def publish(track: Track, episode: Episode, audio: Path, fmt: AudioFormat, *, tags: Tags, voice: Voice,
+def publish(track: Track, episode: Episode, audio: Path, fmt: AudioFormat, *, tags: Tags, engine: EngineInfo,
             bitrate: int | None = None, companions: Companions = Companions(), cache: ClipCache | None = None,
             waiting: Callable[[], None] | None = None) -> Published:  # fmt: skip
     """Normalize loudness, encode (on all cores where the format allows), and write every output atomically,
@@ -78,13 +69,13 @@ def publish(track: Track, episode: Episode, audio: Path, fmt: AudioFormat, *, ta
     try:
         with locked(audio, waiting), stage:
             remove_leftovers([audio, *outputs_for(audio).values()])
-            return _write(track, episode, audio, fmt, stage, tags, voice, fmt.check_bitrate(bitrate), companions,
+            return _write(track, episode, audio, fmt, stage, tags, engine, fmt.check_bitrate(bitrate), companions,
                           cache)  # fmt: skip
     except OSError as exc:  # a full disk, a file system gone read-only...
         raise WriteError(f"{stage.failed_target(exc) or audio}: cannot be written ({exc.strerror or exc})") from None
 
 
-def _write(track, episode, audio, fmt, stage, tags, voice, bitrate, companions, cache) -> Published:
+def _write(track, episode, audio, fmt, stage, tags, engine, bitrate, companions, cache) -> Published:
     others = outputs_for(audio)
     jobs = os.cpu_count() or 1
     sections = section_ranges(track) if companions.per_section else []
@@ -117,7 +108,7 @@ def _write(track, episode, audio, fmt, stage, tags, voice, bitrate, companions, 
     for number, (name, section) in enumerate(zip(names, timeline.sections), start=1):
         fmt.tag(folder / name, replace(tags, title=section.title, album=tags.title, source=None), None, number)
         staged[others["sections"] / name] = folder / name
-    manifest = build_manifest(episode, timeline, audio, fmt, tags, voice, bitrate, track.sample_rate, measured, gain,
+    manifest = build_manifest(episode, timeline, audio, fmt, tags, engine, bitrate, track.sample_rate, measured, gain,
                               section_files, companions.subtitles)  # fmt: skip
     if companions.page:
         from briefing.page import render

@@ -35,8 +35,9 @@ class Pauses:
 class Cue:
     """One step of the narration: something to say (``text``) or a silence (``pause_ms``).
 
-    ``kind`` is one of intro, heading, sentence, outro, pause; ``section`` is the index of the article
-    section the cue belongs to (the intro belongs to the first section, the outro to the last).
+    ``kind`` is one of intro, story (an episode's announcement of the next article), heading, sentence,
+    outro (all spoken), pause and chime; ``section`` is the index of the episode's section the cue belongs
+    to (the intro belongs to the first section, the outro to the last).
     """
 
     kind: str
