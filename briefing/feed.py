@@ -11,6 +11,7 @@ import datetime
 import json
 import shutil
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 from pathlib import Path
 from urllib.parse import quote, urlsplit, urlunsplit
 from xml.etree import ElementTree as ET
@@ -18,9 +19,10 @@ from xml.etree import ElementTree as ET
 from briefing import __version__
 from briefing.characters import without_controls
 from briefing.errors import InputError
-from briefing.manifest import Manifest, load_manifest
-from briefing.outputs import torn_files
-from briefing.staging import Staging
+
+if TYPE_CHECKING:  # the command line loads this module for Channel's defaults: the rest comes when used
+    from briefing.manifest import Manifest
+    from briefing.staging import Staging
 
 NAMESPACES = {
     "itunes": "http://www.itunes.com/dtds/podcast-1.0.dtd",
@@ -77,6 +79,8 @@ def write_feed(folder: Path, channel: Channel) -> FeedResult:
         raise InputError(f"{folder}: holds no briefings (no manifest of an MP3 made by briefing generate){why}")
     episodes.sort(key=lambda manifest: manifest.created, reverse=True)
 
+    from briefing.staging import Staging
+
     with Staging() as stage:
         image = _cover(folder, channel.image, stage, url)
         for manifest in episodes:
@@ -99,7 +103,10 @@ def checked_xml(rss: ET.Element) -> bytes:
 
 
 def read_manifests(folder: Path) -> tuple[list[Manifest], list[str]]:
-    """The manifests of briefings whose MP3 is in ``folder``, and a note for each JSON file passed over."""
+    """The manifests of briefings whose audio is in ``folder``, and a note for each JSON file passed over."""
+    from briefing.manifest import load_manifest
+    from briefing.outputs import torn_files
+
     manifests, skipped = [], []
     for path in sorted(folder.glob("*.json")):
         if path.name.endswith(".chapters.json"):

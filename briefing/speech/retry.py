@@ -6,7 +6,6 @@ connections, answers without usable audio) and plain ``SynthesisError`` for what
 
 from __future__ import annotations
 
-import email.utils
 import threading
 import time
 from collections.abc import Callable
@@ -136,6 +135,8 @@ class Stopped(SynthesisError):
 
 def parse_retry_after(value: str | None) -> float | None:
     """Seconds from a Retry-After header: a number of seconds or an HTTP date."""
+    import email.utils
+
     if not value:
         return None
     try:

@@ -7,10 +7,12 @@ import threading
 from abc import ABC, abstractmethod
 from dataclasses import dataclass, fields
 from pathlib import Path
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 from urllib.parse import urlsplit
 
-from briefing.segment import AudioSegment
+if TYPE_CHECKING:
+    from briefing.segment import AudioSegment
+
 
 
 @dataclass(frozen=True)
