@@ -93,6 +93,7 @@ def normalizing_gain(
     rate: int,
     roundtrip: Callable[[list[bytes]], bytes] | None = None,
     target_lufs: float = TARGET_LUFS,
+    ceiling_dbfs: float = CEILING_DBFS,
 ) -> tuple[float, float]:
     """The measured loudness, and the gain in dB that brings the published result to ``target_lufs``.
 
@@ -106,14 +107,15 @@ def normalizing_gain(
     """
     with ThreadPoolExecutor(max_workers=1) as pool:
         whole = pool.submit(integrated_loudness, sample_for_measurement(pieces, rate), rate)
-        lost = losses(sample_for_measurement(pieces, rate, PROBE_SECONDS), rate, roundtrip, target_lufs)
+        lost = losses(sample_for_measurement(pieces, rate, PROBE_SECONDS), rate, roundtrip, target_lufs, ceiling_dbfs)
         measured = whole.result()
     if math.isinf(measured):
         return measured, 0.0
     return measured, target_lufs - measured + lost
 
 
-def losses(probe: list[bytes], rate: int, roundtrip: Callable[[list[bytes]], bytes] | None, target_lufs: float) -> float:
+def losses(probe: list[bytes], rate: int, roundtrip: Callable[[list[bytes]], bytes] | None, target_lufs: float,
+           ceiling_dbfs: float = CEILING_DBFS) -> float:  # fmt: skip
     """How many LU the limiter and the encoder take from ``probe`` once it is brought to ``target_lufs``.
 
     ``roundtrip`` encodes and decodes PCM as the publisher will. The limiter's share grows with the gain,
@@ -125,11 +127,23 @@ def losses(probe: list[bytes], rate: int, roundtrip: Callable[[list[bytes]], byt
     gain = target_lufs - probe_loudness
     codec_loss = 0.0
     if roundtrip is not None:
-        limited = list(apply(sample_for_measurement(probe, rate, CODEC_PROBE_SECONDS), rate, gain))
+        limited = list(apply(sample_for_measurement(probe, rate, CODEC_PROBE_SECONDS), rate, gain, ceiling_dbfs))
         codec_loss = integrated_loudness(limited, rate) - integrated_loudness([roundtrip(limited)], rate)
     gain += codec_loss
-    limiter_loss = probe_loudness + gain - integrated_loudness(apply(probe, rate, gain), rate)
+    limiter_loss = probe_loudness + gain - integrated_loudness(apply(probe, rate, gain, ceiling_dbfs), rate)
     return codec_loss + limiter_loss
+
+
+def encoded_peak(probe: list[bytes], rate: int, gain: float, ceiling_dbfs: float,
+                 roundtrip: Callable[[list[bytes]], bytes]) -> float:  # fmt: skip
+    """The true peak (dBTP, 4x oversampled) of ``probe`` limited at ``ceiling_dbfs`` and sent through the
+    encoder: codecs at speech bitrates overshoot the limiter (AAC at 48 kb/s by several dB)."""
+    decoded = np.frombuffer(roundtrip(list(apply(probe, rate, gain, ceiling_dbfs))), dtype="<i2") / 32768.0
+    if not len(decoded):
+        return float("-inf")
+    size = 1 << (len(decoded) - 1).bit_length()  # a power of two: FFTs of other lengths can be 100x slower
+    upsampled = np.fft.irfft(np.fft.rfft(decoded, n=size), n=size * 4) * 4
+    return 20 * math.log10(max(float(np.abs(upsampled).max()), 1e-9))
 
 
 def apply(pcm: Iterable[bytes], rate: int, gain: float, ceiling_dbfs: float = CEILING_DBFS) -> Iterator[bytes]:

@@ -42,9 +42,10 @@ def chapters_read_back(path: Path) -> list[tuple[float, str]]:
         return [(float(c["start"] * c["time_base"]), c["metadata"].get("title")) for c in container.chapters()]
 
 
-def loudness_of(path: Path) -> float:
-    log = ffmpeg("-i", str(path), "-af", "ebur128=framelog=quiet", "-f", "null", "-").stderr
-    return float(re.findall(r"I:\s+(-?[\d.]+) LUFS", log)[-1])
+def loudness_of(path: Path) -> tuple[float, float]:
+    """Integrated loudness (LUFS) and true peak (dBTP) by ffmpeg's ebur128, an independent meter."""
+    log = ffmpeg("-i", str(path), "-af", "ebur128=peak=true:framelog=quiet", "-f", "null", "-").stderr
+    return float(re.findall(r"I:\s+(-?[\d.]+) LUFS", log)[-1]), float(re.findall(r"Peak:\s+(-?[\d.]+) dBFS", log)[-1])
 
 
 def test_five_lines_narrate_a_string(narration):
@@ -67,7 +68,8 @@ def test_each_format_decodes_with_chapters_in_order_at_the_target_loudness(narra
     assert [title for _, title in chapters] == ["المقدمة", "تفاصيل المشروع", "ماذا ينتظر السكان"]
     assert [start for start, _ in chapters] == sorted(start for start, _ in chapters)
     assert [round(start, 1) for start, _ in chapters] == [round(s["start_ms"] / 1000, 1) for s in manifest["sections"]]
-    assert abs(loudness_of(path) + 16) <= 1
+    lufs, true_peak = loudness_of(path)
+    assert abs(lufs + 16) <= 1 and true_peak <= -1.0, (lufs, true_peak)
     assert manifest["audio"]["mime"] in ("audio/mpeg", "audio/mp4", "audio/ogg")
 
 

@@ -63,7 +63,7 @@ def reading_options(command):
 @click.option("--page", is_flag=True, help="Also write ARTICLE.html, a listening page with the transcript.")
 @click.option("--embed-audio", is_flag=True, help="With --page: put the audio inside the page, to share one file.")
 @click.option("--bitrate", type=click.IntRange(min=1), metavar="KBPS",
-              help="Bitrate in kb/s: MP3 32-160 (default 64), M4A 32-160 (48), Opus 16-128 (28).")
+              help="Bitrate in kb/s: MP3 32-160 (default 64), M4A 48-160 (64), Opus 16-128 (28).")
 @click.option("--sample-rate", type=click.Choice(["16000", "22050", "24000", "44100", "48000"]),
               help="Output sample rate in Hz.  [default: the engine's own]")
 @click.option("-j", "--jobs", type=click.IntRange(1, 64), default=8, show_default=True,

@@ -18,8 +18,10 @@ class M4a(PyAvFormat):
     container = "ipod"  # FFmpeg's MP4 flavour for .m4a/.m4b: iTunes metadata and chapters
     codec = "aac"
     rates = (16000, 22050, 24000, 32000, 44100, 48000)
-    bitrates = (32, 40, 48, 56, 64, 80, 96, 112, 128, 160)
-    default_bitrate = 48
+    bitrates = (48, 56, 64, 80, 96, 112, 128, 160)
+    default_bitrate = 64
+    """FFmpeg's AAC encoder overshoots a limiter by several dB below 64 kb/s on speech; at 64 the file meets
+    -16 LUFS and -1 dBTP at about MP3's size."""
 
     def tag(self, path: Path, tags: Tags, timeline: Timeline | None, track_number: int | None = None) -> None:
         """MP4 keeps its chapters in the header written at the end: the file is remuxed (packets copied,
