@@ -163,3 +163,23 @@ def test_page_is_self_contained_rtl_and_can_embed_its_audio(runner, briefing_pag
 
     result = runner.invoke(cli, ["page", str(tmp_path / "none.mp3")])
     assert result.exit_code == 2 and "not found; make the briefing with briefing generate first" in result.output
+
+
+@pytest.mark.parametrize("suffix", [".m4a", ".opus"])
+def test_the_page_plays_every_format_in_chromium(browser, tmp_path, suffix):
+    from click.testing import CliRunner
+
+    article = tmp_path / "festival.txt"
+    article.write_text(ARTICLE, encoding="utf-8")
+    for embed in ([], ["--embed-audio"]):
+        out = tmp_path / f"festival{len(embed)}{suffix}"
+        result = CliRunner().invoke(cli, ["generate", str(article), "-o", str(out), "--engine", "espeak", "--page", *embed])
+        assert result.exit_code == 0, result.output
+        manifest = json.loads(out.with_suffix(".json").read_text(encoding="utf-8"))
+        context = browser.new_context()
+        tab = context.new_page()
+        tab.goto(out.with_suffix(".html").as_uri())
+        tab.wait_for_function("document.getElementById('player').readyState >= 1", timeout=15000)
+        seconds = tab.evaluate("document.getElementById('player').duration")
+        assert abs(seconds * 1000 - manifest["audio"]["duration_ms"]) < 150, (suffix, embed, seconds)
+        context.close()
