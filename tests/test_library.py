@@ -214,3 +214,17 @@ def test_an_older_or_foreign_manifest_gets_one_clear_error(tmp_path):
         Manifest.from_json(json.dumps(older), "old.json")
     with pytest.raises(InputError, match="package.json: is not a briefing manifest"):
         Manifest.from_json('{"name": "site"}', "package.json")
+
+
+def test_the_feed_lists_each_format_with_its_type(narration, tmp_path):
+    from xml.etree import ElementTree
+
+    from briefing.feed import Channel, write_feed
+
+    for suffix in (".mp3", ".m4a", ".opus"):
+        narration.save(tmp_path / f"news-{suffix[1:]}{suffix}")
+    write_feed(tmp_path, Channel("https://example.org/news/"))
+    items = ElementTree.parse(tmp_path / "feed.xml").findall("channel/item")
+    types = sorted(item.find("enclosure").get("type") for item in items)
+    assert types == ["audio/mp4", "audio/mpeg", "audio/ogg"]
+    assert all(json.loads((tmp_path / f"news-{s}.chapters.json").read_text())["chapters"] for s in ("mp3", "m4a", "opus"))
