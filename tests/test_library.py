@@ -228,3 +228,11 @@ def test_the_feed_lists_each_format_with_its_type(narration, tmp_path):
     types = sorted(item.find("enclosure").get("type") for item in items)
     assert types == ["audio/mp4", "audio/mpeg", "audio/ogg"]
     assert all(json.loads((tmp_path / f"news-{s}.chapters.json").read_text())["chapters"] for s in ("mp3", "m4a", "opus"))
+
+
+def test_per_section_files_in_each_format(narration, tmp_path):
+    published = narration.save(tmp_path / "a.opus", per_section=True)
+    names = sorted(p.name for p in published.sections_folder.iterdir())
+    assert names == ["01-المقدمة.opus", "02-تفاصيل-المشروع.opus", "03-ماذا-ينتظر-السكان.opus"]
+    for path, chapter in zip(sorted(published.sections_folder.iterdir()), narration.chapters):
+        assert OggOpus(path)["TITLE"] == [chapter.title]
