@@ -84,12 +84,16 @@ class Manifest:
     sections: tuple[SectionEntry, ...]
     cues: tuple[CueEntry, ...]
     files: dict = field(default_factory=dict)
+    job: str = ""
+    """What made it, as a hash of the article's bytes and every option, for ``briefing batch`` to skip an
+    unchanged article."""
     schema: int = SCHEMA
 
     def to_json(self) -> str:
         document = {"schema": self.schema, **{k: v for k, v in asdict(self).items() if k != "schema"}}
-        if not self.files:
-            document.pop("files")
+        for optional in ("files", "job"):
+            if not document[optional]:
+                document.pop(optional)
         for section in document["sections"]:
             if section["file"] is None:
                 section.pop("file")
@@ -139,7 +143,7 @@ class Manifest:
             engine=EngineInfo(**d["engine"]), audio=AudioInfo(**audio), subtitles=d.get("subtitles", {}),
             articles=tuple(ArticleEntry(**a) for a in d.get("articles", [])),
             sections=tuple(SectionEntry(**s) for s in d["sections"]), cues=tuple(CueEntry(**c) for c in d["cues"]),
-            files=d.get("files", {}), schema=d["schema"],
+            files=d.get("files", {}), job=str(d.get("job", "")), schema=d["schema"],
         )  # fmt: skip
 
 

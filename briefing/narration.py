@@ -60,7 +60,7 @@ class Narration:
 
     def save(self, path: str | Path, *, format: str | None = None, bitrate: int | None = None, subtitles: bool = True,
              page: bool = False, embed_audio: bool = False, per_section: bool = False, manifest: bool = True,
-             waiting: Callable[[], None] | None = None):  # fmt: skip
+             waiting: Callable[[], None] | None = None, job: str = ""):  # fmt: skip
         """Write the audio to ``path`` (its format from ``format`` or the suffix: .mp3, .m4a, .m4b, .opus)
         with its companions beside it, all or nothing; returns where everything went
         (:class:`briefing.publish.Published`)."""
@@ -70,7 +70,7 @@ class Narration:
         path = Path(path)
         fmt = format_of(path, format)
         check_companions(path, page, embed_audio)
-        companions = Companions(subtitles, page, embed_audio, per_section, manifest)
+        companions = Companions(subtitles, page, embed_audio, per_section, manifest, job)
         return publish(self.track, self.episode, path, fmt, tags=self.tags(), engine=self.engine_info(), bitrate=bitrate,
                        companions=companions, cache=self.cache, waiting=waiting)  # fmt: skip
 

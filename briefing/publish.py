@@ -53,6 +53,8 @@ class Companions:
     embed_audio: bool = False
     per_section: bool = False
     manifest: bool = True
+    job: str = ""
+    """Recorded in the manifest: what made the set (see ``briefing.batch``)."""
 
 
 def publish(track: Track, episode: Episode, audio: Path, fmt: AudioFormat, *, tags: Tags, engine: EngineInfo,
@@ -117,8 +119,8 @@ def _write(track, episode, audio, fmt, stage, tags, engine, bitrate, companions,
         staged[others["page"]] = stage.file(others["page"])
         staged[others["page"]].write_text(render(manifest, audio.name, vtt, embedded), encoding="utf-8")
     if companions.manifest:
-        manifest = replace(manifest, files={str(target.relative_to(audio.parent)): file_record(temporary)
-                                            for target, temporary in staged.items()})  # fmt: skip
+        manifest = replace(manifest, job=companions.job, files={
+            str(target.relative_to(audio.parent)): file_record(temporary) for target, temporary in staged.items()})  # fmt: skip
         stage.file(others["manifest"]).write_text(manifest.to_json(), encoding="utf-8")
     return Published(
         audio, fmt.name, timeline,

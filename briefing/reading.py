@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import sys
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -39,10 +39,30 @@ def read_articles(sources: list[str | Path], *, title: str | None = None, format
     return Episode.of(articles, one_line(title) if title else None, base_language(lang))
 
 
-def warnings_for(article: Article) -> list[str]:
-    """Things worth telling the user that do not stop the run."""
-    label = article.source if article.source not in ("", STDIN) else "stdin" if article.source else "article"
-    return [f"{label}: {note}" for note in article.notes]
+@dataclass(frozen=True)
+class Loaded:
+    """An article's bytes as read from its source, with what the source said about them (a link's charset
+    and content type, the address it ended at). Small and plain, so it can travel to a worker."""
+
+    source: str
+    data: bytes
+    charset: str | None = None
+    format: str | None = None
+    url: str | None = None
+
+
+def load(source: str | Path) -> Loaded:
+    """The bytes of a path, ``-`` (standard input) or an http(s) link."""
+    from briefing import readers
+    from briefing.readers.fetch import fetch, is_url
+
+    source = str(source)
+    if is_url(source):
+        page = fetch(source)
+        return Loaded(source, page.data, page.charset, page.format, page.url)
+    if source == STDIN:
+        return Loaded(source, readers.read_limited(sys.stdin.buffer, "stdin"))
+    return Loaded(source, readers.load_bytes(Path(source)))
 
 
 def read_article(
@@ -61,29 +81,24 @@ def read_article(
     bounds the text to be spoken (markup does not count). With ``lang``, an article clearly written in
     another language is refused.
     """
-    from briefing import readers
-    from briefing.readers.fetch import fetch, is_url
+    return from_loaded(load(source), title=title, format=format, encoding=encoding, max_chars=max_chars, lang=lang)
 
-    source = str(source)
+
+def from_loaded(loaded: Loaded, *, title: str | None = None, format: str | None = None, encoding: str | None = None,
+                max_chars: int = DEFAULT_MAX_CHARS, lang: str | None = "ar") -> Article:  # fmt: skip
+    """The article in ``loaded``'s bytes, decoded, parsed and checked."""
+    from briefing import readers
+
+    source = loaded.source
     label = "stdin" if source == STDIN else source
-    url = None
-    if is_url(source):
-        page = fetch(source)
-        data, url = page.data, page.url
-        encoding = encoding or page.charset
-        format = format or page.format
-    elif source == STDIN:
-        data = readers.read_limited(sys.stdin.buffer, label)
-    else:
-        data = readers.load_bytes(Path(source))
-    text, encoding = readers.decode(data, label, encoding)
+    text, encoding = readers.decode(loaded.data, label, encoding or loaded.charset)
     if not text.strip():
         raise InputError(f"{label}: is empty")
-    format = format or readers.detect_format(urlsplit(source).path if url else source, text)
+    format = format or loaded.format or readers.detect_format(urlsplit(source).path if loaded.url else source, text)
     article = parse_article(text, format, title=title, source=source, encoding=encoding)
-    if url and not article.metadata.url:
-        article = replace(article, metadata=replace(article.metadata, url=url))
-    return checked(replace(article, sha256=hashlib.sha256(data).hexdigest()), label, max_chars, lang)
+    if loaded.url and not article.metadata.url:
+        article = replace(article, metadata=replace(article.metadata, url=loaded.url))
+    return checked(replace(article, sha256=hashlib.sha256(loaded.data).hexdigest()), label, max_chars, lang)
 
 
 def checked(article: Article, label: str, max_chars: int, lang: str | None) -> Article:

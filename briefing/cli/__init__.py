@@ -92,4 +92,4 @@ def main():
         gc.freeze()
 
 
-from briefing.cli import generate, tools  # noqa: E402,F401  - the commands register themselves on `cli`
+from briefing.cli import batch, generate, tools  # noqa: E402,F401  - the commands register themselves on `cli`

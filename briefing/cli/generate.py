@@ -35,48 +35,94 @@ def reading_options(command):
     return command
 
 
+def narration_options(command):
+    """How the articles are spoken: engine, voice, pauses, requests, cache (generate and batch)."""
+    options = [
+        click.option("--engine", type=click.Choice(CHOICES), default=AUTO, show_default=True, help=ENGINE_HELP),
+        click.option("--lang", default="ar", show_default=True,
+                     help="Language of the articles and of the narration: ar or en. Articles in another language "
+                          "are refused."),
+        click.option("--rate", type=click.FloatRange(0.5, 2.0), default=1.0, show_default=True,
+                     help="Speed: 1.25 is a quarter faster (espeak, piper, edge)."),
+        click.option("--voice", help="Edge voice name, e.g. ar-EG-SalmaNeural.  [default: ar-SA-HamedNeural]"),
+        click.option("--voice-model", type=click.Path(path_type=Path),
+                     help="Piper voice model (.onnx) for --engine piper."),
+        click.option("--voice-config", type=click.Path(path_type=Path),
+                     help="Piper voice config.  [default: VOICE_MODEL.json]"),
+        click.option("--speaker", type=click.IntRange(min=0), help="Speaker number of a multi-speaker Piper voice."),
+        click.option("--pitch", help="Edge pitch shift, e.g. +5Hz or -10Hz."),
+        click.option("--pause-sentence", type=click.IntRange(0, 5000), default=350, show_default=True,
+                     help="Milliseconds of silence between sentences (twice that between paragraphs)."),
+        click.option("--pause-section", type=click.IntRange(0, 10000), default=1000, show_default=True,
+                     help="Milliseconds of silence before each heading."),
+        click.option("--chime/--no-chime", default=True, show_default=True, help="A soft tone between sections."),
+        click.option("--sample-rate", type=click.Choice(["16000", "22050", "24000", "44100", "48000"]),
+                     help="Output sample rate in Hz.  [default: the engine's own]"),
+        click.option("-j", "--jobs", type=click.IntRange(1, 64), default=8, show_default=True,
+                     help="Requests sent at once to an online engine."),
+        click.option("--retry-deadline", type=click.FloatRange(1, 3600), default=DEFAULT_DEADLINE, show_default=True,
+                     metavar="SECONDS", help="Give up when retries of an online engine have taken this long in all."),
+        click.option("--cache-dir", type=click.Path(path_type=Path, file_okay=False),
+                     help="Folder of the clip cache.  [default: the user cache folder, or $BRIEFING_CACHE_DIR]"),
+        click.option("--no-cache", is_flag=True, help="Neither read nor write the clip cache."),
+    ]  # fmt: skip
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+def saving_options(command):
+    """What is written: format, bitrate, companions (generate and batch)."""
+    options = [
+        click.option("--audio-format", type=click.Choice(list(FORMATS)),
+                     help="Audio format.  [default: from the output's suffix, else mp3]"),
+        click.option("--per-section", is_flag=True, help="Also write one audio file per section into NAME-sections/."),
+        click.option("--page", is_flag=True, help="Also write NAME.html, a listening page with the transcript."),
+        click.option("--embed-audio", is_flag=True, help="With --page: put the audio inside the page, to share one file."),
+        click.option("--bitrate", type=click.IntRange(min=1), metavar="KBPS",
+                     help="Bitrate in kb/s: MP3 32-160 (default 64), M4A 48-160 (64), Opus 16-128 (28)."),
+    ]  # fmt: skip
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+def narrate_arguments(o: dict) -> dict:
+    """``narrate()``'s keyword arguments from the command line's options."""
+    from briefing.script import Pauses
+
+    return dict(engine=o["engine"], lang=o["lang"], rate=o["rate"], voice=o["voice"], model=o["voice_model"],
+                config=o["voice_config"], speaker=o["speaker"], pitch=o["pitch"],
+                pauses=Pauses(sentence=o["pause_sentence"], section=o["pause_section"], chime=o["chime"]),
+                sample_rate=int(o["sample_rate"]) if o["sample_rate"] else None, jobs=o["jobs"],
+                cache=False if o["no_cache"] else (o["cache_dir"] or True), retry_deadline=o["retry_deadline"])  # fmt: skip
+
+
+def reading_arguments(o: dict) -> dict:
+    return dict(format=o["format_"], encoding=o["encoding"], max_chars=o["max_chars"], lang=o["lang"])
+
+
+def saving_arguments(o: dict) -> dict:
+    return dict(format=o["audio_format"], bitrate=o["bitrate"], page=o["page"], embed_audio=o["embed_audio"],
+                per_section=o["per_section"])  # fmt: skip
+
+
+def notify(line: str) -> None:
+    click.echo(line, err=True)
+
+
 @cli.command()
-@click.argument("articles", nargs=-1, required=True)
+@click.argument("articles", nargs=-1)
 @click.option("-o", "--output", type=click.Path(path_type=Path),
               help="Audio file to write (.mp3, .m4a, .m4b or .opus); subtitles and manifest go beside it.  "
                    "[default: audio_out/ARTICLE.mp3]")  # fmt: skip
-@click.option("--audio-format", type=click.Choice(list(FORMATS)),
-              help="Audio format.  [default: from the output's suffix, else mp3]")
-@click.option("--engine", type=click.Choice(CHOICES), default=AUTO, show_default=True, help=ENGINE_HELP)
-@click.option("--lang", default="ar", show_default=True,
-              help="Language of the articles and of the narration: ar or en. Articles in another language are refused.")
-@click.option("--rate", type=click.FloatRange(0.5, 2.0), default=1.0, show_default=True,
-              help="Speed: 1.25 is a quarter faster (espeak, piper, edge).")
-@click.option("--voice", help="Edge voice name, e.g. ar-EG-SalmaNeural.  [default: ar-SA-HamedNeural]")
-@click.option("--voice-model", type=click.Path(path_type=Path), help="Piper voice model (.onnx) for --engine piper.")
-@click.option("--voice-config", type=click.Path(path_type=Path),
-              help="Piper voice config.  [default: VOICE_MODEL.json]")
-@click.option("--speaker", type=click.IntRange(min=0), help="Speaker number of a multi-speaker Piper voice.")
-@click.option("--pitch", help="Edge pitch shift, e.g. +5Hz or -10Hz.")
+@click.option("--from-feed", metavar="FEED", help="Narrate the articles an RSS or Atom feed (file or link) lists.")
+@click.option("--latest", type=click.IntRange(min=1), metavar="N", help="With --from-feed: the newest N only.")
+@narration_options
 @reading_options
-@click.option("--pause-sentence", type=click.IntRange(0, 5000), default=350, show_default=True,
-              help="Milliseconds of silence between sentences (twice that between paragraphs).")
-@click.option("--pause-section", type=click.IntRange(0, 10000), default=1000, show_default=True,
-              help="Milliseconds of silence before each heading.")
-@click.option("--chime/--no-chime", default=True, show_default=True, help="A soft tone between sections.")
-@click.option("--per-section", is_flag=True, help="Also write one audio file per section into ARTICLE-sections/.")
-@click.option("--page", is_flag=True, help="Also write ARTICLE.html, a listening page with the transcript.")
-@click.option("--embed-audio", is_flag=True, help="With --page: put the audio inside the page, to share one file.")
-@click.option("--bitrate", type=click.IntRange(min=1), metavar="KBPS",
-              help="Bitrate in kb/s: MP3 32-160 (default 64), M4A 48-160 (64), Opus 16-128 (28).")
-@click.option("--sample-rate", type=click.Choice(["16000", "22050", "24000", "44100", "48000"]),
-              help="Output sample rate in Hz.  [default: the engine's own]")
-@click.option("-j", "--jobs", type=click.IntRange(1, 64), default=8, show_default=True,
-              help="Requests sent at once to an online engine.")
-@click.option("--retry-deadline", type=click.FloatRange(1, 3600), default=DEFAULT_DEADLINE, show_default=True,
-              metavar="SECONDS", help="Give up when retries of an online engine have taken this long in all.")
-@click.option("--cache-dir", type=click.Path(path_type=Path, file_okay=False),
-              help="Folder of the clip cache.  [default: the user cache folder, or $BRIEFING_CACHE_DIR]")
-@click.option("--no-cache", is_flag=True, help="Neither read nor write the clip cache.")
+@saving_options
 @click.option("-q", "--quiet", is_flag=True, help="No progress display and no summary line.")
-def generate(articles, output, audio_format, engine, lang, rate, voice, voice_model, voice_config, speaker, pitch, title,
-             format_, encoding, max_chars, pause_sentence, pause_section, chime, per_section, page, embed_audio, bitrate,
-             sample_rate, jobs, retry_deadline, cache_dir, no_cache, quiet):  # fmt: skip
+def generate(articles, output, from_feed, latest, title, quiet, **options):
     """Narrate one or more ARTICLES into one audio file, with subtitles and a manifest beside it.
 
     The audio opens with a short spoken intro and the title, announces each heading, reads every
@@ -85,42 +131,39 @@ def generate(articles, output, audio_format, engine, lang, rate, voice, voice_mo
     NAME.vtt and NAME.srt (subtitles, one cue per sentence) and NAME.json (the manifest).
     Each ARTICLE is a .txt, .md or .html file, an http(s) link to a page, or - to read standard input.
     Several articles make one episode: the intro says how many stories it holds, each story is
-    announced by its title, and the chapters nest by article.
+    announced by its title, and the chapters nest by article. --from-feed FEED --latest N makes
+    today's episode of a site's newest stories.
 
     \b
     Examples:
       briefing generate article.txt
       briefing generate article.html -o out.opus --engine espeak --title "موجز اليوم"
       briefing generate a.txt b.md c.html -o audio_out/today.mp3 --title "موجز اليوم"
+      briefing generate --from-feed https://example.org/rss.xml --latest 5 -o today.mp3
       cat article.txt | briefing generate - -o news.mp3 --per-section
     """
     from briefing.narration import narrate
     from briefing.publish import check_outputs
     from briefing.reading import read_articles
-    from briefing.script import Pauses
 
-    def notify(line: str) -> None:
-        click.echo(line, err=True)
+    sources = list(articles)
+    if from_feed:
+        from briefing.batch import feed_links
 
-    episode = read_articles(list(articles), title=title, format=format_, encoding=encoding, max_chars=max_chars,
-                            lang=lang)  # fmt: skip
+        sources += feed_links(from_feed, latest)
+    if not sources:
+        raise click.UsageError("give one or more ARTICLES, or --from-feed FEED")
+    episode = read_articles(sources, title=title, **reading_arguments(options))
     for article in episode.articles:
         for note in article.notes:
             notify(f"Warning: {article.label}: {note}")
-    output = output or DEFAULT_OUTPUT_DIR / f"{episode.name}.{audio_format or 'mp3'}"
-    check_outputs(output, articles, audio_format, bitrate=bitrate, page=page, embed_audio=embed_audio, per_section=per_section,
-                  notify=notify)  # fmt: skip
+    saving = saving_arguments(options)
+    output = output or DEFAULT_OUTPUT_DIR / f"{episode.name}.{saving['format'] or 'mp3'}"
+    check_outputs(output, sources, saving["format"], bitrate=saving["bitrate"], page=saving["page"],
+                  embed_audio=saving["embed_audio"], per_section=saving["per_section"], notify=notify)  # fmt: skip
     with ProgressBar(quiet) as progress:
-        narration = narrate(
-            episode, engine=engine, lang=lang, rate=rate, voice=voice, model=voice_model, config=voice_config,
-            speaker=speaker, pitch=pitch, pauses=Pauses(sentence=pause_sentence, section=pause_section, chime=chime),
-            sample_rate=int(sample_rate) if sample_rate else None, jobs=jobs,
-            cache=False if no_cache else (cache_dir or True), retry_deadline=retry_deadline, notify=notify,
-            progress=progress,
-        )  # fmt: skip
-    published = narration.save(output, format=audio_format, bitrate=bitrate, page=page, embed_audio=embed_audio,
-                               per_section=per_section,
-                               waiting=lambda: notify(f"Waiting for another run writing {output} to finish"))  # fmt: skip
+        narration = narrate(episode, **narrate_arguments(options), notify=notify, progress=progress)
+    published = narration.save(output, **saving, waiting=lambda: notify(f"Waiting for another run writing {output} to finish"))
     if not quiet:
         minutes, seconds = divmod(round(published.timeline.duration_ms / 1000), 60)
         stories = f"{len(episode.articles)} stories, " if len(episode.articles) > 1 else ""

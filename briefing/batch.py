@@ -1,0 +1,222 @@
+"""Many articles, each its own briefing in one folder: the same job (:func:`run_job`) on a local pool of
+processes or, past one machine, on a Dask distributed cluster.
+
+The client reads every input (files, folders, lists, links, a site's feed), names each output, skips what
+is unchanged since the last run, and sends the rest as jobs carrying the article's bytes, so workers need
+no shared disk. A worker narrates and returns the finished files; the client writes them into the folder
+with the same atomic staging as ``briefing generate``, so the folder need not be shared either.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import tempfile
+from collections.abc import Callable, Iterator
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from briefing.errors import BriefingError, InputError
+from briefing.reading import Loaded
+
+ARTICLE_SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm")
+
+
+@dataclass(frozen=True)
+class Job:
+    """One article to narrate: its bytes and every option, all plain data that pickles."""
+
+    name: str
+    loaded: Loaded
+    reading: dict
+    narrating: dict
+    saving: dict
+    key: str
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What became of one input: ``done`` (with the files made), ``skipped`` or ``failed`` (with why)."""
+
+    source: str
+    name: str
+    status: str
+    reason: str = ""
+    files: dict[str, bytes] = field(default_factory=dict, repr=False)
+    seconds: float = 0.0
+
+
+def run_job(job: Job) -> Outcome:
+    """Narrate one article and return its files; never raises for what a user can cause. The one job
+    function of the local pool and of the Dask cluster alike."""
+    import time
+
+    from briefing.narration import narrate
+    from briefing.reading import from_loaded
+
+    started = time.monotonic()
+    try:
+        article = from_loaded(job.loaded, **job.reading)
+        narration = narrate(article, **job.narrating)
+        with tempfile.TemporaryDirectory(prefix="briefing-job-") as folder:
+            narration.save(Path(folder) / job.name, job=job.key, **job.saving)
+            files = {str(p.relative_to(folder)): p.read_bytes() for p in sorted(Path(folder).rglob("*")) if p.is_file()}
+    except BriefingError as exc:
+        return Outcome(job.loaded.source, job.name, "failed", str(exc))
+    return Outcome(job.loaded.source, job.name, "done", files=files, seconds=time.monotonic() - started)
+
+
+def expand(inputs: list[str]) -> list[str]:
+    """Files and links as given; a folder's articles (.txt, .md, .html), sorted; ``@list.txt``'s lines."""
+    sources: list[str] = []
+    for item in inputs:
+        if item.startswith("@"):
+            listed = Path(item[1:])
+            if not listed.is_file():
+                raise InputError(f"{listed}: no such list file")
+            lines = listed.read_text(encoding="utf-8-sig").splitlines()
+            sources += expand([line.strip() for line in lines if line.strip() and not line.lstrip().startswith("#")])
+        elif Path(item).is_dir():
+            sources += sorted(str(p) for p in Path(item).iterdir() if p.suffix.lower() in ARTICLE_SUFFIXES)
+        else:
+            sources.append(item)
+    return sources
+
+
+def feed_links(feed: str, latest: int | None = None) -> list[str]:
+    """The article links of an RSS or Atom feed (a file or a link), newest first, the ``latest`` N of them."""
+    import feedparser
+
+    from briefing.reading import load
+
+    parsed = feedparser.parse(load(feed).data)
+    if parsed.bozo and not parsed.entries:
+        raise InputError(f"{feed}: is not an RSS or Atom feed")
+    entries = [entry for entry in parsed.entries if entry.get("link")]
+    dated = all(entry.get("published_parsed") or entry.get("updated_parsed") for entry in entries)
+    if dated:
+        entries.sort(key=lambda e: tuple(e.get("published_parsed") or e.get("updated_parsed")), reverse=True)
+    if not entries:
+        raise InputError(f"{feed}: lists no article links")
+    return [entry["link"] for entry in entries[:latest]]
+
+
+def job_key(loaded: Loaded, reading: dict, narrating: dict, saving: dict) -> str:
+    """The hash of what decides an output: the article's bytes and every option."""
+    options = json.dumps([reading, {k: v for k, v in narrating.items() if k != "cache"}, saving], sort_keys=True,
+                         default=str)  # fmt: skip
+    return hashlib.sha256(loaded.data + b"\0" + options.encode()).hexdigest()
+
+
+def unchanged(folder: Path, name: str, key: str) -> bool:
+    """Whether ``folder`` holds a whole briefing ``name`` made from the same bytes and options."""
+    from briefing.manifest import load_manifest
+    from briefing.outputs import torn_files
+
+    manifest_path = (folder / name).with_suffix(".json")
+    try:
+        manifest = load_manifest(manifest_path)
+    except InputError:
+        return False
+    return manifest.job == key and (folder / manifest.audio.file).is_file() and not torn_files(manifest_path, False)
+
+
+def output_name(title: str | None, source: str, taken: set[str], suffix: str) -> str:
+    """``<slug of the title, else of the file name><suffix>``, made unique among ``taken``."""
+    from slugify import slugify
+
+    stem = slugify(title or "", allow_unicode=True, max_length=60, word_boundary=True)
+    stem = stem or slugify(Path(source.rstrip("/")).stem, allow_unicode=True, max_length=60) or "briefing"
+    name, number = stem, 2
+    while name + suffix in taken:
+        name, number = f"{stem}-{number}", number + 1
+    taken.add(name + suffix)
+    return name + suffix
+
+
+def run_jobs(jobs: list[Job], workers: int, cluster: str | None) -> Iterator[Outcome]:
+    """Each job's outcome as it finishes, from ``workers`` local processes or the Dask cluster at ``cluster``."""
+    if cluster:
+        from distributed import Client, as_completed
+
+        with Client(cluster, timeout="10s") as client:
+            futures = client.map(run_job, jobs, key=[f"briefing-{job.key[:16]}-{job.name}" for job in jobs],
+                                 retries=1, pure=False)  # fmt: skip
+            for future in as_completed(futures):
+                yield future.result()
+        return
+    from concurrent.futures import ProcessPoolExecutor, as_completed as completed
+
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        futures = [pool.submit(run_job, job) for job in jobs]
+        try:
+            for future in completed(futures):
+                yield future.result()
+        except BaseException:
+            for future in futures:
+                future.cancel()
+            raise
+
+
+def write_outcome(folder: Path, outcome: Outcome) -> None:
+    """Put a job's files into ``folder`` all at once, as ``generate`` does (staged, locked, renamed)."""
+    from briefing.staging import Staging, locked
+
+    stage = Staging()
+    audio = folder / outcome.name
+    with locked(audio), stage:
+        for name in sorted(outcome.files, key=lambda n: n.endswith(".json")):  # the manifest last
+            stage.file(folder / name).write_bytes(outcome.files[name])
+
+
+def summary(outcomes: list[Outcome], sources: list[str] | None = None) -> dict:
+    """What ``batch.json`` records: each input's name, status and reason (in the order of ``sources``), and
+    the counts."""
+    if sources:
+        order = {source: index for index, source in enumerate(sources)}
+        outcomes = sorted(outcomes, key=lambda o: order.get(o.source, len(order)))
+    counts = {status: sum(o.status == status for o in outcomes) for status in ("done", "skipped", "failed")}
+    return {"counts": counts, "articles": [{k: v for k, v in asdict(o).items() if k != "files"} for o in outcomes]}
+
+
+def plan(sources: list[str], folder: Path, reading: dict, narrating: dict, saving: dict,
+         force: bool = False) -> tuple[list[Job], list[Outcome]]:  # fmt: skip
+    """The jobs to run, and the outcomes known already: inputs that cannot be read (failed) and outputs
+    that are unchanged since the last run (skipped, unless ``force``)."""
+    from briefing.formats import audio_format
+    from briefing.reading import from_loaded, load
+
+    suffix = audio_format(saving.get("format") or "mp3").suffix
+    jobs, known, taken = [], [], set()
+    for source in sources:
+        try:
+            loaded = load(source)
+            article = from_loaded(loaded, **reading)
+        except BriefingError as exc:
+            known.append(Outcome(source, "", "failed", str(exc)))
+            continue
+        name = output_name(article.title, source, taken, suffix)
+        key = job_key(loaded, reading, narrating, saving)
+        if not force and unchanged(folder, name, key):
+            known.append(Outcome(source, name, "skipped", "unchanged since the last run"))
+        else:
+            jobs.append(Job(name, loaded, reading, narrating, saving, key))
+    return jobs, known
+
+
+def run_batch(jobs: list[Job], folder: Path, workers: int = 1, cluster: str | None = None,
+              progress: Callable[[Outcome], None] | None = None) -> list[Outcome]:  # fmt: skip
+    """Run ``jobs`` and write each finished one into ``folder`` as it arrives; one that fails is reported
+    and the others go on. Ctrl-C stops: finished articles stay, no partial file is left."""
+    outcomes = []
+    for outcome in run_jobs(jobs, workers, cluster):
+        if outcome.status == "done":
+            try:
+                write_outcome(folder, outcome)
+            except (BriefingError, OSError) as exc:
+                outcome = Outcome(outcome.source, outcome.name, "failed", f"cannot be written: {exc}")
+        outcome = Outcome(outcome.source, outcome.name, outcome.status, outcome.reason, seconds=outcome.seconds)
+        outcomes.append(outcome)
+        if progress:
+            progress(outcome)
+    return outcomes

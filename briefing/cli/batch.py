@@ -1,0 +1,110 @@
+"""``briefing batch``: many articles, each its own briefing, on every core or on a Dask cluster."""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from pathlib import Path
+
+import click
+
+from briefing.cli import cli
+from briefing.cli.generate import (narration_options, narrate_arguments, notify, reading_arguments, reading_options,
+                                   saving_arguments, saving_options)  # fmt: skip
+
+
+@cli.command()
+@click.argument("inputs", nargs=-1)
+@click.option("--out-dir", type=click.Path(path_type=Path, file_okay=False), required=True,
+              help="Folder the briefings are written into (made when missing).")
+@click.option("--from-feed", metavar="FEED", help="Also the articles an RSS or Atom feed (file or link) lists.")
+@click.option("--latest", type=click.IntRange(min=1), metavar="N", help="With --from-feed: the newest N only.")
+@click.option("--workers", type=click.IntRange(min=1), default=os.cpu_count() or 1, show_default=True,
+              help="Articles narrated at once, each in its own process.")
+@click.option("--cluster", metavar="ADDRESS", help="Run on a Dask cluster, e.g. tcp://scheduler:8786, instead.")
+@click.option("--force", is_flag=True, help="Narrate again even what is unchanged since the last run.")
+@click.option("--base-url", help="Refresh OUT_DIR/feed.xml for this address at the end (see briefing feed).")
+@narration_options
+@reading_options
+@saving_options
+@click.option("-q", "--quiet", is_flag=True, help="No progress display and no summary table.")
+def batch(inputs, out_dir, from_feed, latest, workers, cluster, force, base_url, title, quiet, **options):
+    """Narrate each of INPUTS into its own briefing in OUT_DIR.
+
+    INPUTS are article files, folders (every .txt, .md and .html in them), http(s) links, and
+    @LIST files (one path or link a line). Outputs are named after each article's title (else its file
+    name), never two with one name. A rerun skips every article whose output exists and whose text and
+    options are unchanged, and redoes what changed or failed. One article that fails is reported and
+    the others go on; the summary is also written to OUT_DIR/batch.json. Exit code 0 when all
+    succeeded, 1 when any failed.
+
+    \b
+    Examples:
+      briefing batch articles/ --out-dir audio_out --engine espeak
+      briefing batch @today.txt --from-feed https://example.org/rss.xml --latest 10 --out-dir site/audio
+      briefing batch archive/ --out-dir audio_out --cluster tcp://10.0.0.5:8786
+    """
+    from briefing.batch import expand, feed_links, plan, run_batch, summary
+    from briefing.errors import InputError
+
+    if title:
+        raise click.UsageError("--title names one briefing; batch names each after its article")
+    sources = expand(list(inputs)) + (feed_links(from_feed, latest) if from_feed else [])
+    if not sources:
+        raise InputError("no articles to narrate: give files, folders, links, @LIST files or --from-feed")
+    saving = saving_arguments(options)
+    if saving["embed_audio"] and not saving["page"]:
+        raise click.UsageError("--embed-audio needs --page")
+    jobs, known = plan(sources, out_dir, reading_arguments(options), narrate_arguments(options), saving, force)
+    started, done = time.monotonic(), []
+
+    def progress(outcome) -> None:
+        done.append(outcome)
+        if bar is not None:
+            failed = sum(o.status == "failed" for o in done)
+            rate = len(done) / max(time.monotonic() - started, 1e-9) * 60
+            bar.set_postfix_str(f"{failed} failed, {rate:.1f}/min", refresh=False)
+            bar.update(1)
+        if outcome.status == "failed":
+            notify(f"Failed: {outcome.source}: {outcome.reason}")
+
+    bar = None
+    if jobs and not quiet:
+        from tqdm import tqdm
+
+        bar = tqdm(total=len(jobs), unit="article", desc="Narrating", disable=None, leave=False, dynamic_ncols=True)
+    try:
+        outcomes = known + run_batch(jobs, out_dir, workers, cluster, progress)
+    except KeyboardInterrupt:
+        outcomes = known + done
+        _write_summary(out_dir, summary(outcomes, sources))
+        raise
+    finally:
+        if bar is not None:
+            bar.close()
+    report = summary(outcomes, sources)
+    _write_summary(out_dir, report)
+    if base_url and any(o.status in ("done", "skipped") for o in outcomes):
+        from briefing.feed import Channel, write_feed
+
+        write_feed(out_dir, Channel(base_url))
+    if not quiet:
+        for row in report["articles"]:
+            click.echo(f"{row['status']:<8} {row['name'] or '-':<40} {row['source']}"
+                       + (f"  ({row['reason']})" if row["status"] == "failed" else ""))  # fmt: skip
+        counts = report["counts"]
+        click.echo(f"{counts['done']} done, {counts['skipped']} skipped (unchanged), {counts['failed']} failed; "
+                   f"see {out_dir / 'batch.json'}")  # fmt: skip
+        if not jobs:
+            click.echo("Nothing to narrate: every article is unchanged since the last run.")
+    raise SystemExit(1 if report["counts"]["failed"] else 0)
+
+
+def _write_summary(folder: Path, report: dict) -> None:
+    from briefing.staging import Staging
+
+    folder.mkdir(parents=True, exist_ok=True)
+    with Staging() as stage:
+        stage.file(folder / "batch.json").write_text(json.dumps(report, ensure_ascii=False, indent=2) + "\n",
+                                                     encoding="utf-8")  # fmt: skip
