@@ -8,6 +8,8 @@ Cases (see the targets in TARGETS):
   a cached rerun of 1x; ``briefing --help`` start-up; peak memory (RSS) at 20x.
 - gtts: a local stub adding 200 ms to every request; gTTS's own sequential save() against
   ``briefing generate --engine gtts --no-cache`` with the default --jobs and with --jobs 16.
+- batch: 8 copies of the article, a loop of ``generate`` against ``batch`` on 2 workers, and on a local
+  2-worker Dask cluster; peak memory of a worker.
 - pages: article extraction on the real news pages of ../shared/pages/ (bench/pages.py): pages accepted,
   token F1 against the hand-checked references, lines spoken that are not article text, time per page.
 Writes bench/results.json and prints a table.
@@ -45,9 +47,11 @@ TARGETS = {
     "ours/gtts default jobs": 0.25,
     "ours/gtts 16 jobs": 0.125,
     "pages off-article lines": 40,
+    "peak RSS per batch worker (MB)": 300,
+    "dask batch / local batch": 1.2,
     "pages extraction median (ms)": 100,
 }
-AT_LEAST = {"pages accepted (of 28)": 27, "pages mean token F1": 0.95}
+AT_LEAST = {"pages accepted (of 28)": 27, "pages mean token F1": 0.95, "batch speed-up, 2 workers": 1.7}
 """Figures that must reach their target rather than stay under it."""
 
 
@@ -135,6 +139,53 @@ def bench_gtts(article: Path, runs: int, work: Path) -> dict:
     return measured
 
 
+def bench_batch(article: Path, runs: int, work: Path) -> dict:
+    """8 copies of the article: one ``generate`` after another, against ``batch`` on 2 local workers and on
+    a 2-worker Dask cluster on localhost (when the cluster extra is installed)."""
+    inputs = work / "batch-in"
+    inputs.mkdir()
+    for number in range(8):
+        (inputs / f"copy{number}.txt").write_text(article.read_text(encoding="utf-8"), encoding="utf-8")
+    one = [*BRIEFING, "generate", "--engine", "espeak", "--no-cache", "-q"]
+    loop = "import subprocess, sys; [subprocess.run(sys.argv[1:] + [p, '-o', p + '.mp3'], check=True) for p in %r]"
+    sequential = [PYTHON, "-c", loop % [str(p) for p in sorted(inputs.iterdir())], *one]
+    local = [*BRIEFING, "batch", str(inputs), "--out-dir", str(work / "batch-out"), "--engine", "espeak", "--no-cache",
+             "--workers", "2", "--force", "-q"]  # fmt: skip
+    commands = {"sequential generate x8": sequential, "batch x8, 2 workers": local}
+    cluster = _local_dask_cluster()
+    if cluster:
+        address, processes = cluster
+        commands["batch x8, dask 2 workers"] = [*local[:-4], "--cluster", address, "--force", "-q"]  # no --workers
+    try:
+        return alternate(commands, runs)
+    finally:
+        for process in cluster[1] if cluster else []:
+            process.kill()
+            process.wait()
+
+
+def _local_dask_cluster():
+    """``dask scheduler`` and two ``dask worker`` on localhost, or None without the cluster extra."""
+    try:
+        from distributed import Client
+    except ImportError:
+        return None
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    dask, address = str(Path(PYTHON).with_name("dask")), f"tcp://127.0.0.1:{port}"
+    quiet = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL}
+    processes = [subprocess.Popen([dask, "scheduler", "--host", "127.0.0.1", "--port", str(port), "--no-dashboard"],
+                                  **quiet)]  # fmt: skip
+    processes += [subprocess.Popen([dask, "worker", address, "--no-nanny", "--nthreads", "1", "--no-dashboard",
+                                    "--host", "127.0.0.1"], **quiet) for _ in range(2)]  # fmt: skip
+    with Client(address, timeout="30s") as client:
+        client.wait_for_workers(2, timeout=60)
+    return address, processes
+
+
 def summary(results: dict) -> dict[str, float]:
     figures: dict[str, float] = {}
     if "espeak" in results:
@@ -150,6 +201,13 @@ def summary(results: dict) -> dict[str, float]:
         g = results["gtts"]
         figures["ours/gtts default jobs"] = g["ours default jobs"]["median_s"] / g["gtts"]["median_s"]
         figures["ours/gtts 16 jobs"] = g["ours 16 jobs"]["median_s"] / g["gtts"]["median_s"]
+    if "batch" in results:
+        b = results["batch"]
+        figures["batch speed-up, 2 workers"] = b["sequential generate x8"]["median_s"] / b["batch x8, 2 workers"]["median_s"]
+        figures["peak RSS per batch worker (MB)"] = b["batch x8, 2 workers"]["peak_rss_mb"]
+        if "batch x8, dask 2 workers" in b:
+            figures["dask batch / local batch"] = (b["batch x8, dask 2 workers"]["median_s"]
+                                                   / b["batch x8, 2 workers"]["median_s"])  # fmt: skip
     if "pages" in results:
         pages = results["pages"]
         figures["pages accepted (of 28)"] = pages["accepted"]
@@ -162,7 +220,7 @@ def summary(results: dict) -> dict[str, float]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--runs", type=int, default=5)
-    parser.add_argument("--only", choices=["espeak", "gtts", "pages"])
+    parser.add_argument("--only", choices=["espeak", "gtts", "pages", "batch"])
     parser.add_argument("--article", type=Path, default=DEFAULT_ARTICLE)
     options = parser.parse_args()
     if not options.article.exists():
@@ -178,6 +236,8 @@ def main() -> None:
             results["espeak"] = bench_espeak(options.article, options.runs, work)
         if options.only in (None, "gtts"):
             results["gtts"] = bench_gtts(options.article, options.runs, work)
+        if options.only in (None, "batch"):
+            results["batch"] = bench_batch(options.article, min(options.runs, 3), work)
     if options.only in (None, "pages") and (SHARED / "pages").is_dir():
         from bench.pages import run as bench_pages
 
