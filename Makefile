@@ -1,25 +1,31 @@
-# Set-up and everyday commands. Each target creates .venv and installs what it needs (idempotent).
+# Set-up and everyday commands. Each target creates .venv and installs what it needs (idempotent):
+# `make demo` only what running needs, `make test` and `make bench` the test tools and optional parts too.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed
+RUN_STAMP := $(VENV)/.installed-run
+TEST_STAMP := $(VENV)/.installed-test
 EXAMPLE ?= examples/solar-plant.txt
 
 .PHONY: demo test bench clean
 
-$(STAMP): pyproject.toml
+$(RUN_STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test]'
-	touch $(STAMP)
+	$(BIN)/python -m pip install --quiet -e .
+	touch $(RUN_STAMP)
 
-demo: $(STAMP)  ## Narrate the bundled example article into audio_out/
+$(TEST_STAMP): $(RUN_STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $(TEST_STAMP)
+
+demo: $(RUN_STAMP)  ## Narrate the bundled example article into audio_out/
 	$(BIN)/briefing generate $(EXAMPLE)
 
-test: $(STAMP)  ## Run the test suite
+test: $(TEST_STAMP)  ## Run the test suite
 	$(BIN)/python -m pytest -q
 
-bench: $(STAMP)  ## Time the tool against a bare espeak-to-MP3 pipeline
+bench: $(TEST_STAMP)  ## Time the tool against a bare espeak-to-MP3 pipeline
 	$(BIN)/python bench/run.py
 
 clean:

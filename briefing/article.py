@@ -140,6 +140,12 @@ class Episode:
         """A file-name stem for outputs: the first article's."""
         return self.articles[0].name
 
+    @property
+    def display_title(self) -> str:
+        """What players, pages and feeds show: the title, else the first article's lead sentence cut at a
+        word (never a file name)."""
+        return self.title or headline_from(self.articles[0])
+
     @classmethod
     def of(cls, articles: list[Article], title: str | None = None, language: str = "ar") -> Episode:
         """A lone article is its own episode, under its own title unless ``title`` is given."""
@@ -148,3 +154,16 @@ class Episode:
         return cls(title, tuple(articles), language)
 
 
+TITLE_CHARS = 60
+
+
+def headline_from(article: Article) -> str:
+    """A title for an article that has none: its first sentence, cut at a word boundary to at most
+    ``TITLE_CHARS`` characters, with an ellipsis when cut."""
+    from briefing.text import split_sentences
+
+    first = split_sentences(article.sections[0].paragraphs[0])[0] if article.sections else ""
+    if len(first) <= TITLE_CHARS:
+        return first
+    cut = first[: TITLE_CHARS - 1].rsplit(" ", 1)[0].rstrip(" ،,:؛;")
+    return f"{cut}…"

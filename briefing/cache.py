@@ -20,10 +20,28 @@ from pathlib import Path
 
 from briefing.segment import AudioSegment
 
-from briefing.errors import WriteError
+from briefing.errors import InputError, WriteError
 
 MAGIC = b"BRIEFING-CLIP-1\n"
 CACHE_VARIABLE = "BRIEFING_CACHE_DIR"
+SIZE_VARIABLE = "BRIEFING_CACHE_MAX"
+DEFAULT_MAX_BYTES = 2_000_000_000
+"""The cache is kept under this size (or ``$BRIEFING_CACHE_MAX``, e.g. ``500M``) after every run, the
+least recently used entries going first."""
+
+
+def parse_size(text: str) -> int:
+    """Bytes from ``2G``, ``500M``, ``1.5GB``, ``800k`` or a plain number."""
+    import re
+
+    found = re.fullmatch(r"\s*([\d.]+)\s*([kmgt]?)i?b?\s*", str(text).lower())
+    if not found:
+        raise InputError(f"{text!r} is not a size (write 2G, 500M or a number of bytes)")
+    return int(float(found.group(1)) * 1000 ** " kmgt".index(found.group(2) or " "))
+
+
+def default_max_bytes() -> int:
+    return parse_size(os.environ[SIZE_VARIABLE]) if os.environ.get(SIZE_VARIABLE) else DEFAULT_MAX_BYTES
 
 
 def default_cache_dir() -> Path:
@@ -47,11 +65,13 @@ class CacheStats:
     clips: int
     tracks: int
     bytes: int
+    max_bytes: int
 
 
 class ClipCache:
-    def __init__(self, folder: Path):
+    def __init__(self, folder: Path, max_bytes: int | None = None):
         self.folder = Path(folder)
+        self.max_bytes = default_max_bytes() if max_bytes is None else max_bytes
 
     def _path(self, key: str, kind: str = "clip") -> Path:
         return self.folder / key[:2] / f"{key}.{kind}"
@@ -65,6 +85,8 @@ class ClipCache:
             return None
         checksum, payload = data[len(MAGIC) : len(MAGIC) + 32], data[len(MAGIC) + 32 :]
         if data.startswith(MAGIC) and hashlib.sha256(payload).digest() == checksum:
+            with contextlib.suppress(OSError):
+                os.utime(path)  # used now: the last to go when the cache is pruned
             return payload
         self._discard(path)
         return None
@@ -129,7 +151,30 @@ class ClipCache:
     def stats(self) -> CacheStats:
         files = self.entries()
         return CacheStats(self.folder, len(self.entries("clip")), len(self.entries("track")),
-                          sum(f.stat().st_size for f in files))  # fmt: skip
+                          sum(f.stat().st_size for f in files), self.max_bytes)  # fmt: skip
+
+    def prune(self, max_bytes: int | None = None) -> tuple[int, int]:
+        """Remove the least recently used entries until the cache holds at most ``max_bytes`` (default: its
+        cap); returns how many entries went and how many bytes. A cache that cannot be changed is left."""
+        limit = self.max_bytes if max_bytes is None else max_bytes
+        entries = []
+        for path in self.entries():
+            with contextlib.suppress(OSError):
+                info = path.stat()
+                entries.append((info.st_mtime, info.st_size, path))
+        total = sum(size for _, size, _ in entries)
+        removed = freed = 0
+        for _, size, path in sorted(entries):
+            if total - freed <= limit:
+                break
+            try:
+                path.unlink()
+            except FileNotFoundError:
+                pass
+            except OSError:
+                break  # read-only: nothing can be pruned
+            removed, freed = removed + 1, freed + size
+        return removed, freed
 
     def clear(self) -> int:
         """Remove every entry (and leftover temporary files); returns how many entries went. A cache that

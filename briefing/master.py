@@ -14,9 +14,9 @@ from briefing.cache import ClipCache
 from briefing.codec import MP3_QUALITY
 from briefing.formats.base import AudioFormat
 
-TRUE_PEAK_LIMIT = -1.5
-"""dBTP the encoded probe's peaks are held under: -1 dBTP, the podcast limit, with a margin for the peaks of
-the rest of the track."""
+TRUE_PEAK_LIMIT = -1.2
+"""dBTP an encoded file's peaks are held under: -1 dBTP, the podcast limit, with a margin for meters that
+oversample differently."""
 
 
 MASTERING = f"lufs={loudness.TARGET_LUFS};ceiling={loudness.CEILING_DBFS};tp={TRUE_PEAK_LIMIT};q={MP3_QUALITY};v=3"
@@ -42,46 +42,32 @@ def encode_track(track: Track, ranges: Ranges, targets: list[Path], fmt: AudioFo
         return measured, gain, decoded
 
     sounds = [piece for piece, timed in zip(pieces, track.timeline.cues) if timed.cue.kind != "pause"]
-    measured, gain, ceiling = master_levels(sounds, track.sample_rate, fmt, bitrate)
+    rate, ceiling = track.sample_rate, loudness.CEILING_DBFS
+
+    def roundtrip(pcm: list[bytes]) -> bytes:
+        return fmt.roundtrip(pcm, rate, bitrate)
 
     def encode(span: tuple[int, int], target: Path) -> int:
-        return fmt.encode(loudness.apply(pieces[span[0] : span[1]], track.sample_rate, gain, ceiling),
-                          track.sample_rate, bitrate, target)  # fmt: skip
+        return fmt.encode(loudness.apply(pieces[span[0] : span[1]], rate, gain, ceiling), rate, bitrate, target)
 
-    with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
-        decoded = list(pool.map(encode, ranges, targets))
+    for _ in range(PEAK_TRIES):
+        measured, gain = loudness.normalizing_gain(sounds, rate, roundtrip, ceiling_dbfs=ceiling)
+        with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
+            decoded = list(pool.map(encode, ranges, targets))
+        excess = max(loudness.true_peak(fmt.decode(target, rate)) for target in targets) - TRUE_PEAK_LIMIT \
+            if fmt.overshoots and gain else 0.0  # fmt: skip
+        if excess <= 0:
+            break
+        ceiling -= excess  # the encoder went over the limit: limit harder and encode again
     if cache:
         cache.put_bytes(key, "track", _pack(measured, gain, decoded, targets))
     return measured, gain, decoded
 
 
-def master_levels(sounds: list[bytes], rate: int, fmt: AudioFormat, bitrate: int) -> tuple[float, float, float]:
-    """The measured loudness, the gain to -16 LUFS, and the limiter's ceiling (dBFS).
-
-    MP3 at these bitrates stays under the ceiling LAME is given; a format that ``overshoots`` has the
-    true peak of its encoded probe measured, and the ceiling lowered by what it went over, until it holds
-    (the gain is worked out again each time, as the limiter takes more)."""
-    ceiling = loudness.CEILING_DBFS
-
-    def roundtrip(pcm: list[bytes]) -> bytes:
-        return fmt.roundtrip(pcm, rate, bitrate)
-
-    measured, gain = loudness.normalizing_gain(sounds, rate, roundtrip, ceiling_dbfs=ceiling)
-    probe = loudness.sample_for_measurement(sounds, rate, PEAK_PROBE_SECONDS)
-    for _ in range(PEAK_TRIES if fmt.overshoots and gain else 0):
-        excess = loudness.encoded_peak(probe, rate, gain, ceiling, roundtrip) - TRUE_PEAK_LIMIT
-        if excess <= 0:
-            break
-        ceiling -= excess
-        measured, gain = loudness.normalizing_gain(sounds, rate, roundtrip, ceiling_dbfs=ceiling)
-    return measured, gain, ceiling
-
-
-PEAK_PROBE_SECONDS = 60
-"""How much of the track the encoder's overshoot is measured on: peaks are sparse, so more than loudness needs."""
 PEAK_TRIES = 3
-"""Lowering the ceiling raises the gain the limiter needs, which can bring the overshoot back: a few
-rounds settle it."""
+"""Encodings at most: a format that ``overshoots`` has the true peak of its encoded file measured, and is
+encoded again with the limiter's ceiling lowered by what it went over (lowering it raises the gain the
+limiter takes, so a second correction is sometimes needed)."""
 
 
 def encoded_key(pieces: list[bytes], ranges: Ranges, rate: int, fmt: AudioFormat, bitrate: int) -> str:

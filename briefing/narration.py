@@ -71,8 +71,11 @@ class Narration:
         fmt = format_of(path, format)
         check_companions(path, page, embed_audio)
         companions = Companions(subtitles, page, embed_audio, per_section, manifest, job)
-        return publish(self.track, self.episode, path, fmt, tags=self.tags(), engine=self.engine_info(), bitrate=bitrate,
-                       companions=companions, cache=self.cache, waiting=waiting)  # fmt: skip
+        published = publish(self.track, self.episode, path, fmt, tags=self.tags(), engine=self.engine_info(),
+                            bitrate=bitrate, companions=companions, cache=self.cache, waiting=waiting)  # fmt: skip
+        if self.cache:
+            self.cache.prune()
+        return published
 
     def write_to(self, fileobj: BinaryIO, format: str = "mp3", bitrate: int | None = None) -> None:
         """Write the audio, tagged and with chapters, to a binary file object (a socket, a response
@@ -156,6 +159,8 @@ def narrate(
     clips, report = synthesize_cues(cues, spoken_by, episode, cache=clip_cache, jobs=jobs, progress=advance,
                                     failures=Failures(retry_deadline, notify))  # fmt: skip
     track = assemble(cues, clips, episode, sample_rate=sample_rate or max(clip.frame_rate for clip in clips.values()))
+    if clip_cache:
+        clip_cache.prune()
     return Narration(episode, track, spoken_by.name, spoken_by.voice, base_language(lang), report, clip_cache)
 
 

@@ -1,4 +1,7 @@
-"""WebVTT and SRT subtitles: one cue per spoken sentence or heading, with the text as written."""
+"""WebVTT and SRT subtitles people can read: a spoken sentence becomes one or more captions of at most two
+lines of 42 characters and 7 seconds, cut where a pause costs the listener least (the chunking cost of
+``briefing.text``), with the sentence's time shared out by characters. The page's transcript and the
+manifest keep whole sentences."""
 
 from __future__ import annotations
 
@@ -7,19 +10,63 @@ import datetime
 from briefing.assemble import TimedCue, Timeline
 
 
+LINE_CHARS = 42
+LINES = 2
+CAPTION_MS = 7000
+
+
 def spoken_cues(timeline: Timeline) -> list[TimedCue]:
     return [timed for timed in timeline.cues if timed.cue.spoken]
+
+
+def captions(timeline: Timeline) -> list[tuple[TimedCue, str, float, float]]:
+    """Every caption: the cue it belongs to, its lines (joined by a line break), its start and end in ms."""
+    return [(timed, text, start, end) for timed in spoken_cues(timeline)
+            for text, start, end in caption_pieces(timed.cue.text, timed.start_ms, timed.end_ms)]  # fmt: skip
+
+
+def caption_pieces(text: str, start_ms: float, end_ms: float) -> list[tuple[str, float, float]]:
+    """``text`` cut into captions of at most two lines of ``LINE_CHARS`` and ``CAPTION_MS`` each, the time
+    shared out by characters (engines give no word times here)."""
+    from briefing.text import split_for_limit
+
+    text = " ".join(text.split())
+    duration = max(end_ms - start_ms, 1.0)
+    pieces = max(-(-len(text) // (LINE_CHARS * LINES)), -(-int(duration) // CAPTION_MS), 1)
+    limit = LINE_CHARS * LINES
+    while True:
+        chunks = split_for_limit(text, min(limit, -(-len(text) // pieces) + LINE_CHARS // 2)) if text else [text]
+        longest = max(len(chunk) for chunk in chunks) * duration / max(len(text), 1)
+        if longest <= CAPTION_MS or limit <= LINE_CHARS // 2:
+            break
+        limit = int(limit * 0.8)
+        pieces += 1
+    found, at, total = [], start_ms, max(sum(len(chunk) for chunk in chunks), 1)
+    for chunk in chunks:
+        end = at + duration * len(chunk) / total
+        found.append((two_lines(chunk), at, end))
+        at = end
+    return found
+
+
+def two_lines(text: str) -> str:
+    """``text`` on one line if it fits, else broken at the space that best balances two lines."""
+    if len(text) <= LINE_CHARS or " " not in text:
+        return text
+    spaces = [i for i, ch in enumerate(text) if ch == " "]
+    best = min(spaces, key=lambda i: (max(i, len(text) - i - 1) > LINE_CHARS, abs(len(text) / 2 - i)))
+    return text[:best] + "\n" + text[best + 1 :]
 
 
 def webvtt_text(timeline: Timeline) -> str:
     import webvtt
 
     document = webvtt.WebVTT()
-    for number, timed in enumerate(spoken_cues(timeline), start=1):
+    for number, (timed, text, start, end) in enumerate(captions(timeline), start=1):
         article = timeline.sections[timed.cue.section].article
         document.captions.append(webvtt.Caption(
-            clock(timed.start_ms, "."), clock(timed.end_ms, "."), vtt_caption(timed.cue.text),
-            identifier=f"a{article + 1}-s{timed.cue.section + 1}-c{number}",  # article, section, cue
+            clock(start, "."), clock(end, "."), [vtt_caption(line) for line in text.split("\n")],
+            identifier=f"a{article + 1}-s{timed.cue.section + 1}-c{number}",  # article, section, caption
         ))  # fmt: skip
     return document.content
 
@@ -28,9 +75,9 @@ def srt_text(timeline: Timeline) -> str:
     import srt
 
     return srt.compose(
-        srt.Subtitle(number, datetime.timedelta(milliseconds=round(t.start_ms)),
-                     datetime.timedelta(milliseconds=round(t.end_ms)), srt_caption(t.cue.text))
-        for number, t in enumerate(spoken_cues(timeline), start=1)
+        srt.Subtitle(number, datetime.timedelta(milliseconds=round(start)), datetime.timedelta(milliseconds=round(end)),
+                     srt_caption(text))
+        for number, (_, text, start, end) in enumerate(captions(timeline), start=1)
     )  # fmt: skip
 
 

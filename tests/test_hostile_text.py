@@ -41,9 +41,10 @@ def test_arrows_markup_and_control_characters_reach_every_output_safely(runner, 
 
     vtt = webvtt.read(str(out.with_suffix(".vtt")))
     texts = [caption.raw_text for caption in vtt.captions]
-    assert any("10 → 15" in text and "&lt;b&gt;" in text and "&amp;" in text for text in texts), texts
+    whole = " ".join(" ".join(caption.raw_text.split("\n")) for caption in vtt.captions)
+    assert "10 → 15" in whole and "&lt;b&gt;" in whole and "&amp;" in whole, texts
     subtitles = list(srt.parse(out.with_suffix(".srt").read_text(encoding="utf-8")))
-    assert any("10 → 15" in s.content for s in subtitles)
+    assert any("10 → 15" in s.content.replace("\n", " ") for s in subtitles)
     assert not any(text.strip(" .…—") == "" for text in texts)  # punctuation alone is not a caption
 
     manifest = json.loads(out.with_suffix(".json").read_text(encoding="utf-8"))
@@ -130,3 +131,23 @@ def test_punctuation_alone_is_never_sent_to_gtts(runner, tmp_path, gtts_stub):
     result = runner.invoke(cli, ["generate", str(article), "-o", str(tmp_path / "a.mp3"), "--engine", "gtts"])
     assert result.exit_code == 0, result.output
     assert all(speakable(request.text) for request in gtts_stub.requests)
+
+
+def test_captions_are_at_most_two_lines_of_42_characters_and_7_seconds(runner, tmp_path):
+    long_sentence = ("وأضاف المتحدث أن الاجتماع بحث سبل تعزيز التعاون العسكري بين البلدين، بما في ذلك تبادل المعلومات "
+                     "الاستخباراتية وتنسيق العمليات المشتركة في المنطقة، وذلك في إطار الجهود الرامية إلى مكافحة "
+                     "الإرهاب وتأمين الحدود المشتركة التي تمتد مئات الكيلومترات عبر الصحراء.")  # fmt: skip
+    article = tmp_path / "a.txt"
+    article.write_text(f"عنوان الخبر\n{long_sentence}\nجملة قصيرة.\n", encoding="utf-8")
+    out = tmp_path / "a.mp3"
+    assert runner.invoke(cli, ["generate", str(article), "-o", str(out), "--engine", "espeak"]).exit_code == 0
+    vtt = webvtt.read(str(out.with_suffix(".vtt")))
+    subtitles = list(srt.parse(out.with_suffix(".srt").read_text(encoding="utf-8")))
+    for lines, seconds in [(c.lines, c.end_in_seconds - c.start_in_seconds) for c in vtt.captions] + \
+                          [(s.content.split("\n"), (s.end - s.start).total_seconds()) for s in subtitles]:  # fmt: skip
+        assert len(lines) <= 2 and all(len(line) <= 42 for line in lines) and seconds <= 7.0, (lines, seconds)
+    assert len(vtt.captions) > 4  # the long sentence took several captions
+    joined = " ".join(" ".join(c.lines) for c in vtt.captions)
+    assert "تمتد مئات الكيلومترات عبر الصحراء." in joined
+    manifest = json.loads(out.with_suffix(".json").read_text(encoding="utf-8"))
+    assert long_sentence in [cue["text"] for cue in manifest["cues"]]  # whole sentences there

@@ -77,3 +77,21 @@ def test_sections_accepts_any_language_code(runner, tmp_path):
     assert runner.invoke(cli, ["sections", str(article), "--lang", "fr"]).exit_code == 0
     refused = runner.invoke(cli, ["sections", str(article)])
     assert refused.exit_code == 2 and "the text is French, not Arabic; pass --lang fr to read it as French" in refused.output
+
+
+def test_a_briefing_without_a_title_shows_its_first_words_never_a_file_name(runner, tmp_path):
+    from briefing.article import Episode
+    from briefing.reading import parse_article
+
+    article = tmp_path / "seed_article.txt"
+    article.write_text("أعلنت وزارة المياه اليوم الأحد تشغيل أكبر محطة لتحلية مياه البحر على الساحل الجنوبي، بطاقة "
+                       "إنتاجية كبيرة. وقال الوزير إن المحطة استغرق بناؤها ثلاث سنوات.\n", encoding="utf-8")  # fmt: skip
+    out = tmp_path / "a.mp3"
+    result = runner.invoke(cli, ["generate", str(article), "-o", str(out), "--engine", "espeak"])
+    assert result.exit_code == 0, result.output
+    shown = "أعلنت وزارة المياه اليوم الأحد تشغيل أكبر محطة لتحلية مياه…"
+    assert f"Warning: no title found; players will show «{shown}» (--title sets one)" in result.output
+    assert str(ID3(out)["TIT2"]) == shown and len(shown) <= 60
+    assert json.loads(out.with_suffix(".json").read_text(encoding="utf-8"))["title"] == shown
+    short = Episode.of([parse_article("خبر قصير بلا عنوان.")])
+    assert short.display_title == "خبر قصير بلا عنوان."

@@ -184,3 +184,20 @@ def test_retry_after_parsing():
     assert parse_retry_after("7") == 7.0
     assert 50 < parse_retry_after(formatdate(time.time() + 60, usegmt=True)) <= 60
     assert parse_retry_after("soon") is None and parse_retry_after(None) is None
+
+
+def test_the_cache_stays_under_its_cap_least_recently_used_first(runner, tmp_path, example_txt, monkeypatch, cache_dir):
+    monkeypatch.setenv("BRIEFING_CACHE_MAX", "200k")
+    out = tmp_path / "a.mp3"
+    assert runner.invoke(cli, ["generate", str(example_txt), "-o", str(out), "--engine", "espeak"]).exit_code == 0
+    size = sum(p.stat().st_size for p in cache_dir.rglob("*.clip")) + sum(p.stat().st_size for p in cache_dir.rglob("*.track"))
+    assert size <= 200_000
+    info = runner.invoke(cli, ["cache", "info"])
+    assert "Cap: 0.2 MB" in info.output and "Entries: " in info.output
+    monkeypatch.delenv("BRIEFING_CACHE_MAX")
+    assert runner.invoke(cli, ["generate", str(example_txt), "-o", str(out), "--engine", "espeak"]).exit_code == 0
+    oldest = min(cache_dir.rglob("*.clip"), key=lambda p: p.stat().st_mtime)
+    result = runner.invoke(cli, ["cache", "prune", "--max-size", "100k"])
+    assert result.exit_code == 0 and result.output.startswith("Removed ")
+    assert not oldest.exists()
+    assert sum(p.stat().st_size for p in cache_dir.rglob("*") if p.is_file()) <= 100_000

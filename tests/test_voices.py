@@ -71,7 +71,7 @@ def test_piper_briefing_goes_through_the_whole_pipeline(runner, voices, example_
     assert abs(decoded_seconds(out) * 1000 - manifest["audio"]["duration_ms"]) <= 100
     log = ffmpeg("-i", str(out), "-af", "ebur128=peak=true:framelog=quiet", "-f", "null", "-").stderr
     assert -17 <= float(re.search(r"I:\s+(-?[\d.]+) LUFS", log).group(1)) <= -15
-    assert out.with_suffix(".vtt").read_text(encoding="utf-8").count("-->") == len(manifest["cues"])
+    assert out.with_suffix(".vtt").read_text(encoding="utf-8").count("-->") >= len(manifest["cues"])  # long ones split
 
 
 def test_piper_errors_are_one_line(runner, voices, example_txt, tmp_path, monkeypatch):

@@ -157,6 +157,8 @@ def generate(articles, output, from_feed, latest, title, quiet, **options):
     for article in episode.articles:
         for note in article.notes:
             notify(f"Warning: {article.label}: {note}")
+    if episode.title is None:
+        notify(f"Warning: no title found; players will show «{episode.display_title}» (--title sets one)")
     saving = saving_arguments(options)
     output = output or DEFAULT_OUTPUT_DIR / f"{episode.name}.{saving['format'] or 'mp3'}"
     check_outputs(output, sources, saving["format"], bitrate=saving["bitrate"], page=saving["page"],

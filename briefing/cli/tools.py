@@ -143,7 +143,21 @@ def info(cache_dir):
 
     stats = ClipCache(cache_dir or default_cache_dir()).stats()
     click.echo(f"Folder: {stats.folder}\nClips: {stats.clips}\nEncoded briefings: {stats.tracks}\n"
-               f"Size: {stats.bytes / 1e6:.1f} MB")  # fmt: skip
+               f"Entries: {stats.clips + stats.tracks}\nSize: {stats.bytes / 1e6:.1f} MB\n"
+               f"Cap: {stats.max_bytes / 1e6:.1f} MB (least recently used entries go first; $BRIEFING_CACHE_MAX)")  # fmt: skip
+
+
+@cache.command()
+@click.option("--cache-dir", type=click.Path(path_type=Path, file_okay=False), help="Cache folder to prune.")
+@click.option("--max-size", help="Keep at most this much, e.g. 500M or 1G.  [default: the cap]")
+def prune(cache_dir, max_size):
+    """Remove the least recently used entries until the cache fits its cap (or --max-size)."""
+    from briefing.cache import ClipCache, default_cache_dir, parse_size
+
+    store = ClipCache(cache_dir or default_cache_dir())
+    removed, freed = store.prune(parse_size(max_size) if max_size else None)
+    click.echo(f"Removed {removed} entries ({freed / 1e6:.1f} MB) from {store.folder}; "
+               f"{store.stats().bytes / 1e6:.1f} MB left")  # fmt: skip
 
 
 @cache.command()

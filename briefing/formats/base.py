@@ -34,7 +34,7 @@ class Tags:
         """A lone article's author, publication date and address, when known; an episode's own title."""
         known = episode.articles[0].metadata if len(episode.articles) == 1 else None
         return cls(
-            title=episode.title or episode.name,
+            title=episode.display_title,
             artist=(known and known.author) or (known and known.site) or "briefing",
             album=phrases.album,
             language=phrases.iso639_2,
@@ -77,6 +77,10 @@ class AudioFormat(ABC):
     def encode(self, pcm: Iterable[bytes], sample_rate: int, bitrate: int, target: Path) -> int:
         """Encode PCM pieces as they come into ``target``; return how many samples a decoder will output
         (at ``sample_rate``)."""
+
+    @abstractmethod
+    def decode(self, path: Path, sample_rate: int) -> bytes:
+        """An encoded file of this format as 16-bit mono PCM at ``sample_rate``."""
 
     @abstractmethod
     def roundtrip(self, pcm: list[bytes], sample_rate: int, bitrate: int) -> bytes:

@@ -31,6 +31,9 @@ class Mp3(AudioFormat):
                 out.write(frames)
         return miniaudio.mp3_get_file_info(str(target)).num_frames
 
+    def decode(self, path: Path, sample_rate: int) -> bytes:
+        return decode_mp3(path.read_bytes()).set_frame_rate(sample_rate).raw_data
+
     def roundtrip(self, pcm: list[bytes], sample_rate: int, bitrate: int) -> bytes:
         return decode_mp3(b"".join(encode_mp3(pcm, sample_rate, bitrate))).raw_data
 

@@ -43,6 +43,9 @@ class PyAvFormat(AudioFormat):
             out.mux(stream.encode(None))
         return frames
 
+    def decode(self, path: Path, sample_rate: int) -> bytes:
+        return decode(path.read_bytes(), sample_rate)
+
     def roundtrip(self, pcm: list[bytes], sample_rate: int, bitrate: int) -> bytes:
         encoded = io.BytesIO()
         self.encode(pcm, sample_rate, bitrate, encoded)
