@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -27,7 +28,7 @@ Ranges = list[tuple[int, int]]
 
 
 def encode_track(track: Track, ranges: Ranges, targets: list[Path], fmt: AudioFormat, bitrate: int, jobs: int,
-                 cache: ClipCache | None) -> tuple[float, float, list[int]]:  # fmt: skip
+                 cache: ClipCache | None, stage: Callable[[str], None] | None = None) -> tuple[float, float, list[int]]:  # fmt: skip
     """Normalize and encode each range of pieces into its target file, ``jobs`` at a time (lameenc and
     FFmpeg release the GIL); returns the measured loudness, the gain applied, and each part's decoded
     length. Taken from ``cache`` when this exact audio was encoded before with the same settings, and
@@ -50,8 +51,11 @@ def encode_track(track: Track, ranges: Ranges, targets: list[Path], fmt: AudioFo
     def encode(span: tuple[int, int], target: Path) -> int:
         return fmt.encode(loudness.apply(pieces[span[0] : span[1]], rate, gain, ceiling), rate, bitrate, target)
 
+    stage = stage or (lambda name: None)
     for _ in range(PEAK_TRIES):
+        stage("Measuring loudness")
         measured, gain = loudness.normalizing_gain(sounds, rate, roundtrip, ceiling_dbfs=ceiling)
+        stage(f"Encoding {fmt.name.upper()}")
         with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
             decoded = list(pool.map(encode, ranges, targets))
         excess = max(loudness.true_peak(fmt.decode(target, rate)) for target in targets) - TRUE_PEAK_LIMIT \

@@ -19,12 +19,12 @@ from typing import BinaryIO
 from briefing.article import Article, Episode
 from briefing.assemble import TimedCue, TimedSection, Track, assemble
 from briefing.cache import ClipCache, default_cache_dir
-from briefing.errors import InputError
+from briefing.errors import InputError, SynthesisError
 from briefing.language import base_language, phrases_for
 from briefing.script import Pauses, build_script
 from briefing.speech.engines import AUTO, create_engine
 from briefing.speech.engines.base import VoiceOptions
-from briefing.speech.retry import DEFAULT_DEADLINE, Failures
+from briefing.speech.retry import DEFAULT_DEADLINE, Failures, Stopped
 from briefing.speech.synthesize import DEFAULT_JOBS, SpeechReport, synthesize_cues
 
 Notify = Callable[[str], None]
@@ -60,10 +60,10 @@ class Narration:
 
     def save(self, path: str | Path, *, format: str | None = None, bitrate: int | None = None, subtitles: bool = True,
              page: bool = False, embed_audio: bool = False, per_section: bool = False, manifest: bool = True,
-             waiting: Callable[[], None] | None = None, job: str = ""):  # fmt: skip
+             waiting: Callable[[], None] | None = None, job: str = "", stage: Callable[[str], None] | None = None):  # fmt: skip
         """Write the audio to ``path`` (its format from ``format`` or the suffix: .mp3, .m4a, .m4b, .opus)
         with its companions beside it, all or nothing; returns where everything went
-        (:class:`briefing.publish.Published`)."""
+        (:class:`briefing.publish.Published`). ``stage`` is told each step (loudness, encoding, writing)."""
         from briefing.formats import format_of
         from briefing.publish import Companions, publish
 
@@ -72,7 +72,8 @@ class Narration:
         check_companions(path, page, embed_audio)
         companions = Companions(subtitles, page, embed_audio, per_section, manifest, job)
         published = publish(self.track, self.episode, path, fmt, tags=self.tags(), engine=self.engine_info(),
-                            bitrate=bitrate, companions=companions, cache=self.cache, waiting=waiting)  # fmt: skip
+                            bitrate=bitrate, companions=companions, cache=self.cache, waiting=waiting,
+                            stage=stage)  # fmt: skip
         if self.cache:
             self.cache.prune()
         return published
@@ -156,8 +157,16 @@ def narrate(
         if progress:
             progress(done, total, episode.sections[cue.section].label)
 
-    clips, report = synthesize_cues(cues, spoken_by, episode, cache=clip_cache, jobs=jobs, progress=advance,
-                                    failures=Failures(retry_deadline, notify))  # fmt: skip
+    try:
+        clips, report = synthesize_cues(cues, spoken_by, episode, cache=clip_cache, jobs=jobs, progress=advance,
+                                        failures=Failures(retry_deadline, notify))  # fmt: skip
+    except SynthesisError as failed:
+        if engine != AUTO or spoken_by.offline or isinstance(failed, Stopped):
+            raise
+        notify(f"{spoken_by.name} failed ({failed}); using espeak, which works offline")
+        spoken_by, _ = create_engine("espeak", options)
+        clips, report = synthesize_cues(cues, spoken_by, episode, cache=clip_cache, jobs=jobs, progress=advance,
+                                        failures=Failures(retry_deadline, notify))  # fmt: skip
     track = assemble(cues, clips, episode, sample_rate=sample_rate or max(clip.frame_rate for clip in clips.values()))
     if clip_cache:
         clip_cache.prune()

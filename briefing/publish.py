@@ -59,7 +59,7 @@ class Companions:
 
 def publish(track: Track, episode: Episode, audio: Path, fmt: AudioFormat, *, tags: Tags, engine: EngineInfo,
             bitrate: int | None = None, companions: Companions = Companions(), cache: ClipCache | None = None,
-            waiting: Callable[[], None] | None = None) -> Published:  # fmt: skip
+            waiting: Callable[[], None] | None = None, stage: Callable[[str], None] | None = None) -> Published:  # fmt: skip
     """Normalize loudness, encode (on all cores where the format allows), and write every output atomically,
     under a lock on the output set (``waiting`` is told when another run holds it).
 
@@ -67,23 +67,23 @@ def publish(track: Track, episode: Episode, audio: Path, fmt: AudioFormat, *, ta
     kill between renames is told apart from a whole one (:func:`briefing.manifest.torn_files`).
     Temporaries a killed run left beside these outputs are removed first.
     """
-    stage = Staging()
+    staging = Staging()
     try:
-        with locked(audio, waiting), stage:
+        with locked(audio, waiting), staging:
             remove_leftovers([audio, *outputs_for(audio).values()])
-            return _write(track, episode, audio, fmt, stage, tags, engine, fmt.check_bitrate(bitrate), companions,
-                          cache)  # fmt: skip
+            return _write(track, episode, audio, fmt, staging, tags, engine, fmt.check_bitrate(bitrate), companions,
+                          cache, stage or (lambda name: None))  # fmt: skip
     except OSError as exc:  # a full disk, a file system gone read-only...
-        raise WriteError(f"{stage.failed_target(exc) or audio}: cannot be written ({exc.strerror or exc})") from None
+        raise WriteError(f"{staging.failed_target(exc) or audio}: cannot be written ({exc.strerror or exc})") from None
 
 
-def _write(track, episode, audio, fmt, stage, tags, engine, bitrate, companions, cache) -> Published:
+def _write(track, episode, audio, fmt, staging, tags, engine, bitrate, companions, cache, tell) -> Published:
     others = outputs_for(audio)
     jobs = os.cpu_count() or 1
     sections = section_ranges(track) if companions.per_section else []
     names = part_names(track, sections, fmt.suffix)
-    folder = stage.folder(others["sections"]) if companions.per_section else None
-    work = stage.scratch(audio)
+    folder = staging.folder(others["sections"]) if companions.per_section else None
+    work = staging.scratch(audio)
     if fmt.concatenates:  # the audio file is its parts one after the other
         whole = sections or balanced_ranges(track, jobs)
         targets = [folder / name for name in names] if folder else [work / f"{n}{fmt.suffix}" for n in range(len(whole))]
@@ -93,9 +93,10 @@ def _write(track, episode, audio, fmt, stage, tags, engine, bitrate, companions,
     for target in targets:
         target.parent.mkdir(exist_ok=True)
     measured, gain, decoded = encode_track(track, whole + (sections if not fmt.concatenates else []), targets, fmt,
-                                           bitrate, jobs, cache)  # fmt: skip
+                                           bitrate, jobs, cache, tell)  # fmt: skip
     timeline = place(track, whole, decoded[: len(whole)], fmt.delay(track.sample_rate))
-    staged = {audio: stage.file(audio)}
+    tell("Writing files")
+    staged = {audio: staging.file(audio)}
     with staged[audio].open("wb") as out:
         for part in targets[: len(whole)]:
             with part.open("rb") as stream:
@@ -104,7 +105,7 @@ def _write(track, episode, audio, fmt, stage, tags, engine, bitrate, companions,
     vtt = webvtt_text(timeline)
     if companions.subtitles:
         for kind, text in (("vtt", vtt), ("srt", srt_text(timeline))):
-            staged[others[kind]] = stage.file(others[kind])
+            staged[others[kind]] = staging.file(others[kind])
             staged[others[kind]].write_text(text, encoding="utf-8")
     section_files = [others["sections"] / name for name in names]
     for number, (name, section) in enumerate(zip(names, timeline.sections), start=1):
@@ -116,12 +117,12 @@ def _write(track, episode, audio, fmt, stage, tags, engine, bitrate, companions,
         from briefing.page import render
 
         embedded = staged[audio].read_bytes() if companions.embed_audio else None
-        staged[others["page"]] = stage.file(others["page"])
+        staged[others["page"]] = staging.file(others["page"])
         staged[others["page"]].write_text(render(manifest, audio.name, vtt, embedded), encoding="utf-8")
     if companions.manifest:
         manifest = replace(manifest, job=companions.job, files={
             str(target.relative_to(audio.parent)): file_record(temporary) for target, temporary in staged.items()})  # fmt: skip
-        stage.file(others["manifest"]).write_text(manifest.to_json(), encoding="utf-8")
+        staging.file(others["manifest"]).write_text(manifest.to_json(), encoding="utf-8")
     return Published(
         audio, fmt.name, timeline,
         vtt=others["vtt"] if companions.subtitles else None,

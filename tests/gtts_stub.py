@@ -103,7 +103,7 @@ class GttsStub:
                     return
                 if kind == "slow":
                     time.sleep(float(value))
-                if kind in ("429", "500", "503", "400"):
+                if kind in ("429", "500", "503", "400", "403", "404"):
                     self._send(int(kind), b"error", {"Retry-After": value} if value else {})
                 elif kind == "empty":
                     self._send(200, b")]}'\n\n")

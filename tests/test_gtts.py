@@ -55,6 +55,33 @@ def test_gtts_engine_never_falls_back_silently(runner, example_txt, tmp_path):
     out = tmp_path / "x.mp3"
     result = runner.invoke(cli, ["generate", str(example_txt), "-o", str(out), "--engine", "gtts"])
     assert result.exit_code == 1
-    assert result.output.startswith("Error: section «") and result.output.count("\n") == 1
-    assert "Google TTS could not be reached" in result.output and "gave up after" in result.output
+    status, error = result.output.splitlines()
+    assert status.startswith("Speaking ") and error.startswith("Error: section «")
+    assert "Google TTS cannot be reached from here" in error and "engine espeak" in error
     assert not out.exists() and list(tmp_path.iterdir()) == []
+
+
+def test_offline_gtts_fails_at_once_and_says_espeak_works_offline(runner, tmp_path, example_txt):
+    import time
+
+    started = time.monotonic()
+    result = runner.invoke(cli, ["generate", str(example_txt), "-o", str(tmp_path / "a.mp3"), "--engine", "gtts"])
+    assert time.monotonic() - started < 5
+    assert result.exit_code == 1
+    last = result.output.strip().splitlines()[-1]
+    assert "Google TTS cannot be reached from here (ConnectionError)" in last and "(see --engine espeak)" in last
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_gtts_says_what_it_is_doing_before_the_first_request(runner, tmp_path, example_txt, gtts_stub):
+    result = runner.invoke(cli, ["generate", str(example_txt), "-o", str(tmp_path / "a.mp3"), "--engine", "gtts"])
+    assert result.exit_code == 0, result.output
+    assert f"Speaking {len(gtts_stub.requests)} clips with gtts, 8 at a time" in result.output
+
+
+def test_auto_falls_back_to_espeak_when_google_answers_but_not_with_speech(runner, tmp_path, example_txt, gtts_stub):
+    gtts_stub.fail_texts = {"": "404"}
+    result = runner.invoke(cli, ["generate", str(example_txt), "-o", str(tmp_path / "a.mp3")])
+    assert result.exit_code == 0, result.output
+    assert "gtts failed (" in result.output and "HTTP 404" in result.output and "using espeak" in result.output
+    assert "engine espeak" in result.output

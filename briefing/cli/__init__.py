@@ -16,7 +16,7 @@ from briefing.errors import BriefingError
 FLAGS = {"max_chars": "--max-chars", "lang": "--lang", "rate": "--rate", "voice": "--voice", "model": "--voice-model",
          "config": "--voice-config", "speaker": "--speaker", "pitch": "--pitch", "bitrate": "--bitrate",
          "embed_audio": "--embed-audio", "title": "--title", "format": "--audio-format", "encoding": "--encoding",
-         "base_url": "--base-url"}  # fmt: skip
+         "base_url": "--base-url", "engine": "--engine espeak"}  # fmt: skip
 """The library's parameter names as the command line spells them, for messages."""
 
 

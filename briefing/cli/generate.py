@@ -165,7 +165,10 @@ def generate(articles, output, from_feed, latest, title, quiet, **options):
                   embed_audio=saving["embed_audio"], per_section=saving["per_section"], notify=notify)  # fmt: skip
     with ProgressBar(quiet) as progress:
         narration = narrate(episode, **narrate_arguments(options), notify=notify, progress=progress)
-    published = narration.save(output, **saving, waiting=lambda: notify(f"Waiting for another run writing {output} to finish"))
+    stage_line = StageLine(quiet)
+    published = narration.save(output, **saving, stage=stage_line,
+                               waiting=lambda: notify(f"Waiting for another run writing {output} to finish"))
+    stage_line.done()
     if not quiet:
         minutes, seconds = divmod(round(published.timeline.duration_ms / 1000), 60)
         stories = f"{len(episode.articles)} stories, " if len(episode.articles) > 1 else ""
@@ -175,6 +178,24 @@ def generate(articles, output, from_feed, latest, title, quiet, **options):
             f"{narration.speech.cached} of {narration.speech.chunks} clips from cache"
         )
         click.echo("Also: " + ", ".join(str(path) for path in published.files))
+
+
+class StageLine:
+    """After speaking, each step (loudness, encoding, writing) on one line of stderr that rewrites itself;
+    only on a terminal and without --quiet, like the bar."""
+
+    def __init__(self, quiet: bool):
+        import sys
+
+        self.shown = not quiet and sys.stderr.isatty()
+
+    def __call__(self, name: str) -> None:
+        if self.shown:
+            click.echo(f"\r\033[K{name}…", err=True, nl=False)
+
+    def done(self) -> None:
+        if self.shown:
+            click.echo("\r\033[K", err=True, nl=False)
 
 
 class ProgressBar:

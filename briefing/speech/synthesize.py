@@ -15,7 +15,7 @@ from briefing.errors import SynthesisError
 from briefing.script import Cue
 from briefing.cache import ClipCache, clip_key
 from briefing.speech.engines.base import Engine
-from briefing.speech.retry import Failures, call_with_retries
+from briefing.speech.retry import Failures, Stopped, call_with_retries
 from briefing.text import speakable, spoken_form
 
 DEFAULT_JOBS = 8
@@ -81,6 +81,7 @@ def synthesize_cues(
             advance(position)
 
     failed = threading.Event()
+    first_failure: list[SynthesisError] = []  # the cause: requests stopped because of it fail as "stopped"
 
     def speak(position: int) -> AudioSegment:
         chunk = chunks[position]
@@ -88,23 +89,30 @@ def synthesize_cues(
         try:
             clip = call_with_retries(lambda: engine.synthesize(chunk.text), abort=failed, failures=failures)
         except SynthesisError as exc:
-            failed.set()
             where = episode.sections[cue.section].label
-            raise SynthesisError(f"section «{where}», {cue.kind} «{_excerpt(cue.text)}»: {exc}") from None
+            error = SynthesisError(f"section «{where}», {cue.kind} «{_excerpt(cue.text)}»: {exc}", option=exc.option)
+            if not isinstance(exc, Stopped):
+                first_failure.append(error)
+            failed.set()
+            raise error from None
         if cache:
             cache.put(chunk.key, clip)
         return clip
 
     workers = max(1, min(jobs, engine.max_jobs or jobs, len(missing) or 1))
+    if missing and not engine.offline:
+        failures.notify(f"Speaking {len(missing)} clips with {engine.name}, {workers} at a time")
     pool = ThreadPoolExecutor(max_workers=workers)
     try:
         futures = {pool.submit(speak, position): position for position in missing}
         for future in as_completed(futures):
             clips[futures[future]] = future.result()
             advance(futures[future])
-    except BaseException:
+    except BaseException as stopped:
         failed.set()  # no retry waits out its time, no request starts
         pool.shutdown(wait=False, cancel_futures=True)  # Ctrl-C answers now, not after the requests under way
+        if isinstance(stopped, SynthesisError) and first_failure:
+            raise first_failure[0] from None
         raise
     pool.shutdown()
 

@@ -81,23 +81,51 @@ class GttsEngine(Engine):
         try:
             _RedirectedTTS(text, self.url, lang=self.lang, timeout=self.timeout).write_to_fp(buffer)
         except gTTSError as exc:
-            raise _classify(exc) from None
+            raise self._classify(exc) from None
         except (binascii.Error, ValueError):  # a reply whose audio is not base64: garbled on the way
             raise TransientError("Google TTS answered with audio that does not decode") from None
         if not buffer.getvalue():
             raise TransientError("Google TTS answered without audio")
+        self.answered = True
         try:
             return decode_mp3(buffer.getvalue())
         except SynthesisError:
             raise TransientError("Google TTS answered with audio that does not decode") from None
 
+    answered = False
+    """Whether Google has answered anything in this run: until it has, a failed connection means no network."""
 
-def _classify(exc: gTTSError) -> SynthesisError:
-    """429, 408, 5xx, a 200 without audio and network failures may pass; other HTTP errors will not."""
-    response = exc.rsp
-    if response is None:
-        cause = exc.__context__
-        return TransientError(f"Google TTS could not be reached ({type(cause).__name__ if cause else 'no answer'})")
+    def _classify(self, exc: gTTSError) -> SynthesisError:
+        """429, 408, 5xx, a 200 without audio and network failures may pass; other HTTP errors will not. A
+        name that does not resolve or a connection refused before Google ever answered is no passing
+        fault but a machine offline (or behind a wall): it fails at once."""
+        response = exc.rsp
+        if response is None:
+            cause = exc.__context__
+            reason = type(cause).__name__ if cause else "no answer"
+            if not self.answered and _unreachable(cause):
+                return SynthesisError(f"Google TTS cannot be reached from here ({reason}); the espeak engine "
+                                      "works offline", option="engine")  # fmt: skip
+            return TransientError(f"Google TTS could not be reached ({reason})")
+        self.answered = True
+        return _classify_answer(response)
+
+
+def _unreachable(cause: BaseException | None) -> bool:
+    """A name that does not resolve, a connection refused or never opened: the host cannot be reached at
+    all (a connection dropped after it opened may pass)."""
+    import requests
+    from urllib3.exceptions import ConnectTimeoutError, NewConnectionError
+
+    if not isinstance(cause, requests.exceptions.ConnectionError):
+        return False
+    reason = getattr(cause.args[0], "reason", None) if cause.args else None
+    return isinstance(cause, requests.exceptions.ConnectTimeout) or isinstance(reason, (NewConnectionError,
+                                                                                        ConnectTimeoutError))
+
+
+def _classify_answer(response) -> SynthesisError:
+    """429, 408, 5xx and a 200 without audio may pass; other HTTP errors will not."""
     status = response.status_code
     message = f"Google TTS answered HTTP {status} {response.reason or ''}".rstrip()
     if status in (200, 408, 429) or status >= 500:
