@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from briefing.segment import AudioSegment
-
 from briefing.article import Episode
 from briefing.language import phrases_for
 from briefing.script import Cue
+from briefing.segment import AudioSegment
 
 
 @dataclass(frozen=True)

@@ -18,9 +18,8 @@ import wave
 from dataclasses import dataclass
 from pathlib import Path
 
-from briefing.segment import AudioSegment
-
 from briefing.errors import InputError, WriteError
+from briefing.segment import AudioSegment
 
 MAGIC = b"BRIEFING-CLIP-1\n"
 CACHE_VARIABLE = "BRIEFING_CACHE_DIR"

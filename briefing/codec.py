@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from pathlib import Path
-
-from briefing.segment import AudioSegment
 
 from briefing.errors import SynthesisError
+from briefing.segment import AudioSegment
 
 
 def decode_mp3(data: bytes) -> AudioSegment:

@@ -8,12 +8,11 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
 
-from briefing.segment import AudioSegment
-
 from briefing.article import Episode
+from briefing.cache import ClipCache, clip_key
 from briefing.errors import SynthesisError
 from briefing.script import Cue
-from briefing.cache import ClipCache, clip_key
+from briefing.segment import AudioSegment
 from briefing.speech.engines.base import Engine
 from briefing.speech.retry import Failures, Stopped, call_with_retries
 from briefing.text import speakable, spoken_form

@@ -15,10 +15,10 @@ import aiohttp
 import edge_tts
 import edge_tts.communicate
 from edge_tts import exceptions as edge_errors
-from briefing.segment import AudioSegment
 
 from briefing.codec import decode_mp3
 from briefing.errors import InputError, SynthesisError
+from briefing.segment import AudioSegment
 from briefing.speech.engines.base import Engine, VoiceOptions, reachable
 from briefing.speech.retry import TransientError
 from briefing.text import split_for_limit

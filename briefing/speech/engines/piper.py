@@ -14,9 +14,9 @@ from pathlib import Path
 
 import numpy as np
 from piper import PiperVoice, SynthesisConfig
-from briefing.segment import AudioSegment
 
 from briefing.errors import InputError, SynthesisError
+from briefing.segment import AudioSegment
 from briefing.speech.engines.base import Engine, VoiceOptions
 
 
