@@ -8,6 +8,7 @@ from briefing.article import Episode
 from briefing.language import phrases_for
 from briefing.script import Cue
 from briefing.segment import AudioSegment
+from briefing.spool import SpooledAudio
 
 
 @dataclass(frozen=True)
@@ -54,15 +55,19 @@ def span_articles(sections: tuple[TimedSection, ...], titles: list[str]) -> tupl
     return tuple(spans)
 
 
+Piece = AudioSegment | SpooledAudio
+"""A piece of a track: spoken audio kept on disk, or a pause or chime generated in memory."""
+
+
 @dataclass(frozen=True)
 class Track:
     """The narration as consecutive pieces of 16-bit mono PCM at one sample rate, plus its timeline.
 
-    The pieces are kept apart rather than concatenated so that encoding can stream them: one hour of
-    audio is never copied into a second buffer.
+    The pieces are kept apart, the spoken ones on disk, so that measuring and encoding stream them:
+    memory does not grow with the length of the track.
     """
 
-    pieces: tuple[AudioSegment, ...]
+    pieces: tuple[Piece, ...]
     sample_rate: int
     timeline: Timeline
 
@@ -86,10 +91,10 @@ UNSPOKEN_MS = 250
 """The short silence that stands for a cue with nothing to say."""
 
 
-def assemble(cues: list[Cue], clips: dict[int, AudioSegment], episode: Episode, sample_rate: int) -> Track:
+def assemble(cues: list[Cue], clips: dict[int, SpooledAudio], episode: Episode, sample_rate: int) -> Track:
     """Lay out cues in order, all at ``sample_rate``, 16-bit mono: each spoken cue's clip, each pause as
     silence, each chime as the chime tone."""
-    pieces: list[AudioSegment] = []
+    pieces: list[Piece] = []
     timed: list[TimedCue] = []
     frames = 0
     tone = chime(sample_rate)
@@ -98,7 +103,7 @@ def assemble(cues: list[Cue], clips: dict[int, AudioSegment], episode: Episode, 
         if cue.spoken and index not in clips:  # nothing in it could be spoken ("—" as a heading)
             piece = AudioSegment.silent(duration=UNSPOKEN_MS, frame_rate=sample_rate)
         elif cue.spoken:
-            piece = clips[index].set_channels(1).set_sample_width(2).set_frame_rate(sample_rate)
+            piece = clips[index].at_rate(sample_rate)
         elif cue.kind == "chime":
             piece = tone
         else:

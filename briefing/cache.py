@@ -15,6 +15,7 @@ import json
 import os
 import tempfile
 import wave
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,6 +23,8 @@ from briefing.errors import InputError, WriteError
 from briefing.segment import AudioSegment
 
 MAGIC = b"BRIEFING-CLIP-1\n"
+PAYLOAD_OFFSET = len(MAGIC) + 32
+"""Where an entry's payload starts: after the magic line and the payload's SHA-256."""
 CACHE_VARIABLE = "BRIEFING_CACHE_DIR"
 SIZE_VARIABLE = "BRIEFING_CACHE_MAX"
 DEFAULT_MAX_BYTES = 2_000_000_000
@@ -77,16 +80,30 @@ class ClipCache:
 
     def get_bytes(self, key: str, kind: str) -> bytes | None:
         """The stored payload, or None when absent or corrupt (a corrupt entry is removed)."""
+        path = self.checked(key, kind)
+        if path is None:
+            return None
+        with contextlib.suppress(OSError), path.open("rb") as entry:
+            entry.seek(PAYLOAD_OFFSET)
+            return entry.read()
+        return None
+
+    def checked(self, key: str, kind: str) -> Path | None:
+        """The entry's file, its payload from :data:`PAYLOAD_OFFSET` on, once its checksum holds (read in
+        blocks: an encoded track may be hundreds of megabytes); None when absent or corrupt (removed)."""
         path = self._path(key, kind)
+        digest = hashlib.sha256()
         try:
-            data = path.read_bytes()
+            with path.open("rb") as entry:
+                head = entry.read(PAYLOAD_OFFSET)
+                while block := entry.read(1 << 20):
+                    digest.update(block)
         except OSError:
             return None
-        checksum, payload = data[len(MAGIC) : len(MAGIC) + 32], data[len(MAGIC) + 32 :]
-        if data.startswith(MAGIC) and hashlib.sha256(payload).digest() == checksum:
+        if head[: len(MAGIC)] == MAGIC and head[len(MAGIC) :] == digest.digest():
             with contextlib.suppress(OSError):
                 os.utime(path)  # used now: the last to go when the cache is pruned
-            return payload
+            return path
         self._discard(path)
         return None
 
@@ -104,6 +121,10 @@ class ClipCache:
 
     def put_bytes(self, key: str, kind: str, payload: bytes) -> None:
         """Store ``payload`` atomically; a cache that cannot be written is skipped, never fatal."""
+        self.put_stream(key, kind, [payload])
+
+    def put_stream(self, key: str, kind: str, payload: Iterable[bytes]) -> None:
+        """Store the payload written piece by piece, atomically, its checksum set in place at the end."""
         path = self._path(key, kind)
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
@@ -111,8 +132,14 @@ class ClipCache:
         except OSError:
             return
         try:
+            digest = hashlib.sha256()
             with os.fdopen(handle, "wb") as out:
-                out.write(MAGIC + hashlib.sha256(payload).digest() + payload)
+                out.write(MAGIC + bytes(32))
+                for piece in payload:
+                    digest.update(piece)
+                    out.write(piece)
+                out.seek(len(MAGIC))
+                out.write(digest.digest())
             os.replace(temporary, path)
         except BaseException as exc:
             Path(temporary).unlink(missing_ok=True)

@@ -14,3 +14,14 @@ def without_controls(text: str) -> str:
     """``text`` without the characters XML 1.0 forbids (and DEL): each becomes a space, so that words they
     separated stay apart."""
     return _FORBIDDEN.sub(" ", text)
+
+
+def cleaned(value):
+    """``value`` (read from JSON) with every string in it, however deep, ``without_controls``."""
+    if isinstance(value, str):
+        return without_controls(value)
+    if isinstance(value, list):
+        return [cleaned(item) for item in value]
+    if isinstance(value, dict):
+        return {key: cleaned(item) for key, item in value.items()}
+    return value

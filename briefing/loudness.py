@@ -1,4 +1,5 @@
-"""Podcast loudness: measure integrated loudness (ITU-R BS.1770 / EBU R128), then gain and a peak limiter.
+"""Podcast loudness: measure integrated loudness and true peak (ITU-R BS.1770 / EBU R128), then gain and
+a peak limiter.
 
 Measured with numpy alone (no scipy: its import costs a second). The K-weighting filter is applied in
 the frequency domain, 100 ms block by block; gating follows BS.1770-4. Checked against ffmpeg's ebur128
@@ -9,7 +10,6 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 
@@ -19,9 +19,6 @@ TARGET_LUFS = -16.0
 CEILING_DBFS = -1.5
 """Sample-peak ceiling of the limiter: half a dB under the -1 dBTP limit, for inter-sample peaks and the
 MP3 encoder's overshoot."""
-
-MEASURED_SECONDS = 10 * 60
-"""Longer tracks are measured on an evenly spread sample of their pieces, this long in all."""
 
 PROBE_SECONDS = 30
 """How much of the track the limiter is tried on to learn how much loudness it takes away."""
@@ -55,23 +52,102 @@ def k_weighting_power(rate: int, size: int) -> np.ndarray:
     return np.abs(shelf * high_pass) ** 2
 
 
-def integrated_loudness(pieces: Iterable[bytes], rate: int) -> float:
-    """Integrated loudness in LUFS of consecutive 16-bit mono PCM pieces; -inf for silence."""
-    step = rate // 10  # 100 ms: gating blocks are 400 ms long, 75 % overlapping
-    weights = k_weighting_power(rate, step)
-    weights[1 : (step + 1) // 2] *= 2  # each rfft bin but DC (and Nyquist) stands for two
-    energies = []
-    carry = np.zeros(0, dtype=np.float32)
-    for piece in pieces:
-        samples = np.concatenate([carry, np.frombuffer(piece, dtype="<i2").astype(np.float32) / 32768])
-        whole = len(samples) // step * step
+class Meter:
+    """Integrated loudness and true peak of 16-bit mono PCM fed piece by piece: one pass, little memory
+    however long the track. Parts of one file are measured apart and combined (:func:`combined`).
+
+    True peak is 4x oversampled, as BS.1770 asks, only where it can matter: around blocks whose sample
+    peak raised by 3 dB (more than band-limited speech overshoots between samples) would pass the
+    highest true peak found so far.
+    """
+
+    def __init__(self, rate: int, peaks: bool = True):
+        self.rate = rate
+        self.peaks = peaks
+        self._step = rate // 10  # 100 ms: gating blocks are 400 ms long, 75 % overlapping
+        self._weights = k_weighting_power(rate, self._step)
+        self._weights[1 : (self._step + 1) // 2] *= 2  # each rfft bin but DC (and Nyquist) stands for two
+        self._energies: list[np.ndarray] = []
+        self._carry = np.zeros(0, dtype=np.float32)
+        self._before = np.zeros(_CONTEXT, dtype=np.float32)  # the samples before the next peak block
+        self._pending = np.zeros(0, dtype=np.float32)
+        self._peak = 0.0
+        self._queued: list[bytes] = []
+        self._queued_bytes = 0
+
+    def add(self, pcm: bytes) -> None:
+        self._queued.append(pcm)
+        self._queued_bytes += len(pcm)
+        if self._queued_bytes >= 20 * self.rate:  # measured ten seconds at a time: short pieces cost calls
+            self._measure()
+
+    def _measure(self) -> None:
+        samples = np.frombuffer(b"".join(self._queued), dtype="<i2").astype(np.float32) / 32768
+        self._queued, self._queued_bytes = [], 0
+        data = np.concatenate([self._carry, samples])
+        whole = len(data) // self._step * self._step
         if whole:
-            spectrum = np.fft.rfft(samples[:whole].reshape(-1, step), axis=1)
-            energies.append((np.abs(spectrum) ** 2 @ weights) / step / step)
-        carry = samples[whole:]
-    if not energies:
+            spectrum = np.fft.rfft(data[:whole].reshape(-1, self._step), axis=1)
+            self._energies.append((spectrum.real**2 + spectrum.imag**2) @ self._weights / self._step / self._step)
+        self._carry = data[whole:]
+        if not self.peaks:
+            return
+        self._pending = np.concatenate([self._pending, samples])
+        blocks = (len(self._pending) - _CONTEXT) // _PEAK_BLOCK
+        if blocks > 0:
+            used = blocks * _PEAK_BLOCK
+            span = np.concatenate([self._before, self._pending[: used + _CONTEXT]])
+            self._peak = max(self._peak, _oversampled_peak(span, self._peak))
+            self._before = self._pending[used - _CONTEXT : used]
+            self._pending = self._pending[used:]
+
+    def energies(self) -> np.ndarray:
+        """The K-weighted mean square of each 100 ms added so far (see :func:`gated_loudness`)."""
+        self._measure()
+        return np.concatenate(self._energies) if self._energies else np.zeros(0)
+
+    @property
+    def loudness(self) -> float:
+        """Integrated loudness in LUFS; -inf for silence."""
+        return gated_loudness(self.energies())
+
+    @property
+    def true_peak(self) -> float:
+        """The highest true peak in dBTP (the samples still pending are looked at, followed by silence)."""
+        self._measure()
+        rest = np.concatenate([self._before, self._pending, np.zeros(_PEAK_BLOCK + _CONTEXT, dtype=np.float32)])
+        blocks = (len(rest) - 2 * _CONTEXT) // _PEAK_BLOCK
+        peak = max(self._peak, _oversampled_peak(rest[: blocks * _PEAK_BLOCK + 2 * _CONTEXT], self._peak))
+        return 20 * math.log10(max(peak, 1e-9))
+
+
+_PEAK_BLOCK = 256
+_CONTEXT = 64
+_TAPER = np.hanning(2 * _CONTEXT).astype(np.float32)
+
+
+def _oversampled_peak(span: np.ndarray, known: float) -> float:
+    """The highest 4x-oversampled peak among the whole ``_PEAK_BLOCK`` blocks of ``span`` (which has
+    ``_CONTEXT`` samples of context either side) that could pass ``known``."""
+    count = (len(span) - 2 * _CONTEXT) // _PEAK_BLOCK
+    if count <= 0:
+        return 0.0
+    inner = np.abs(span[_CONTEXT : _CONTEXT + count * _PEAK_BLOCK]).reshape(count, _PEAK_BLOCK).max(axis=1)
+    candidates = np.nonzero(inner * 10 ** (3 / 20) > known)[0]
+    if not len(candidates):
+        return float(inner.max())
+    width = _PEAK_BLOCK + 2 * _CONTEXT
+    windows = span[candidates[:, None] * _PEAK_BLOCK + np.arange(width)[None, :]]
+    windows[:, :_CONTEXT] *= _TAPER[:_CONTEXT]  # eased in and out: no jump where the FFT wraps around
+    windows[:, -_CONTEXT:] *= _TAPER[_CONTEXT:]
+    upsampled = np.fft.irfft(np.fft.rfft(windows, axis=1), n=4 * width, axis=1) * 4
+    return max(float(inner.max()), float(np.abs(upsampled[:, 4 * _CONTEXT : 4 * (_CONTEXT + _PEAK_BLOCK)]).max()))
+
+
+def gated_loudness(sub_blocks: np.ndarray) -> float:
+    """BS.1770-4 gated loudness from the energies of consecutive 100 ms sub-blocks; -inf for silence."""
+    if not len(sub_blocks):
         return -math.inf
-    sub_blocks = np.concatenate(energies)
     blocks = np.convolve(sub_blocks, np.full(4, 0.25), mode="valid") if len(sub_blocks) >= 4 else sub_blocks
     loudness = -0.691 + 10 * np.log10(np.maximum(blocks, 1e-20))
     gated = blocks[loudness > _ABSOLUTE_GATE]
@@ -82,36 +158,23 @@ def integrated_loudness(pieces: Iterable[bytes], rate: int) -> float:
     return -0.691 + 10 * math.log10(gated.mean())
 
 
-def sample_for_measurement(pieces: list[bytes], rate: int, seconds: float = MEASURED_SECONDS) -> list[bytes]:
+def combined(meters: list[Meter]) -> tuple[float, float]:
+    """Loudness and true peak of consecutive parts measured apart, as one file."""
+    return gated_loudness(np.concatenate([m.energies() for m in meters])), max(m.true_peak for m in meters)
+
+
+def integrated_loudness(pieces: Iterable[bytes], rate: int) -> float:
+    """Integrated loudness in LUFS of consecutive 16-bit mono PCM pieces; -inf for silence."""
+    meter = Meter(rate, peaks=False)
+    for piece in pieces:
+        meter.add(piece)
+    return meter.loudness
+
+
+def sample_for_measurement(pieces: list[bytes], rate: int, seconds: float) -> list[bytes]:
     """All pieces of a short track; of a long one, every k-th piece, about ``seconds`` long in all."""
     total = sum(len(p) for p in pieces) / 2 / rate
     return pieces[:: max(1, math.ceil(total / seconds))]
-
-
-def normalizing_gain(
-    pieces: list[bytes],
-    rate: int,
-    roundtrip: Callable[[list[bytes]], bytes] | None = None,
-    target_lufs: float = TARGET_LUFS,
-    ceiling_dbfs: float = CEILING_DBFS,
-) -> tuple[float, float]:
-    """The measured loudness, and the gain in dB that brings the published result to ``target_lufs``.
-
-    ``pieces`` are the sounds of the track without its pauses: gating ignores silence anyway (measured
-    on eSpeak speech, leaving the pauses out changes the result by 0.05 LU), and without them any
-    sample of pieces is all speech.
-
-    Two things take loudness away after the gain: the limiter and the MP3 encoder (at 64 kb/s it drops
-    about half a LU of speech's high end). Both are measured on a short probe of the track (see
-    :func:`losses`) while the whole track is measured on another thread.
-    """
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        whole = pool.submit(integrated_loudness, sample_for_measurement(pieces, rate), rate)
-        lost = losses(sample_for_measurement(pieces, rate, PROBE_SECONDS), rate, roundtrip, target_lufs, ceiling_dbfs)
-        measured = whole.result()
-    if math.isinf(measured):
-        return measured, 0.0
-    return measured, target_lufs - measured + lost
 
 
 def losses(probe: list[bytes], rate: int, roundtrip: Callable[[list[bytes]], bytes] | None, target_lufs: float,
@@ -132,20 +195,6 @@ def losses(probe: list[bytes], rate: int, roundtrip: Callable[[list[bytes]], byt
     gain += codec_loss
     limiter_loss = probe_loudness + gain - integrated_loudness(apply(probe, rate, gain, ceiling_dbfs), rate)
     return codec_loss + limiter_loss
-
-
-def true_peak(pcm: bytes, block: int = 1 << 16) -> float:
-    """The true peak of 16-bit PCM in dBTP: 4x oversampled, block by block (power-of-two FFTs, overlapping
-    so that no peak is missed at a seam), in little memory however long the track."""
-    samples = np.frombuffer(pcm, dtype="<i2")
-    overlap, peak = 64, 0.0
-    for start in range(0, max(len(samples), 1), block - 2 * overlap):
-        chunk = samples[start : start + block].astype(np.float64) / 32768
-        if not len(chunk):
-            break
-        upsampled = np.fft.irfft(np.fft.rfft(chunk, n=block), n=block * 4) * 4
-        peak = max(peak, float(np.abs(upsampled[: len(chunk) * 4]).max()))
-    return 20 * math.log10(max(peak, 1e-9))
 
 
 def apply(pcm: Iterable[bytes], rate: int, gain: float, ceiling_dbfs: float = CEILING_DBFS) -> Iterator[bytes]:

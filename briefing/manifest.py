@@ -10,9 +10,8 @@ import math
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from briefing.characters import without_controls
+from briefing.characters import cleaned
 from briefing.errors import InputError
-
 
 SCHEMA = 2
 """The manifest's layout version: 2 records the audio format and every file of the set."""
@@ -27,6 +26,9 @@ class EngineInfo:
 
 @dataclass(frozen=True)
 class AudioInfo:
+    """``measured_lufs``: the speech before mastering; ``gain_db``: applied before the limiter (None when each
+    section file was leveled apart); ``loudness_lufs``, ``true_peak_dbtp``: the file as decoded."""
+
     file: str
     format: str
     mime: str
@@ -35,7 +37,9 @@ class AudioInfo:
     bitrate_kbps: int
     loudness_target_lufs: float
     measured_lufs: float | None
-    gain_db: float
+    gain_db: float | None
+    loudness_lufs: float | None = None
+    true_peak_dbtp: float | None = None
 
 
 @dataclass(frozen=True)
@@ -114,7 +118,7 @@ class Manifest:
             raise InputError(f"{label}: is a briefing manifest of another version (schema {document.get('schema', 1)}, "
                              f"this briefing reads {SCHEMA}); make the briefing again with this version")  # fmt: skip
         try:
-            manifest = cls._build(_cleaned(document))
+            manifest = cls._build(cleaned(document))
         except (TypeError, KeyError, ValueError) as exc:
             raise InputError(f"{label}: is not a usable briefing manifest ({exc})") from None
         return manifest
@@ -145,6 +149,11 @@ class Manifest:
             sections=tuple(SectionEntry(**s) for s in d["sections"]), cues=tuple(CueEntry(**c) for c in d["cues"]),
             files=d.get("files", {}), job=str(d.get("job", "")), schema=d["schema"],
         )  # fmt: skip
+
+
+def _rounded(value: float | None) -> float | None:
+    """Two decimals; None for nothing to say (silence measures -inf)."""
+    return None if value is None or math.isinf(value) else round(value, 2)
 
 
 def _need(passed, problem: str) -> None:
@@ -180,18 +189,7 @@ def _is_moment(value) -> bool:
     return True
 
 
-def _cleaned(value):
-    """Every string in a manifest read back, without characters no output may carry."""
-    if isinstance(value, str):
-        return without_controls(value)
-    if isinstance(value, list):
-        return [_cleaned(item) for item in value]
-    if isinstance(value, dict):
-        return {key: _cleaned(item) for key, item in value.items()}
-    return value
-
-
-def build_manifest(episode, timeline, audio, fmt, tags, engine, bitrate, sample_rate, measured, gain, section_files,
+def build_manifest(episode, timeline, audio, fmt, tags, engine, bitrate, sample_rate, level, section_files,
                    subtitles: bool) -> Manifest:  # fmt: skip
     """Everything a feed, a player page or a person needs to know about the briefing, times in ms.
 
@@ -199,9 +197,8 @@ def build_manifest(episode, timeline, audio, fmt, tags, engine, bitrate, sample_
     """
     from briefing import __version__, loudness
     from briefing.assemble import TimedArticle
-    from briefing.subtitles import spoken_cues
-
     from briefing.outputs import outputs_for
+    from briefing.subtitles import spoken_cues
 
     others = outputs_for(audio)
     identity = json.dumps([audio.name, tags.title, [article.sha256 for article in episode.articles]])
@@ -221,8 +218,10 @@ def build_manifest(episode, timeline, audio, fmt, tags, engine, bitrate, sample_
             "sample_rate": sample_rate,
             "bitrate_kbps": bitrate,
             "loudness_target_lufs": loudness.TARGET_LUFS,
-            "measured_lufs": None if measured == float("-inf") else round(measured, 2),
-            "gain_db": round(gain, 2),
+            "measured_lufs": _rounded(level.measured),
+            "gain_db": _rounded(level.gain),
+            "loudness_lufs": _rounded(level.loudness),
+            "true_peak_dbtp": _rounded(level.true_peak),
         },
         "subtitles": {"vtt": others["vtt"].name, "srt": others["srt"].name} if subtitles else {},
         "articles": [

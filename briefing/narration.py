@@ -82,15 +82,16 @@ class Narration:
         """Write the audio, tagged and with chapters, to a binary file object (a socket, a response
         body, ``io.BytesIO``...); nothing else is written."""
         from briefing.formats import audio_format
-        from briefing.master import encode_track, place
+        from briefing.master import encode_track
+        from briefing.parts import place
 
         fmt = audio_format(format)
         bitrate = fmt.check_bitrate(bitrate)
         whole = [(0, len(self.track.pieces))]
         with tempfile.TemporaryDirectory(prefix="briefing-") as folder:
             target = Path(folder) / f"narration{fmt.suffix}"
-            _, _, decoded = encode_track(self.track, whole, [target], fmt, bitrate, 1, self.cache)
-            fmt.tag(target, self.tags(), place(self.track, whole, decoded, fmt.delay(self.track.sample_rate)))
+            mastered = encode_track(self.track, whole, [target], [[0]], fmt, bitrate, 1, self.cache)
+            fmt.tag(target, self.tags(), place(self.track, whole, mastered.decoded, fmt.delay(self.track.sample_rate)))
             with target.open("rb") as stream:
                 while block := stream.read(1 << 20):
                     fileobj.write(block)

@@ -18,8 +18,9 @@ from briefing.cache import ClipCache
 from briefing.errors import OutputError, WriteError
 from briefing.formats.base import AudioFormat, Tags
 from briefing.manifest import EngineInfo, build_manifest
+from briefing.master import encode_track
 from briefing.outputs import file_record, outputs_for, torn_files
-from briefing.master import balanced_ranges, encode_track, place, section_ranges
+from briefing.parts import balanced_ranges, place, section_ranges
 from briefing.staging import Staging, check_targets, locked, remove_leftovers
 from briefing.subtitles import srt_text, webvtt_text
 
@@ -85,16 +86,19 @@ def _write(track, episode, audio, fmt, staging, tags, engine, bitrate, companion
     folder = staging.folder(others["sections"]) if companions.per_section else None
     work = staging.scratch(audio)
     if fmt.concatenates:  # the audio file is its parts one after the other
-        whole = sections or balanced_ranges(track, jobs)
-        targets = [folder / name for name in names] if folder else [work / f"{n}{fmt.suffix}" for n in range(len(whole))]
+        parts = sections or balanced_ranges(track, jobs)
+        targets = [folder / name for name in names] if folder else [work / f"{n}{fmt.suffix}" for n in range(len(parts))]
+        groups = [[n] for n in range(len(parts))] if sections else [list(range(len(parts)))]
+        whole = parts
     else:  # the audio file is a stream of its own, each section another
-        whole = [(0, len(track.pieces))]
+        parts = [(0, len(track.pieces)), *sections]
         targets = [work / f"whole{fmt.suffix}"] + [folder / name for name in names]
+        groups = [[n] for n in range(len(parts))]
+        whole = parts[:1]
     for target in targets:
         target.parent.mkdir(exist_ok=True)
-    measured, gain, decoded = encode_track(track, whole + (sections if not fmt.concatenates else []), targets, fmt,
-                                           bitrate, jobs, cache, tell)  # fmt: skip
-    timeline = place(track, whole, decoded[: len(whole)], fmt.delay(track.sample_rate))
+    mastered = encode_track(track, parts, targets, groups, fmt, bitrate, jobs, cache, tell)
+    timeline = place(track, whole, mastered.decoded[: len(whole)], fmt.delay(track.sample_rate))
     tell("Writing files")
     staged = {audio: staging.file(audio)}
     with staged[audio].open("wb") as out:
@@ -111,7 +115,7 @@ def _write(track, episode, audio, fmt, staging, tags, engine, bitrate, companion
     for number, (name, section) in enumerate(zip(names, timeline.sections), start=1):
         fmt.tag(folder / name, replace(tags, title=section.title, album=tags.title, source=None), None, number)
         staged[others["sections"] / name] = folder / name
-    manifest = build_manifest(episode, timeline, audio, fmt, tags, engine, bitrate, track.sample_rate, measured, gain,
+    manifest = build_manifest(episode, timeline, audio, fmt, tags, engine, bitrate, track.sample_rate, mastered.main,
                               section_files, companions.subtitles)  # fmt: skip
     if companions.page:
         from briefing.page import render

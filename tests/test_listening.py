@@ -231,7 +231,7 @@ def test_an_unchanged_rerun_reuses_the_encoded_audio(runner, example_txt, tmp_pa
     def no_encoding(*args, **kwargs):
         raise AssertionError("encoded again")
 
-    monkeypatch.setattr(master.loudness, "normalizing_gain", no_encoding)
+    monkeypatch.setattr(master.loudness, "apply", no_encoding)
     monkeypatch.setattr(Mp3, "encode", no_encoding)
     assert runner.invoke(cli, args).exit_code == 0
     assert (tmp_path / "a.mp3").read_bytes() == first

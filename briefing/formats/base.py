@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime
 from abc import ABC, abstractmethod
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
@@ -79,8 +79,9 @@ class AudioFormat(ABC):
         (at ``sample_rate``)."""
 
     @abstractmethod
-    def decode(self, path: Path, sample_rate: int) -> bytes:
-        """An encoded file of this format as 16-bit mono PCM at ``sample_rate``."""
+    def decoded(self, path: Path) -> tuple[int, Iterator[bytes]]:
+        """An encoded file of this format as 16-bit mono PCM at its own sample rate: the rate, and the PCM
+        in pieces as they are decoded (the file is never held in memory whole)."""
 
     @abstractmethod
     def roundtrip(self, pcm: list[bytes], sample_rate: int, bitrate: int) -> bytes:

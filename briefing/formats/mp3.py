@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from mutagen.id3 import CHAP, CTOC, ID3, TALB, TCON, TDRC, TIT2, TLAN, TPE1, TRCK, WOAS, CTOCFlags
@@ -31,8 +31,13 @@ class Mp3(AudioFormat):
                 out.write(frames)
         return miniaudio.mp3_get_file_info(str(target)).num_frames
 
-    def decode(self, path: Path, sample_rate: int) -> bytes:
-        return decode_mp3(path.read_bytes()).set_frame_rate(sample_rate).raw_data
+    def decoded(self, path: Path) -> tuple[int, Iterator[bytes]]:
+        import miniaudio
+
+        rate = miniaudio.mp3_get_file_info(str(path)).sample_rate
+        stream = miniaudio.stream_file(str(path), output_format=miniaudio.SampleFormat.SIGNED16, nchannels=1,
+                                       sample_rate=rate, frames_to_read=rate)  # fmt: skip
+        return rate, (chunk.tobytes() for chunk in stream)
 
     def roundtrip(self, pcm: list[bytes], sample_rate: int, bitrate: int) -> bytes:
         return decode_mp3(b"".join(encode_mp3(pcm, sample_rate, bitrate))).raw_data
@@ -58,11 +63,28 @@ class Mp3(AudioFormat):
                 top = [f"art{number}" for number in range(len(timeline.articles))]
                 for number, (element, article) in enumerate(zip(top, timeline.articles)):
                     mine = [chapter for chapter, s in zip(ids, timeline.sections) if s.article == number]
-                    id3.add(CTOC(element_id=element, flags=CTOCFlags.ORDERED, child_element_ids=mine,
-                                 sub_frames=[TIT2(encoding=3, text=article.title)]))  # fmt: skip
-            id3.add(CTOC(element_id="toc", flags=CTOCFlags.TOP_LEVEL | CTOCFlags.ORDERED, child_element_ids=top,
-                         sub_frames=[TIT2(encoding=3, text=tags.title)]))  # fmt: skip
+                    add_table(id3, element, article.title, mine)
+            add_table(id3, "toc", tags.title, top, CTOCFlags.TOP_LEVEL)
         id3.save(path, v2_version=4)
+
+
+TABLE_ENTRIES = 255
+"""The most entries one CTOC frame lists: ID3 counts them in one byte."""
+
+
+def add_table(id3: ID3, element: str, title: str, children: list[str], flags: int = 0) -> None:
+    """An ordered CTOC of ``children``; past TABLE_ENTRIES, it lists tables of at most that many each
+    (nested as deep as needed), so a five-hour briefing keeps every chapter."""
+    level = 0
+    while len(children) > TABLE_ENTRIES:
+        groups = [children[i : i + TABLE_ENTRIES] for i in range(0, len(children), TABLE_ENTRIES)]
+        children = [f"{element}.{level}.{number}" for number in range(len(groups))]
+        for table, group in zip(children, groups):
+            id3.add(CTOC(element_id=table, flags=CTOCFlags.ORDERED, child_element_ids=group,
+                         sub_frames=[TIT2(encoding=3, text=title)]))  # fmt: skip
+        level += 1
+    id3.add(CTOC(element_id=element, flags=flags | CTOCFlags.ORDERED, child_element_ids=children,
+                 sub_frames=[TIT2(encoding=3, text=title)]))  # fmt: skip
 
 
 def chapter_ids(titles: list[str]) -> list[str]:

@@ -4,6 +4,7 @@ AAC in MP4 and Opus in Ogg."""
 from __future__ import annotations
 
 import io
+import itertools
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import ClassVar
@@ -43,8 +44,12 @@ class PyAvFormat(AudioFormat):
             out.mux(stream.encode(None))
         return frames
 
-    def decode(self, path: Path, sample_rate: int) -> bytes:
-        return decode(path.read_bytes(), sample_rate)
+    def decoded(self, path: Path) -> tuple[int, Iterator[bytes]]:
+        import av
+
+        with av.open(str(path)) as source:
+            rate = source.streams.audio[0].rate
+        return rate, _decoded(str(path), rate)
 
     def roundtrip(self, pcm: list[bytes], sample_rate: int, bitrate: int) -> bytes:
         encoded = io.BytesIO()
@@ -65,14 +70,21 @@ def _frames(pcm: Iterable[bytes], sample_rate: int) -> Iterator:
 
 def decode(data: bytes, sample_rate: int) -> bytes:
     """Any audio file's bytes as 16-bit mono PCM at ``sample_rate``."""
+    return b"".join(_decoded(io.BytesIO(data), sample_rate))
+
+
+def _decoded(source, sample_rate: int) -> Iterator[bytes]:
+    """An audio file (a path or a file object) as pieces of 16-bit mono PCM at ``sample_rate``."""
     import av
 
-    with av.open(io.BytesIO(data)) as source:
+    pending: list[bytes] = []
+    with av.open(source) as container:
         resampler = av.AudioResampler(format="s16", layout="mono", rate=sample_rate)
-        chunks = [bytes(out.planes[0])[: out.samples * 2] for frame in source.decode(audio=0)
-                  for out in resampler.resample(frame)]  # fmt: skip
-        chunks += [bytes(out.planes[0])[: out.samples * 2] for out in resampler.resample(None)]
-    return b"".join(chunks)
+        for frame in itertools.chain(container.decode(audio=0), [None]):  # None: what the resampler holds
+            pending += [bytes(out.planes[0])[: out.samples * 2] for out in resampler.resample(frame)]
+            if frame is None or len(pending) >= 32:  # a second or so per piece, not a frame
+                yield b"".join(pending)
+                pending = []
 
 
 def chapters_of(timeline) -> list[dict]:

@@ -15,6 +15,7 @@ from briefing.script import Cue
 from briefing.segment import AudioSegment
 from briefing.speech.engines.base import Engine
 from briefing.speech.retry import Failures, Stopped, call_with_retries
+from briefing.spool import Spool, SpooledAudio
 from briefing.text import speakable, spoken_form
 
 DEFAULT_JOBS = 8
@@ -47,8 +48,10 @@ def synthesize_cues(
     jobs: int = DEFAULT_JOBS,
     progress: Progress | None = None,
     failures: Failures | None = None,
-) -> tuple[dict[int, AudioSegment], SpeechReport]:
-    """Audio for each spoken cue, keyed by its index in ``cues``.
+    spool: Spool | None = None,
+) -> tuple[dict[int, SpooledAudio], SpeechReport]:
+    """Audio for each spoken cue, keyed by its index in ``cues``, kept in ``spool`` (a new one by default)
+    as each chunk arrives: only the chunks under way are in memory.
 
     Each chunk is cached as soon as it is synthesized, so a failed run loses nothing it got. A failure
     names the section and the sentence that could not be spoken, and starts no more requests; so does
@@ -56,6 +59,7 @@ def synthesize_cues(
     retries and says when a server asks for a long wait.
     """
     failures = failures or Failures()
+    spool = spool or Spool()
     sound = engine.sound()
     chunks = [
         Chunk(index, text, clip_key(sound, text))
@@ -64,9 +68,7 @@ def synthesize_cues(
         for text in engine.chunks(spoken_form(cue.text))
         if speakable(text)  # a chunk of punctuation alone is left out: engines fail on it
     ]
-    clips: list[AudioSegment | None] = [cache.get(chunk.key) if cache else None for chunk in chunks]
-    missing = [position for position, clip in enumerate(clips) if clip is None]
-    report = SpeechReport(len(chunks), len(chunks) - len(missing))
+    clips: list[SpooledAudio | None] = [None] * len(chunks)
     done = 0
 
     def advance(position: int) -> None:
@@ -75,9 +77,13 @@ def synthesize_cues(
         if progress:
             progress(done, len(chunks), cues[chunks[position].cue_index])
 
-    for position, clip in enumerate(clips):
-        if clip is not None:
+    for position, chunk in enumerate(chunks):
+        cached = cache.get(chunk.key) if cache else None
+        if cached is not None:
+            clips[position] = spool.add(cached)
             advance(position)
+    missing = [position for position, clip in enumerate(clips) if clip is None]
+    report = SpeechReport(len(chunks), len(chunks) - len(missing))
 
     failed = threading.Event()
     first_failure: list[SynthesisError] = []  # the cause: requests stopped because of it fail as "stopped"
@@ -86,7 +92,12 @@ def synthesize_cues(
         chunk = chunks[position]
         cue = cues[chunk.cue_index]
         try:
-            clip = call_with_retries(lambda: engine.synthesize(chunk.text), abort=failed, failures=failures)
+            if engine.offline:  # nothing to wait out: a local engine that failed fails again
+                if failed.is_set():
+                    raise Stopped("stopped")
+                clip = engine.synthesize(chunk.text)
+            else:
+                clip = call_with_retries(lambda: engine.synthesize(chunk.text), abort=failed, failures=failures)
         except SynthesisError as exc:
             where = episode.sections[cue.section].label
             error = SynthesisError(f"section «{where}», {cue.kind} «{_excerpt(cue.text)}»: {exc}", option=exc.option)
@@ -105,8 +116,9 @@ def synthesize_cues(
     try:
         futures = {pool.submit(speak, position): position for position in missing}
         for future in as_completed(futures):
-            clips[futures[future]] = future.result()
-            advance(futures[future])
+            position = futures.pop(future)  # the clip leaves memory once spooled
+            clips[position] = spool.add(future.result())
+            advance(position)
     except BaseException as stopped:
         failed.set()  # no retry waits out its time, no request starts
         pool.shutdown(wait=False, cancel_futures=True)  # Ctrl-C answers now, not after the requests under way
@@ -115,17 +127,11 @@ def synthesize_cues(
         raise
     pool.shutdown()
 
-    by_cue: dict[int, list[AudioSegment]] = {}
+    by_cue: dict[int, SpooledAudio] = {}
     for chunk, clip in zip(chunks, clips):
-        by_cue.setdefault(chunk.cue_index, []).append(clip)
-    return {index: _join(parts) for index, parts in by_cue.items()}, report
-
-
-def _join(parts: list[AudioSegment]) -> AudioSegment:
-    if len(parts) == 1:
-        return parts[0]
-    first = parts[0]
-    return first._spawn(b"".join(part.raw_data for part in parts))
+        earlier = by_cue.get(chunk.cue_index)
+        by_cue[chunk.cue_index] = earlier.followed_by(clip.at_rate(earlier.frame_rate)) if earlier else clip
+    return by_cue, report
 
 
 def _excerpt(text: str, width: int = 50) -> str:

@@ -1,0 +1,73 @@
+"""Spoken audio kept on disk while a narration is built and saved, so that memory does not grow with the
+length of the article: five hours of speech are a gigabyte of PCM, held in an unnamed temporary file
+(nothing is left behind, even by a killed run) and read back piece by piece."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import threading
+import weakref
+from dataclasses import dataclass
+
+from briefing.errors import WriteError
+from briefing.segment import AudioSegment
+
+
+class Spool:
+    """An append-only store of 16-bit mono PCM; readable from several threads at once."""
+
+    def __init__(self) -> None:
+        self._file = tempfile.TemporaryFile(prefix="briefing-spool-")
+        weakref.finalize(self, self._file.close)  # closed with the last narration that reads it
+        self._lock = threading.Lock()
+        self._size = 0
+
+    def add(self, clip: AudioSegment) -> SpooledAudio:
+        """Keep ``clip`` (as 16-bit mono) and return what reads it back."""
+        pcm = memoryview(clip.set_channels(1).set_sample_width(2).raw_data)
+        with self._lock:
+            offset = self._size
+            try:
+                written = 0
+                while written < len(pcm):
+                    written += os.pwrite(self._file.fileno(), pcm[written:], offset + written)
+            except OSError as exc:
+                raise WriteError(f"spoken audio cannot be kept in {tempfile.gettempdir()} ({exc.strerror or exc}); "
+                                 "free space there, or point TMPDIR at a folder with room") from None  # fmt: skip
+            self._size += len(pcm)
+        return SpooledAudio(self, ((offset, len(pcm)),), clip.frame_rate)
+
+    def read(self, offset: int, size: int) -> bytes:
+        data = os.pread(self._file.fileno(), size, offset)
+        if len(data) != size:
+            raise OSError(f"the audio spool lost data ({len(data)} of {size} bytes read)")
+        return data
+
+
+@dataclass(frozen=True)
+class SpooledAudio:
+    """Spoken audio in a :class:`Spool`: consecutive spans of it, 16-bit mono at ``frame_rate``. Reads as
+    much of an ``AudioSegment`` as a track needs (``raw_data``, ``frame_count()``)."""
+
+    spool: Spool
+    spans: tuple[tuple[int, int], ...]
+    frame_rate: int
+
+    @property
+    def raw_data(self) -> bytes:
+        return b"".join(self.spool.read(offset, size) for offset, size in self.spans)
+
+    def frame_count(self) -> int:
+        return sum(size for _, size in self.spans) // 2
+
+    def followed_by(self, other: SpooledAudio) -> SpooledAudio:
+        """This audio and then ``other`` (of the same spool and rate), as one."""
+        return SpooledAudio(self.spool, self.spans + other.spans, self.frame_rate)
+
+    def at_rate(self, frame_rate: int) -> SpooledAudio:
+        """This audio at ``frame_rate``: itself, or resampled into the spool (engines mixing rates are rare)."""
+        if frame_rate == self.frame_rate:
+            return self
+        clip = AudioSegment(data=self.raw_data, sample_width=2, frame_rate=self.frame_rate, channels=1)
+        return self.spool.add(clip.set_frame_rate(frame_rate))
