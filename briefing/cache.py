@@ -1,9 +1,9 @@
 """A content-addressed cache of synthesized clips, so that reruns and resumed runs cost nothing.
 
-A clip's entry name is the SHA-256 of everything that decides its sound: the engine, its voice and
-sound options, and the exact text. The publisher also keeps its encoded MP3 here, named after the
-exact PCM and settings it came from. Each entry holds a checksum of its payload, so a truncated or
-corrupt entry is detected, discarded and made again. Entries are written atomically.
+A clip's entry name is the SHA-256 of everything that decides its sound: engine, voice, options and
+the exact text. Mastering keeps its encoded files here too, named after the exact PCM and settings
+they came from. Each entry holds a checksum of its payload, so a truncated or corrupt entry is
+detected, discarded and made again. Entries are written atomically.
 """
 
 from __future__ import annotations
@@ -119,12 +119,9 @@ class ClipCache:
             return f"the cache folder {self.folder} is a file, not a folder; clips are not cached in this run"
         return None
 
-    def put_bytes(self, key: str, kind: str, payload: bytes) -> None:
-        """Store ``payload`` atomically; a cache that cannot be written is skipped, never fatal."""
-        self.put_stream(key, kind, [payload])
-
     def put_stream(self, key: str, kind: str, payload: Iterable[bytes]) -> None:
-        """Store the payload written piece by piece, atomically, its checksum set in place at the end."""
+        """Store the payload written piece by piece, atomically, its checksum set in place at the end; a
+        cache that cannot be written is skipped, never fatal."""
         path = self._path(key, kind)
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
@@ -146,6 +143,39 @@ class ClipCache:
             if not isinstance(exc, OSError):
                 raise
 
+    def put_files(self, key: str, kind: str, about: dict, files: list[Path]) -> None:
+        """Store ``files`` as one entry, with ``about`` them (JSON), streamed: they may be hundreds of MB."""
+
+        def payload():
+            yield json.dumps({**about, "sizes": [path.stat().st_size for path in files]}).encode() + b"\n"
+            for path in files:
+                with path.open("rb") as stream:
+                    while block := stream.read(1 << 20):
+                        yield block
+
+        self.put_stream(key, kind, payload())
+
+    def get_files(self, key: str, kind: str, targets: list[Path]) -> dict | None:
+        """An entry's files written to ``targets``, and what was stored about them; None on a miss."""
+        entry = self.checked(key, kind)
+        if entry is None:
+            return None
+        try:
+            with entry.open("rb") as stream:
+                stream.seek(PAYLOAD_OFFSET)
+                about = json.loads(stream.readline())
+                for target, size in zip(targets, about.pop("sizes"), strict=True):
+                    with target.open("wb") as out:
+                        while size > 0:
+                            block = stream.read(min(size, 1 << 20))
+                            if not block:
+                                return None
+                            out.write(block)
+                            size -= len(block)
+        except (OSError, ValueError, KeyError, AttributeError):
+            return None  # an entry of another layout, or removed meanwhile: made again
+        return about
+
     def get(self, key: str) -> AudioSegment | None:
         """The cached clip, or None."""
         payload = self.get_bytes(key, "clip")
@@ -166,7 +196,7 @@ class ClipCache:
             wav.setsampwidth(clip.sample_width)
             wav.setframerate(clip.frame_rate)
             wav.writeframes(clip.raw_data)
-        self.put_bytes(key, "clip", buffer.getvalue())
+        self.put_stream(key, "clip", [buffer.getvalue()])
 
     def entries(self, *kinds: str) -> list[Path]:
         """Entry files of the given kinds (default: clips and encoded tracks)."""

@@ -5,9 +5,8 @@ missed the target; and the timeline as decoders will play the result."""
 from __future__ import annotations
 
 import hashlib
-import json
 import math
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -16,9 +15,10 @@ import numpy as np
 
 from briefing import loudness
 from briefing.assemble import Track
-from briefing.cache import PAYLOAD_OFFSET, ClipCache
+from briefing.cache import ClipCache
 from briefing.codec import MP3_QUALITY
 from briefing.formats.base import AudioFormat
+from briefing.meter import Meter, gated_loudness
 from briefing.parts import Ranges
 
 TRUE_PEAK_LIMIT = -1.2
@@ -71,65 +71,95 @@ def encode_track(track: Track, parts: Ranges, targets: list[Path], groups: list[
     """
     stage = stage or (lambda name: None)
     key = encoded_key(track, parts, fmt, bitrate) if cache else ""
-    kept = _restore(cache, key, targets) if cache else None
+    kept = cache.get_files(key, "track", targets) if cache else None
     if kept is not None:
-        return kept
+        try:
+            return Mastered([Level(**level) for level in kept["levels"]], Level(**kept["main"]), kept["decoded"])
+        except (KeyError, TypeError):
+            pass  # an entry of an older layout: encoded again
     rate = track.sample_rate
     owner = {part: number for number, group in enumerate(groups) for part in group}
 
     stage("Measuring loudness")
     with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
-        speech = list(pool.map(lambda group: _speech_meter(track, [parts[p] for p in group]), groups))
-        lost = loudness.losses(_probe(track), rate, lambda pcm: fmt.roundtrip(pcm, rate, bitrate),
-                               loudness.TARGET_LUFS)  # fmt: skip
-    tries: list[list[tuple[float, float, float, float]]] = [[] for _ in groups]  # gain, ceiling, LUFS, dBTP
+        speeches = pool.map(lambda group: _speech_meter(track, [parts[p] for p in group]), groups)
+        tried = loudness.trial(_probe(track), rate, lambda pcm: fmt.roundtrip(pcm, rate, bitrate))
+        speech = list(speeches)
+    tries: list[list[tuple[float, float, float]]] = [[] for _ in groups]  # gain, LUFS, dBTP
     silent = {number for number, meter in enumerate(speech) if math.isinf(meter.loudness)}  # nothing to level
-    gains = [0.0 if number in silent else loudness.TARGET_LUFS - meter.loudness + lost
+    gains = [0.0 if number in silent else loudness.TARGET_LUFS - meter.loudness + tried.lost
              for number, meter in enumerate(speech)]  # fmt: skip
     ceilings = [loudness.CEILING_DBFS] * len(groups)
-    meters: dict[int, loudness.Meter] = {}
+    dips: list[list[loudness.Dip]] = [[] for _ in parts]
+    heard: dict[int, Heard] = {}
     decoded = [0] * len(parts)
 
-    def encode(part: int) -> tuple[int, loudness.Meter]:
-        (start, end), group = parts[part], owner[part]
-        pcm = loudness.apply((piece.raw_data for piece in track.pieces[start:end]), rate, gains[group], ceilings[group])
-        length = fmt.encode(pcm, rate, bitrate, targets[part])
+    def encode(part: int) -> tuple[int, Heard]:
+        start, end = parts[part]
+        group = owner[part]
+        limited = loudness.apply((piece.raw_data for piece in track.pieces[start:end]), rate, gains[group],
+                                 ceilings[group], dips[part])  # fmt: skip
+        length = fmt.encode(limited, rate, bitrate, targets[part])
         out_rate, played = fmt.decoded(targets[part])
-        meter = loudness.Meter(out_rate)
+        meter = Meter(out_rate, over_db=TRUE_PEAK_LIMIT)
         for piece in played:
             meter.add(piece)
-        return length, meter
+        return length, Heard(meter.energies(), meter.true_peak, meter.overs, out_rate)
 
     pending = list(range(len(groups)))
     for attempt in range(ENCODINGS):
         stage(f"Encoding {fmt.name.upper()}" + (" again: measured off target" if attempt else ""))
         todo = [part for group in pending for part in groups[group]]
         with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
-            for part, (length, meter) in zip(todo, pool.map(encode, todo)):
-                decoded[part], meters[part] = length, meter
+            for part, (length, result) in zip(todo, pool.map(encode, todo)):
+                decoded[part], heard[part] = length, result
         for group in pending:
-            tries[group].append((gains[group], ceilings[group], *loudness.combined([meters[p] for p in groups[group]])))
+            tries[group].append((gains[group], *_combined([heard[p] for p in groups[group]])))
         pending = [group for group in pending if group not in silent and _off_target(tries[group][-1])]
         for group in pending:
-            gains[group], ceilings[group] = _corrected(tries[group])
+            placed = any(dips[part] for part in groups[group])
+            gains[group] = _corrected_gain(tries[group], steady=not placed)
+            found = {part: _dips(heard[part], rate, fmt.delay(rate)) for part in groups[group]}
+            for part in groups[group]:
+                dips[part] += found[part]
+            if placed and any(found.values()):  # overs elsewhere again: the encoder's peaks wander (Opus)
+                ceilings[group] -= float(np.median([depth for dip in found.values() for _, _, depth in dip])) / 2
         if not pending:
             break
-    levels = [Level(meter.loudness, gains[number], *tries[number][-1][2:]) for number, meter in enumerate(speech)]
+    levels = [Level(meter.loudness, *tries[number][-1]) for number, meter in enumerate(speech)]
     if fmt.concatenates and len(groups) > 1:
-        whole = loudness.gated_loudness(np.concatenate([meter.energies() for meter in speech]))
-        main = Level(whole, None, *loudness.combined([meters[part] for part in range(len(parts))]))
+        whole = gated_loudness(np.concatenate([meter.energies() for meter in speech]))
+        main = Level(whole, None, *_combined([heard[part] for part in range(len(parts))]))
     else:
         main = levels[0]
     mastered = Mastered(levels, main, decoded)
     if cache:
-        cache.put_stream(key, "track", _packed(mastered, targets))
+        about = {"levels": [asdict(level) for level in mastered.levels], "main": asdict(mastered.main),
+                 "decoded": mastered.decoded}  # fmt: skip
+        cache.put_files(key, "track", about, targets)
     return mastered
 
 
-def _speech_meter(track: Track, ranges: Ranges) -> loudness.Meter:
+@dataclass(frozen=True)
+class Heard:
+    """One encoded part as listeners hear it, decoded and measured: the K-weighted energy of each 100 ms,
+    its true peak, and where that passed the limit ((sample, dBTP) at ``rate``)."""
+
+    energies: np.ndarray
+    true_peak: float
+    overs: list[tuple[int, float]]
+    rate: int
+
+
+def _combined(parts: list[Heard]) -> tuple[float, float]:
+    """Loudness and true peak of consecutive parts, as one file."""
+    return gated_loudness(np.concatenate([p.energies for p in parts])), max(p.true_peak for p in parts)
+
+
+def _speech_meter(track: Track, ranges: Ranges) -> Meter:
     """The loudness of the spoken pieces (and chimes) in ``ranges``: pauses are left out, as gating
     would ignore them anyway (leaving them out changes eSpeak speech's loudness by 0.05 LU)."""
-    meter = loudness.Meter(track.sample_rate, peaks=False)
+    meter = Meter(track.sample_rate, peaks=False)
     for start, end in ranges:
         for piece, timed in zip(track.pieces[start:end], track.timeline.cues[start:end]):
             if timed.cue.kind != "pause":
@@ -138,32 +168,53 @@ def _speech_meter(track: Track, ranges: Ranges) -> loudness.Meter:
 
 
 def _probe(track: Track) -> list[bytes]:
-    """Spoken pieces spread evenly over the track, about ``loudness.PROBE_SECONDS`` in all: what the
-    limiter and the encoder are tried on."""
+    """About ``loudness.PROBE_SECONDS`` of the spoken pieces (and chimes): the same share of the middle of
+    each, so that every voice and sentence of the track is in it. What the limiter and the encoder are
+    tried on."""
     spoken = [piece for piece, timed in zip(track.pieces, track.timeline.cues) if timed.cue.kind != "pause"]
-    seconds = sum(piece.frame_count() for piece in spoken) / track.sample_rate
-    return [piece.raw_data for piece in spoken[:: max(1, math.ceil(seconds / loudness.PROBE_SECONDS))]]
+    share = min(1.0, loudness.PROBE_SECONDS * track.sample_rate / max(1, sum(p.frame_count() for p in spoken)))
+    probe = []
+    for piece in spoken:
+        pcm = piece.raw_data
+        keep = int(len(pcm) * share) // 2 * 2
+        start = (len(pcm) - keep) // 4 * 2
+        probe.append(pcm[start : start + keep])
+    return probe
 
 
-def _off_target(attempt: tuple[float, float, float, float]) -> bool:
-    _, _, lufs, peak = attempt
+def _off_target(attempt: tuple[float, float, float]) -> bool:
+    _, lufs, peak = attempt
     return abs(lufs - loudness.TARGET_LUFS) > LOUDNESS_TOLERANCE or peak > TRUE_PEAK_LIMIT
 
 
-def _corrected(tries: list[tuple[float, float, float, float]]) -> tuple[float, float]:
-    """The gain and limiter ceiling for the next encoding of a file, from what its encodings measured.
-
-    A true peak over the limit lowers the ceiling by the excess (and a little more); the gain moves by
-    the loudness missed, divided by how much the last change of gain moved the loudness (the limiter
-    takes a share of any gain) when the ceiling stayed the same.
-    """
-    gain, ceiling, lufs, peak = tries[-1]
-    if peak > TRUE_PEAK_LIMIT:
-        ceiling -= peak - TRUE_PEAK_LIMIT + 0.1
+def _corrected_gain(tries: list[tuple[float, float, float]], steady: bool) -> float:
+    """The gain for a file's next encoding, moved by the loudness missed. With the limiter's ceiling
+    ``steady`` (no dips yet), divided by how much the last change of gain moved the loudness: the
+    limiter takes a share of any gain."""
+    gain, lufs, _ = tries[-1]
     slope = 1.0
-    if len(tries) > 1 and tries[-2][1] == tries[-1][1] and tries[-2][0] != gain:
-        slope = min(1.2, max(0.3, (lufs - tries[-2][2]) / (gain - tries[-2][0])))
-    return gain + (loudness.TARGET_LUFS - lufs) / slope, ceiling
+    if steady and len(tries) > 1 and tries[-2][0] != gain:
+        slope = min(1.2, max(0.3, (lufs - tries[-2][1]) / (gain - tries[-2][0])))
+    return gain + (loudness.TARGET_LUFS - lufs) / slope
+
+
+DIP_MS = 25
+"""How far either side of an encoder's overshoot the limiter's ceiling is lowered: about a codec frame."""
+
+
+def _dips(heard: Heard, rate: int, delay: int) -> list[loudness.Dip]:
+    """Where a decoded part's true peak went over the limit, as places of the part's PCM (at ``rate``)
+    for the limiter to hold lower by the excess and a margin; overs close together make one place."""
+    width = rate * DIP_MS // 1000
+    places: list[list] = []
+    for sample, peak in heard.overs:
+        at = round(sample * rate / heard.rate) - delay
+        depth = peak - TRUE_PEAK_LIMIT + 0.3
+        if places and at - width <= places[-1][1]:
+            places[-1][1], places[-1][2] = at + width, max(places[-1][2], depth)
+        else:
+            places.append([at - width, at + width, depth])
+    return [(start, end, depth) for start, end, depth in places]
 
 
 def encoded_key(track: Track, parts: Ranges, fmt: AudioFormat, bitrate: int) -> str:
@@ -175,36 +226,3 @@ def encoded_key(track: Track, parts: Ranges, fmt: AudioFormat, bitrate: int) -> 
         digest.update(len(pcm).to_bytes(8, "little"))
         digest.update(pcm)
     return digest.hexdigest()
-
-
-def _packed(mastered: Mastered, files: list[Path]) -> Iterator[bytes]:
-    """A cache entry: a line of JSON (levels, decoded lengths, file sizes), then each file's bytes."""
-    header = {"levels": [asdict(level) for level in mastered.levels], "main": asdict(mastered.main),
-              "decoded": mastered.decoded, "sizes": [path.stat().st_size for path in files]}  # fmt: skip
-    yield json.dumps(header).encode() + b"\n"
-    for path in files:
-        with path.open("rb") as stream:
-            while block := stream.read(1 << 20):
-                yield block
-
-
-def _restore(cache: ClipCache, key: str, targets: list[Path]) -> Mastered | None:
-    """The files of a cached encoding written to ``targets``, and what they measured; None on a miss."""
-    entry = cache.checked(key, "track")
-    if entry is None:
-        return None
-    try:
-        with entry.open("rb") as stream:
-            stream.seek(PAYLOAD_OFFSET)
-            header = json.loads(stream.readline())
-            for target, size in zip(targets, header["sizes"], strict=True):
-                with target.open("wb") as out:
-                    while size > 0:
-                        block = stream.read(min(size, 1 << 20))
-                        if not block:
-                            return None
-                        out.write(block)
-                        size -= len(block)
-    except (OSError, ValueError, KeyError):
-        return None  # an entry of an older layout, or one removed meanwhile: encoded again
-    return Mastered([Level(**level) for level in header["levels"]], Level(**header["main"]), header["decoded"])

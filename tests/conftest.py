@@ -1,3 +1,4 @@
+import re
 import subprocess
 from pathlib import Path
 
@@ -5,6 +6,7 @@ import pytest
 from click.testing import CliRunner
 
 from briefing.speech import retry
+from tests.edge_stub import EdgeStub
 from tests.gtts_stub import GttsStub
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
@@ -29,6 +31,16 @@ def runner() -> CliRunner:
 def gtts_stub(monkeypatch):
     with GttsStub() as stub:
         monkeypatch.setenv("BRIEFING_GTTS_URL", stub.url)
+        yield stub
+
+
+@pytest.fixture
+def edge_stub(monkeypatch):
+    import edge_tts.communicate
+
+    monkeypatch.setattr(edge_tts.communicate, "WSS_URL", edge_tts.communicate.WSS_URL)  # restored after the test
+    with EdgeStub() as stub:
+        monkeypatch.setenv("BRIEFING_EDGE_URL", stub.url)
         yield stub
 
 
@@ -58,6 +70,12 @@ def ffmpeg(*args: str) -> subprocess.CompletedProcess:
 
     return subprocess.run([imageio_ffmpeg.get_ffmpeg_exe(), "-nostdin", "-hide_banner", *args], capture_output=True,
                           text=True, check=True)  # fmt: skip
+
+
+def loudness_of(path: Path) -> tuple[float, float]:
+    """Integrated loudness (LUFS) and true peak (dBTP) by ffmpeg's ebur128, an independent meter."""
+    log = ffmpeg("-i", str(path), "-af", "ebur128=peak=true:framelog=quiet", "-f", "null", "-").stderr
+    return float(re.findall(r"I:\s+(-?[\d.]+) LUFS", log)[-1]), float(re.findall(r"Peak:\s+(-?[\d.]+) dBFS", log)[-1])
 
 
 def decoded_seconds(path: Path) -> float:

@@ -3,7 +3,6 @@
 import ast
 import io
 import json
-import re
 import warnings
 from pathlib import Path
 
@@ -13,7 +12,7 @@ from mutagen.oggopus import OggOpus
 
 import briefing
 from briefing import Article, InputError, narrate
-from tests.conftest import ffmpeg
+from tests.conftest import loudness_of
 
 ROOT = Path(__file__).resolve().parent.parent
 TEXT = """# افتتاح محطة للطاقة الشمسية
@@ -40,12 +39,6 @@ def chapters_read_back(path: Path) -> list[tuple[float, str]]:
     """Chapters as an independent reader (PyAV, on FFmpeg's demuxers) lists them: (start s, title)."""
     with av.open(str(path)) as container:
         return [(float(c["start"] * c["time_base"]), c["metadata"].get("title")) for c in container.chapters()]
-
-
-def loudness_of(path: Path) -> tuple[float, float]:
-    """Integrated loudness (LUFS) and true peak (dBTP) by ffmpeg's ebur128, an independent meter."""
-    log = ffmpeg("-i", str(path), "-af", "ebur128=peak=true:framelog=quiet", "-f", "null", "-").stderr
-    return float(re.findall(r"I:\s+(-?[\d.]+) LUFS", log)[-1]), float(re.findall(r"Peak:\s+(-?[\d.]+) dBFS", log)[-1])
 
 
 def test_five_lines_narrate_a_string(narration):

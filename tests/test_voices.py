@@ -13,7 +13,6 @@ from briefing.errors import InputError
 from briefing.speech.engines import create_engine
 from briefing.speech.engines.base import VoiceOptions
 from tests.conftest import decoded_seconds, ffmpeg
-from tests.edge_stub import EdgeStub
 from tests.tiny_piper import SAMPLES_PER_ID, build_voice
 
 TEXT = "مرحبا بكم في موجز الأخبار."
@@ -109,16 +108,6 @@ def test_piper_errors_are_one_line(runner, voices, example_txt, tmp_path, monkey
     missing = run("--voice-model", str(voices["single"]))
     assert missing.exit_code == 2
     assert missing.output == "Error: the piper engine needs its extra (piper is missing): pip install 'briefing[piper]'\n"
-
-
-@pytest.fixture
-def edge_stub(monkeypatch):
-    import edge_tts.communicate
-
-    monkeypatch.setattr(edge_tts.communicate, "WSS_URL", edge_tts.communicate.WSS_URL)  # restored after the test
-    with EdgeStub() as stub:
-        monkeypatch.setenv("BRIEFING_EDGE_URL", stub.url)
-        yield stub
 
 
 def test_edge_briefing_through_the_local_service(runner, example_txt, tmp_path, edge_stub):

@@ -42,7 +42,7 @@ class PyAvFormat(AudioFormat):
             for resampled in resampler.resample(None):
                 out.mux(stream.encode(resampled))
             out.mux(stream.encode(None))
-        return frames
+        return frames + self.delay(sample_rate)
 
     def decoded(self, path: Path) -> tuple[int, Iterator[bytes]]:
         import av
