@@ -172,8 +172,8 @@ class ClipCache:
                                 return None
                             out.write(block)
                             size -= len(block)
-        except (OSError, ValueError, KeyError, AttributeError):
-            return None  # an entry of another layout, or removed meanwhile: made again
+        except (OSError, ValueError, KeyError, AttributeError):  # another layout, or removed meanwhile
+            return None
         return about
 
     def get(self, key: str) -> AudioSegment | None:
