@@ -210,8 +210,7 @@ class ClipCache:
                           sum(f.stat().st_size for f in files), self.max_bytes)  # fmt: skip
 
     def prune(self, max_bytes: int | None = None) -> tuple[int, int]:
-        """Remove the least recently used entries until the cache holds at most ``max_bytes`` (default: its
-        cap); returns how many entries went and how many bytes. A cache that cannot be changed is left."""
+        """Remove least recently used entries down to ``max_bytes`` (default: the cap); (entries, bytes) gone."""
         limit = self.max_bytes if max_bytes is None else max_bytes
         entries = []
         for path in self.entries():
