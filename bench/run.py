@@ -10,6 +10,8 @@ Cases (see the targets in TARGETS):
   ``briefing generate --engine gtts --no-cache`` with the default --jobs and with --jobs 16.
 - batch: 8 copies of the article, a loop of ``generate`` against ``batch`` on 2 workers, and on a local
   2-worker Dask cluster; peak memory of a worker.
+- long: the longest article accepted (200,000 characters, about five and a half hours of audio) without
+  the cache, with an empty one and again with it full: peak memory (RSS) and time of each run.
 - pages: article extraction on the real news pages of ../shared/pages/ (bench/pages.py): pages accepted,
   token F1 against the hand-checked references, lines spoken that are not article text, time per page.
 Writes bench/results.json and prints a table.
@@ -50,6 +52,9 @@ TARGETS = {
     "peak RSS per batch worker (MB)": 300,
     "dask batch / local batch": 1.2,
     "pages extraction median (ms)": 100,
+    "peak RSS 200k chars, no cache (MB)": 300,
+    "peak RSS 200k chars, cache (MB)": 300,
+    "peak RSS 200k chars, cached rerun (MB)": 300,
 }
 AT_LEAST = {"pages accepted (of 28)": 27, "pages mean token F1": 0.95, "batch speed-up, 2 workers": 1.7}
 """Figures that must reach their target rather than stay under it."""
@@ -139,6 +144,32 @@ def bench_gtts(article: Path, runs: int, work: Path) -> dict:
     return measured
 
 
+LONGEST = 200_000
+"""Characters of the longest article ``generate`` accepts by default."""
+
+
+def bench_long(article: Path, work: Path) -> dict:
+    """The article repeated under numbered headings up to LONGEST characters; one run of each kind."""
+    title, _, body = article.read_text(encoding="utf-8").strip().partition("\n")
+    text, number = title, 0
+    while True:
+        number += 1
+        more = f"\n\n## الجزء {number}\n\n{body.strip()}"
+        if len(text) + len(more) > LONGEST:
+            break
+        text += more
+    source = work / "longest.txt"
+    source.write_text(text + "\n", encoding="utf-8")
+    command = [*BRIEFING, "generate", str(source), "--engine", "espeak", "-q", "-o", str(work / "longest.mp3")]
+    results = {"characters": len(text)}
+    for label, extra in (("no cache", ["--no-cache"]), ("cache", ["--cache-dir", str(work / "long-cache")]),
+                         ("cached rerun", ["--cache-dir", str(work / "long-cache")])):  # fmt: skip
+        seconds, peak = run(command + extra)
+        results[label] = {"seconds": seconds, "peak_rss_mb": peak}
+    results["audio_s"] = mp3_seconds(work / "longest.mp3")
+    return results
+
+
 def bench_batch(article: Path, runs: int, work: Path) -> dict:
     """8 copies of the article: one ``generate`` after another, against ``batch`` on 2 local workers and on
     a 2-worker Dask cluster on localhost (when the cluster extra is installed)."""
@@ -208,6 +239,9 @@ def summary(results: dict) -> dict[str, float]:
         if "batch x8, dask 2 workers" in b:
             figures["dask batch / local batch"] = (b["batch x8, dask 2 workers"]["median_s"]
                                                    / b["batch x8, 2 workers"]["median_s"])  # fmt: skip
+    if "long" in results:
+        for label in ("no cache", "cache", "cached rerun"):
+            figures[f"peak RSS 200k chars, {label} (MB)"] = results["long"][label]["peak_rss_mb"]
     if "pages" in results:
         pages = results["pages"]
         figures["pages accepted (of 28)"] = pages["accepted"]
@@ -220,7 +254,7 @@ def summary(results: dict) -> dict[str, float]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--runs", type=int, default=5)
-    parser.add_argument("--only", choices=["espeak", "gtts", "pages", "batch"])
+    parser.add_argument("--only", choices=["espeak", "gtts", "pages", "batch", "long"])
     parser.add_argument("--article", type=Path, default=DEFAULT_ARTICLE)
     options = parser.parse_args()
     if not options.article.exists():
@@ -238,6 +272,8 @@ def main() -> None:
             results["gtts"] = bench_gtts(options.article, options.runs, work)
         if options.only in (None, "batch"):
             results["batch"] = bench_batch(options.article, min(options.runs, 3), work)
+        if options.only in (None, "long"):
+            results["long"] = bench_long(options.article, work)
     if options.only in (None, "pages") and (SHARED / "pages").is_dir():
         from bench.pages import run as bench_pages
 
@@ -260,6 +296,11 @@ def main() -> None:
         for who in ("gtts", "ours default jobs", "ours 16 jobs"):
             print(f"{who:<28}{g[who]['median_s']:>10.3f}")
         print(f"{'requests per run (ours)':<28}{g['requests per run (ours)']:>10}")
+    if "long" in results:
+        long = results["long"]
+        print(f"\n{long['characters']} characters, {long['audio_s'] / 3600:.2f} h of audio")
+        for label in ("no cache", "cache", "cached rerun"):
+            print(f"{'longest, ' + label:<28}{long[label]['seconds']:>10.1f} s{long[label]['peak_rss_mb']:>8.0f} MB")
     print(f"\n{'figure':<28}{'measured':>10}{'target':>10}  met")
     for name, value in figures.items():
         target = AT_LEAST.get(name, TARGETS.get(name))

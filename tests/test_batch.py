@@ -16,7 +16,8 @@ import pytest
 from briefing.cli import cli
 from tests.page_server import PageServer
 
-STORY = "هذا نص الخبر رقم {n}، وهو يروي ما جرى في المدينة يوم أمس بالتفصيل. وقال شهود إن الحادث لم يسفر عن إصابات."
+STORY = ("هذا نص الخبر رقم {n} في فقرته {p}، وهو يروي ما جرى في المدينة يوم أمس بالتفصيل. "
+         "وقال {p} من الشهود إن الحادث لم يسفر عن إصابات.")  # every sentence its own: none is spoken once for all
 
 
 def write_articles(folder: Path, count: int = 6, paragraphs: int = 1) -> list[Path]:
@@ -24,7 +25,7 @@ def write_articles(folder: Path, count: int = 6, paragraphs: int = 1) -> list[Pa
     paths = []
     for n in range(1, count + 1):
         path = folder / f"story{n}.txt"
-        path.write_text(f"الخبر رقم {n}\n" + "\n".join(STORY.format(n=n) for _ in range(paragraphs)) + "\n",
+        path.write_text(f"الخبر رقم {n}\n" + "\n".join(STORY.format(n=n, p=p + 1) for p in range(paragraphs)) + "\n",
                         encoding="utf-8")  # fmt: skip
         paths.append(path)
     return paths
@@ -51,7 +52,7 @@ def test_a_folder_with_one_bad_article_fails_only_that_one_and_a_rerun_redoes_on
     assert [r["status"] for r in rows] == ["failed", "done", "done", "done", "done", "done"]  # sorted input order
     assert rows[0]["reason"].endswith("broken.txt: is empty")
 
-    (inputs / "broken.txt").write_text("الخبر السادس\n" + STORY.format(n=6) + "\n", encoding="utf-8")
+    (inputs / "broken.txt").write_text("الخبر السادس\n" + STORY.format(n=6, p=1) + "\n", encoding="utf-8")
     result = batch(runner, inputs, "--out-dir", out)
     assert result.exit_code == 0, result.output
     assert report(out)["counts"] == {"done": 1, "skipped": 5, "failed": 0}
@@ -60,7 +61,7 @@ def test_a_folder_with_one_bad_article_fails_only_that_one_and_a_rerun_redoes_on
     assert result.exit_code == 0 and "Nothing to narrate: every article is unchanged" in result.output
     assert report(out)["counts"] == {"done": 0, "skipped": 6, "failed": 0}
 
-    (inputs / "story2.txt").write_text("الخبر رقم 2\n" + STORY.format(n=22) + "\n", encoding="utf-8")
+    (inputs / "story2.txt").write_text("الخبر رقم 2\n" + STORY.format(n=22, p=1) + "\n", encoding="utf-8")
     assert batch(runner, inputs, "--out-dir", out, "--force").exit_code == 0
     assert report(out)["counts"] == {"done": 6, "skipped": 0, "failed": 0}
 

@@ -1,5 +1,6 @@
 """The gtts engine runs the real gTTS package against a local server speaking Google's protocol."""
 
+import json
 import re
 
 from briefing.article import Episode
@@ -36,12 +37,24 @@ def test_gtts_engine_sends_arabic_chunks_of_at_most_100_chars(runner, example_tx
 
 def test_long_sentence_is_cut_at_phrases(runner, tmp_path, gtts_stub):
     article = tmp_path / "long.txt"
-    sentence = "، ".join(["أعلنت الحكومة خطة جديدة لدعم المزارعين في المناطق الريفية"] * 4) + "."
+    places = ["الريفية", "الساحلية", "الجبلية", "الصحراوية"]
+    sentence = "، ".join(f"أعلنت الحكومة خطة جديدة لدعم المزارعين في المناطق {place}" for place in places) + "."
     article.write_text(sentence, encoding="utf-8")
     result = runner.invoke(cli, ["generate", str(article), "-o", str(tmp_path / "l.mp3"), "--engine", "gtts"])
     assert result.exit_code == 0, result.output
     body = [t for t in gtts_stub.texts if "الحكومة" in t]
     assert len(body) == 4 and all(t.endswith(("،", ".")) for t in body)
+
+
+def test_a_text_said_twice_is_requested_once(runner, tmp_path, gtts_stub):
+    article = tmp_path / "twice.txt"
+    article.write_text("عنوان\n\nارتفعت الأسعار اليوم. وقال التجار إن الطلب كبير. ارتفعت الأسعار اليوم.\n", encoding="utf-8")
+    out = tmp_path / "twice.mp3"
+    result = runner.invoke(cli, ["generate", str(article), "-o", str(out), "--engine", "gtts"])
+    assert result.exit_code == 0, result.output
+    assert [t for t in gtts_stub.texts if "الأسعار" in t] == ["ارتفعت الأسعار اليوم."]
+    said = [c["text"] for c in json.loads(out.with_suffix(".json").read_text())["cues"] if "الأسعار" in c["text"]]
+    assert said == ["ارتفعت الأسعار اليوم.", "ارتفعت الأسعار اليوم."]  # and both are in the briefing
 
 
 def test_auto_uses_gtts_when_the_endpoint_answers(runner, example_txt, tmp_path, gtts_stub):

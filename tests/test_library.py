@@ -219,3 +219,18 @@ def test_per_section_files_in_each_format(narration, tmp_path):
     assert names == ["01-المقدمة.opus", "02-تفاصيل-المشروع.opus", "03-ماذا-ينتظر-السكان.opus"]
     for path, chapter in zip(sorted(published.sections_folder.iterdir()), narration.chapters):
         assert OggOpus(path)["TITLE"] == [chapter.title]
+
+
+def test_a_five_hour_briefing_keeps_every_chapter(tmp_path):
+    """ID3 counts a table of contents' entries in one byte: past 255 chapters the tables nest."""
+    from briefing.assemble import TimedSection, Timeline
+    from briefing.formats.base import Tags
+    from briefing.formats.mp3 import Mp3
+
+    sections = tuple(TimedSection(f"الجزء {n}", n * 1000.0, (n + 1) * 1000.0) for n in range(600))
+    path = tmp_path / "long.mp3"
+    Mp3().encode([bytes(2 * 16000 * 600)], 16000, 32, path)
+    Mp3().tag(path, Tags(title="موجز طويل"), Timeline(sections, (), 600_000.0))
+    read = chapters_read_back(path)
+    assert [title for _, title in read] == [s.title for s in sections]
+    assert [start for start, _ in read] == [n * 1.0 for n in range(600)]

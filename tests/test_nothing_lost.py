@@ -220,3 +220,29 @@ def test_a_cache_folder_that_is_a_file_is_said_once(runner, tmp_path, example_tx
     result = runner.invoke(cli, ["generate", str(example_txt), "-o", str(tmp_path / "a.mp3"), "--engine", "espeak"])
     assert result.exit_code == 0, result.output
     assert result.output.count(f"Warning: the cache folder {example_txt} is a file, not a folder") == 1
+
+
+def test_spoken_audio_waits_in_an_unnamed_file_that_a_kill_cannot_leave_behind(tmp_path, cache_dir):
+    spare = tmp_path / "tmp"
+    spare.mkdir()
+    run = briefing("generate", str(long_article(tmp_path)), "-o", str(tmp_path / "news.mp3"), "--engine", "espeak",
+                   cache=cache_dir, env={"TMPDIR": str(spare)})  # fmt: skip
+    wait_for(lambda: any(cache_dir.rglob("*.clip")))  # speaking has begun
+    held = [os.readlink(f"/proc/{run.pid}/fd/{fd}") for fd in os.listdir(f"/proc/{run.pid}/fd")]
+    assert any(target.startswith(str(spare)) and target.endswith("(deleted)") for target in held), held
+    run.send_signal(signal.SIGKILL)
+    run.communicate(timeout=30)
+    assert [p.name for p in spare.iterdir() if not p.name.startswith("briefing-locks")] == []
+
+
+def test_no_room_for_the_spoken_audio_is_one_line(runner, small_disk, example_txt, tmp_path, monkeypatch):
+    import tempfile
+
+    fill(small_disk, 50_000)
+    monkeypatch.setattr(tempfile, "tempdir", str(small_disk))
+    result = runner.invoke(cli, ["generate", str(example_txt), "-o", str(tmp_path / "news.mp3"), "--engine", "espeak",
+                                 "--no-cache"])  # fmt: skip
+    assert result.exit_code == 1, result.output
+    assert result.output == (f"Error: spoken audio cannot be kept in {small_disk} (No space left on device); "
+                             "free space there, or point TMPDIR at a folder with room\n")  # fmt: skip
+    assert not (tmp_path / "news.mp3").exists()

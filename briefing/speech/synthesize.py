@@ -68,7 +68,6 @@ def synthesize_cues(
         for text in engine.chunks(spoken_form(cue.text))
         if speakable(text)  # a chunk of punctuation alone is left out: engines fail on it
     ]
-    clips: list[SpooledAudio | None] = [None] * len(chunks)
     done = 0
 
     def advance(position: int) -> None:
@@ -77,13 +76,18 @@ def synthesize_cues(
         if progress:
             progress(done, len(chunks), cues[chunks[position].cue_index])
 
+    at: dict[str, list[int]] = {}  # a text said twice is spoken, cached and kept once
     for position, chunk in enumerate(chunks):
-        cached = cache.get(chunk.key) if cache else None
+        at.setdefault(chunk.key, []).append(position)
+    spooled: dict[str, SpooledAudio] = {}
+    for key, positions in at.items():
+        cached = cache.get(key) if cache else None
         if cached is not None:
-            clips[position] = spool.add(cached)
-            advance(position)
-    missing = [position for position, clip in enumerate(clips) if clip is None]
-    report = SpeechReport(len(chunks), len(chunks) - len(missing))
+            spooled[key] = spool.add(cached)
+            for position in positions:
+                advance(position)
+    missing = [positions[0] for key, positions in at.items() if key not in spooled]
+    report = SpeechReport(len(chunks), sum(len(at[key]) for key in spooled))
 
     failed = threading.Event()
     first_failure: list[SynthesisError] = []  # the cause: requests stopped because of it fail as "stopped"
@@ -116,9 +120,10 @@ def synthesize_cues(
     try:
         futures = {pool.submit(speak, position): position for position in missing}
         for future in as_completed(futures):
-            position = futures.pop(future)  # the clip leaves memory once spooled
-            clips[position] = spool.add(future.result())
-            advance(position)
+            key = chunks[futures.pop(future)].key  # the clip leaves memory once spooled
+            spooled[key] = spool.add(future.result())
+            for position in at[key]:
+                advance(position)
     except BaseException as stopped:
         failed.set()  # no retry waits out its time, no request starts
         pool.shutdown(wait=False, cancel_futures=True)  # Ctrl-C answers now, not after the requests under way
@@ -128,7 +133,8 @@ def synthesize_cues(
     pool.shutdown()
 
     by_cue: dict[int, SpooledAudio] = {}
-    for chunk, clip in zip(chunks, clips):
+    for chunk in chunks:
+        clip = spooled[chunk.key]
         earlier = by_cue.get(chunk.cue_index)
         by_cue[chunk.cue_index] = earlier.followed_by(clip.at_rate(earlier.frame_rate)) if earlier else clip
     return by_cue, report
