@@ -24,7 +24,7 @@ PROBE_SECONDS = 20
 CODEC_PROBE_SECONDS = 20
 """How much of the track is sent through the MP3 encoder and back to measure what encoding takes away."""
 
-LIMITER_ROUNDS = 3
+LIMITER_ROUNDS = 2
 """Tries at the gain the limiter's share is measured at, each at the last one's gain plus that share;
 where they head is taken (the share grows by about half as much each round)."""
 

@@ -18,8 +18,9 @@ from briefing.assemble import Track
 from briefing.cache import ClipCache
 from briefing.codec import MP3_QUALITY
 from briefing.formats.base import AudioFormat
-from briefing.meter import Meter, gated_loudness
+from briefing.meter import Meter, energies_of, gated_loudness
 from briefing.parts import Ranges
+from briefing.spool import SpooledAudio
 
 TRUE_PEAK_LIMIT = -1.2
 """dBTP an encoded file's peaks are held under: -1 dBTP, the podcast limit, with a margin for meters that
@@ -29,7 +30,7 @@ LOUDNESS_TOLERANCE = 0.3
 """LU a decoded file may miss the target by before it is encoded again: the promise is 0.5, the rest is
 room for meters that differ."""
 
-ENCODINGS = 4
+ENCODINGS = 5
 """Encodings of a file at most. Each file is decoded and measured; one off target (the limiter or the
 encoder took more or less than the probe foresaw) is encoded again, corrected by what was measured."""
 
@@ -81,14 +82,12 @@ def encode_track(track: Track, parts: Ranges, targets: list[Path], groups: list[
     owner = {part: number for number, group in enumerate(groups) for part in group}
 
     stage("Measuring loudness")
-    with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
-        speeches = pool.map(lambda group: _speech_meter(track, [parts[p] for p in group]), groups)
-        tried = loudness.trial(_probe(track), rate, lambda pcm: fmt.roundtrip(pcm, rate, bitrate))
-        speech = list(speeches)
+    tried = loudness.trial(_probe(track), rate, lambda pcm: fmt.roundtrip(pcm, rate, bitrate))
+    speech = [_speech(track, [parts[p] for p in group]) for group in groups]
     tries: list[list[tuple[float, float, float]]] = [[] for _ in groups]  # gain, LUFS, dBTP
-    silent = {number for number, meter in enumerate(speech) if math.isinf(meter.loudness)}  # nothing to level
-    gains = [0.0 if number in silent else loudness.TARGET_LUFS - meter.loudness + tried.lost
-             for number, meter in enumerate(speech)]  # fmt: skip
+    silent = {number for number, loud in enumerate(speech) if math.isinf(loud)}  # nothing to level
+    gains = [0.0 if number in silent else loudness.TARGET_LUFS - loud + tried.lost
+             for number, loud in enumerate(speech)]  # fmt: skip
     ceilings = [loudness.CEILING_DBFS] * len(groups)
     dips: list[list[loudness.Dip]] = [[] for _ in parts]
     heard: dict[int, Heard] = {}
@@ -115,21 +114,23 @@ def encode_track(track: Track, parts: Ranges, targets: list[Path], groups: list[
                 decoded[part], heard[part] = length, result
         for group in pending:
             tries[group].append((gains[group], *_combined([heard[p] for p in groups[group]])))
-        pending = [group for group in pending if group not in silent and _off_target(tries[group][-1])]
+        pending = [group for group in pending if group not in silent and _off_target(tries[group])]
         for group in pending:
             placed = any(dips[part] for part in groups[group])
             gains[group] = _corrected_gain(tries[group], steady=not placed)
             found = {part: _dips(heard[part], rate, fmt.delay(rate)) for part in groups[group]}
             for part in groups[group]:
                 dips[part] += found[part]
-            if placed and any(found.values()):  # overs elsewhere again: the encoder's peaks wander (Opus)
-                ceilings[group] -= float(np.median([depth for dip in found.values() for _, _, depth in dip])) / 2
+            depths = [depth for dip in found.values() for _, _, depth in dip]
+            if depths and attempt == ENCODINGS - 2:  # the last encoding: over the limit it must not be
+                ceilings[group] -= max(depths)
+            elif depths and placed:  # overs elsewhere again: the encoder's peaks wander (Opus)
+                ceilings[group] -= float(np.median(depths)) / 2
         if not pending:
             break
-    levels = [Level(meter.loudness, *tries[number][-1]) for number, meter in enumerate(speech)]
+    levels = [Level(loud, *tries[number][-1]) for number, loud in enumerate(speech)]
     if fmt.concatenates and len(groups) > 1:
-        whole = gated_loudness(np.concatenate([meter.energies() for meter in speech]))
-        main = Level(whole, None, *_combined([heard[part] for part in range(len(parts))]))
+        main = Level(_speech(track, parts), None, *_combined([heard[part] for part in range(len(parts))]))
     else:
         main = levels[0]
     mastered = Mastered(levels, main, decoded)
@@ -156,15 +157,15 @@ def _combined(parts: list[Heard]) -> tuple[float, float]:
     return gated_loudness(np.concatenate([p.energies for p in parts])), max(p.true_peak for p in parts)
 
 
-def _speech_meter(track: Track, ranges: Ranges) -> Meter:
-    """The loudness of the spoken pieces (and chimes) in ``ranges``: pauses are left out, as gating
-    would ignore them anyway (leaving them out changes eSpeak speech's loudness by 0.05 LU)."""
-    meter = Meter(track.sample_rate, peaks=False)
-    for start, end in ranges:
-        for piece, timed in zip(track.pieces[start:end], track.timeline.cues[start:end]):
-            if timed.cue.kind != "pause":
-                meter.add(piece.raw_data)
-    return meter
+def _speech(track: Track, ranges: Ranges) -> float:
+    """The loudness of the spoken pieces (and chimes) in ``ranges``, from what the spool measured: pauses
+    are left out, as gating would ignore them anyway (leaving them out changes eSpeak speech's loudness
+    by 0.05 LU)."""
+    energies = [piece.energies if isinstance(piece, SpooledAudio) else energies_of(piece.raw_data, track.sample_rate)
+                for start, end in ranges
+                for piece, timed in zip(track.pieces[start:end], track.timeline.cues[start:end])
+                if timed.cue.kind != "pause"]  # fmt: skip
+    return gated_loudness(np.concatenate(energies)) if energies else -math.inf
 
 
 def _probe(track: Track) -> list[bytes]:
@@ -182,9 +183,15 @@ def _probe(track: Track) -> list[bytes]:
     return probe
 
 
-def _off_target(attempt: tuple[float, float, float]) -> bool:
-    _, lufs, peak = attempt
-    return abs(lufs - loudness.TARGET_LUFS) > LOUDNESS_TOLERANCE or peak > TRUE_PEAK_LIMIT
+def _off_target(tries: list[tuple[float, float, float]]) -> bool:
+    """Whether a file's last encoding missed the loudness target or passed the true-peak limit, and
+    another may do better: not when the gain last moved the loudness by next to nothing (a limiter
+    that takes all of any more gain)."""
+    _, lufs, peak = tries[-1]
+    if peak > TRUE_PEAK_LIMIT:
+        return True
+    stuck = len(tries) > 1 and abs(lufs - tries[-2][1]) < 0.05 and tries[-2][2] <= TRUE_PEAK_LIMIT
+    return abs(lufs - loudness.TARGET_LUFS) > LOUDNESS_TOLERANCE and not stuck
 
 
 def _corrected_gain(tries: list[tuple[float, float, float]], steady: bool) -> float:

@@ -5,6 +5,7 @@ filter in the tests."""
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Iterable
 
@@ -14,6 +15,7 @@ _ABSOLUTE_GATE = -70.0
 _RELATIVE_GATE = -10.0
 
 
+@functools.lru_cache(maxsize=16)
 def k_weighting_power(rate: int, size: int) -> np.ndarray:
     """|H(f)|² of the BS.1770 K-weighting (high shelf, then high pass) at each rfft bin of ``size``."""
     z = np.exp(-2j * np.pi * np.fft.rfftfreq(size) )
@@ -52,8 +54,9 @@ class Meter:
         self.over = None if over_db is None else 10 ** (over_db / 20)
         self.overs: list[tuple[int, float]] = []
         self._step = rate // 10  # 100 ms: gating blocks are 400 ms long, 75 % overlapping
-        self._weights = k_weighting_power(rate, self._step)
-        self._weights[1 : (self._step + 1) // 2] *= 2  # each rfft bin but DC (and Nyquist) stands for two
+        self._size = _fast_size(self._step)  # zero-padded to a length the FFT is quick at
+        self._weights = k_weighting_power(rate, self._size).copy()
+        self._weights[1 : (self._size + 1) // 2] *= 2  # each rfft bin but DC (and Nyquist) stands for two
         self._energies: list[np.ndarray] = []
         self._carry = np.zeros(0, dtype=np.float32)
         self._before = np.zeros(CONTEXT, dtype=np.float32)  # the samples before the next peak block
@@ -78,8 +81,8 @@ class Meter:
         data = np.concatenate([self._carry, samples])
         whole = len(data) // self._step * self._step
         if whole:
-            spectrum = np.fft.rfft(data[:whole].reshape(-1, self._step), axis=1)
-            self._energies.append((spectrum.real**2 + spectrum.imag**2) @ self._weights / self._step / self._step)
+            spectrum = np.fft.rfft(data[:whole].reshape(-1, self._step), n=self._size, axis=1)
+            self._energies.append((spectrum.real**2 + spectrum.imag**2) @ self._weights / self._size / self._step)
         self._carry = data[whole:]
         if self.peaks:
             self._pending = np.concatenate([self._pending, samples])
@@ -127,6 +130,18 @@ class Meter:
         return 20 * math.log10(max(self._peak, 1e-9))
 
 
+def _fast_size(n: int) -> int:
+    """The smallest length from ``n`` up with no prime factor over 5."""
+    while True:
+        rest = n
+        for prime in (2, 3, 5):
+            while rest % prime == 0:
+                rest //= prime
+        if rest == 1:
+            return n
+        n += 1
+
+
 _PEAK_BLOCK = 256
 CONTEXT = 64
 _TAPER = np.hanning(2 * CONTEXT).astype(np.float32)
@@ -160,6 +175,13 @@ def gated_loudness(sub_blocks: np.ndarray) -> float:
     relative = -0.691 + 10 * math.log10(gated.mean()) + _RELATIVE_GATE
     gated = blocks[(loudness > _ABSOLUTE_GATE) & (loudness > relative)]
     return -0.691 + 10 * math.log10(gated.mean())
+
+
+def energies_of(pcm: bytes, rate: int) -> np.ndarray:
+    """The K-weighted energy of each 100 ms of ``pcm`` (the last, partial one left out)."""
+    meter = Meter(rate, peaks=False)
+    meter.add(pcm)
+    return meter.energies()
 
 
 def integrated_loudness(pieces: Iterable[bytes], rate: int) -> float:

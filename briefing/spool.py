@@ -8,10 +8,14 @@ import os
 import tempfile
 import threading
 import weakref
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from briefing.errors import WriteError
 from briefing.segment import AudioSegment
+
+if TYPE_CHECKING:
+    import numpy as np
 
 
 class Spool:
@@ -36,7 +40,9 @@ class Spool:
                 raise WriteError(f"spoken audio cannot be kept in {tempfile.gettempdir()} ({exc.strerror or exc}); "
                                  "free space there, or point TMPDIR at a folder with room") from None  # fmt: skip
             self._size += len(pcm)
-        return SpooledAudio(self, ((offset, len(pcm)),), clip.frame_rate)
+        from briefing.meter import energies_of  # numpy loads once speech comes back, not before
+
+        return SpooledAudio(self, ((offset, len(pcm)),), clip.frame_rate, energies_of(bytes(pcm), clip.frame_rate))
 
     def read(self, offset: int, size: int) -> bytes:
         data = os.pread(self._file.fileno(), size, offset)
@@ -53,6 +59,9 @@ class SpooledAudio:
     spool: Spool
     spans: tuple[tuple[int, int], ...]
     frame_rate: int
+    energies: np.ndarray = field(repr=False, compare=False)
+    """Its loudness, measured as it was kept (see :func:`briefing.meter.energies_of`): mastering needs no
+    second reading of the spoken audio to know how loud it is."""
 
     @property
     def raw_data(self) -> bytes:
@@ -63,7 +72,10 @@ class SpooledAudio:
 
     def followed_by(self, other: SpooledAudio) -> SpooledAudio:
         """This audio and then ``other`` (of the same spool and rate), as one."""
-        return SpooledAudio(self.spool, self.spans + other.spans, self.frame_rate)
+        import numpy as np
+
+        return SpooledAudio(self.spool, self.spans + other.spans, self.frame_rate,
+                            np.concatenate([self.energies, other.energies]))  # fmt: skip
 
     def at_rate(self, frame_rate: int) -> SpooledAudio:
         """This audio at ``frame_rate``: itself, or resampled into the spool (engines mixing rates are rare)."""
