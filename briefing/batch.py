@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field
@@ -46,9 +47,10 @@ class Outcome:
     seconds: float = 0.0
 
 
-def run_job(job: Job) -> Outcome:
-    """Narrate one article and return its files; never raises for what a user can cause. The one job
-    function of the local pool and of the Dask cluster alike."""
+def run_job(job: Job, cores: int = 1) -> Outcome:
+    """Narrate one article and return its files, encoded on ``cores`` (the pool keeps every core busy with
+    articles: a Dask task takes one); never raises for what a user can cause. The one job function of the
+    local pool and of the Dask cluster alike."""
     import time
 
     from briefing.narration import narrate
@@ -59,7 +61,7 @@ def run_job(job: Job) -> Outcome:
         article = from_loaded(job.loaded, **job.reading)
         narration = narrate(article, **job.narrating)
         with tempfile.TemporaryDirectory(prefix="briefing-job-") as folder:
-            narration.save(Path(folder) / job.name, job=job.key, **job.saving)
+            narration.save(Path(folder) / job.name, job=job.key, cores=cores, **job.saving)
             files = {str(p.relative_to(folder)): p.read_bytes() for p in sorted(Path(folder).rglob("*")) if p.is_file()}
     except BriefingError as exc:
         return Outcome(job.loaded.source, job.name, "failed", str(exc))
@@ -148,7 +150,8 @@ def run_jobs(jobs: list[Job], workers: int, cluster: str | None) -> Iterator[Out
     from concurrent.futures import ProcessPoolExecutor, as_completed as completed
 
     with ProcessPoolExecutor(max_workers=workers) as pool:
-        futures = [pool.submit(run_job, job) for job in jobs]
+        cores = max(1, (os.cpu_count() or 1) // workers)  # the cores the workers leave each article
+        futures = [pool.submit(run_job, job, cores) for job in jobs]
         try:
             for future in completed(futures):
                 yield future.result()

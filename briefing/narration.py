@@ -60,10 +60,12 @@ class Narration:
 
     def save(self, path: str | Path, *, format: str | None = None, bitrate: int | None = None, subtitles: bool = True,
              page: bool = False, embed_audio: bool = False, per_section: bool = False, manifest: bool = True,
-             waiting: Callable[[], None] | None = None, job: str = "", stage: Callable[[str], None] | None = None):  # fmt: skip
+             waiting: Callable[[], None] | None = None, job: str = "", stage: Callable[[str], None] | None = None,
+             cores: int | None = None):  # fmt: skip
         """Write the audio to ``path`` (its format from ``format`` or the suffix: .mp3, .m4a, .m4b, .opus)
         with its companions beside it, all or nothing; returns where everything went
-        (:class:`briefing.publish.Published`). ``stage`` is told each step (loudness, encoding, writing)."""
+        (:class:`briefing.publish.Published`). ``stage`` is told each step (loudness, encoding, writing);
+        ``cores``: how many to encode on (default all; a batch running one article per core gives 1)."""
         from briefing.formats import format_of
         from briefing.publish import Companions, publish
 
@@ -73,7 +75,7 @@ class Narration:
         companions = Companions(subtitles, page, embed_audio, per_section, manifest, job)
         published = publish(self.track, self.episode, path, fmt, tags=self.tags(), engine=self.engine_info(),
                             bitrate=bitrate, companions=companions, cache=self.cache, waiting=waiting,
-                            stage=stage)  # fmt: skip
+                            stage=stage, cores=cores)  # fmt: skip
         if self.cache:
             self.cache.prune()
         return published

@@ -60,7 +60,8 @@ class Companions:
 
 def publish(track: Track, episode: Episode, audio: Path, fmt: AudioFormat, *, tags: Tags, engine: EngineInfo,
             bitrate: int | None = None, companions: Companions = Companions(), cache: ClipCache | None = None,
-            waiting: Callable[[], None] | None = None, stage: Callable[[str], None] | None = None) -> Published:  # fmt: skip
+            waiting: Callable[[], None] | None = None, stage: Callable[[str], None] | None = None,
+            cores: int | None = None) -> Published:  # fmt: skip
     """Normalize loudness, encode (on all cores where the format allows), and write every output atomically,
     under a lock on the output set (``waiting`` is told when another run holds it).
 
@@ -73,14 +74,13 @@ def publish(track: Track, episode: Episode, audio: Path, fmt: AudioFormat, *, ta
         with locked(audio, waiting), staging:
             remove_leftovers([audio, *outputs_for(audio).values()])
             return _write(track, episode, audio, fmt, staging, tags, engine, fmt.check_bitrate(bitrate), companions,
-                          cache, stage or (lambda name: None))  # fmt: skip
+                          cache, stage or (lambda name: None), cores or os.cpu_count() or 1)  # fmt: skip
     except OSError as exc:  # a full disk, a file system gone read-only...
         raise WriteError(f"{staging.failed_target(exc) or audio}: cannot be written ({exc.strerror or exc})") from None
 
 
-def _write(track, episode, audio, fmt, staging, tags, engine, bitrate, companions, cache, tell) -> Published:
+def _write(track, episode, audio, fmt, staging, tags, engine, bitrate, companions, cache, tell, jobs) -> Published:
     others = outputs_for(audio)
-    jobs = os.cpu_count() or 1
     sections = section_ranges(track) if companions.per_section else []
     names = part_names(track, sections, fmt.suffix)
     folder = staging.folder(others["sections"]) if companions.per_section else None
