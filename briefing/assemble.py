@@ -13,9 +13,13 @@ from briefing.spool import SpooledAudio
 
 @dataclass(frozen=True)
 class TimedCue:
+    """A cue on the track; ``words``: where each word of its spoken form starts, in ms from ``start_ms``,
+    when the engine said."""
+
     cue: Cue
     start_ms: float
     end_ms: float
+    words: tuple[float, ...] | None = None
 
 
 @dataclass(frozen=True)
@@ -113,7 +117,8 @@ def assemble(cues: list[Cue], clips: dict[int, SpooledAudio], episode: Episode, 
         start = frames
         frames += int(piece.frame_count())
         pieces.append(piece)
-        timed.append(TimedCue(cue, _ms(start, sample_rate), _ms(frames, sample_rate)))
+        words = clips[index].words if cue.spoken and index in clips else None
+        timed.append(TimedCue(cue, _ms(start, sample_rate), _ms(frames, sample_rate), words))
 
     sections = []
     for number, section in enumerate(episode.sections):

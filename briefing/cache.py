@@ -10,17 +10,14 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import io
 import json
 import os
 import tempfile
-import wave
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 from briefing.errors import InputError, WriteError
-from briefing.segment import AudioSegment
 
 MAGIC = b"BRIEFING-CLIP-1\n"
 PAYLOAD_OFFSET = len(MAGIC) + 32
@@ -104,14 +101,13 @@ class ClipCache:
             with contextlib.suppress(OSError):
                 os.utime(path)  # used now: the last to go when the cache is pruned
             return path
-        self._discard(path)
+        self.discard(key, kind)
         return None
 
-    @staticmethod
-    def _discard(path: Path) -> None:
+    def discard(self, key: str, kind: str) -> None:
         """Remove a damaged entry; on a cache that cannot be written (read-only) it is simply not used."""
         with contextlib.suppress(OSError):
-            path.unlink(missing_ok=True)
+            self._path(key, kind).unlink(missing_ok=True)
 
     def problem(self) -> str | None:
         """Why this cache cannot be used at all (its folder is a file), or None."""
@@ -175,28 +171,6 @@ class ClipCache:
         except (OSError, ValueError, KeyError, AttributeError):  # another layout, or removed meanwhile
             return None
         return about
-
-    def get(self, key: str) -> AudioSegment | None:
-        """The cached clip, or None."""
-        payload = self.get_bytes(key, "clip")
-        if payload is None:
-            return None
-        try:
-            with wave.open(io.BytesIO(payload)) as wav:
-                return AudioSegment(data=wav.readframes(wav.getnframes()), sample_width=wav.getsampwidth(),
-                                    frame_rate=wav.getframerate(), channels=wav.getnchannels())  # fmt: skip
-        except (EOFError, wave.Error):
-            self._discard(self._path(key))
-            return None
-
-    def put(self, key: str, clip: AudioSegment) -> None:
-        buffer = io.BytesIO()
-        with wave.open(buffer, "wb") as wav:
-            wav.setnchannels(clip.channels)
-            wav.setsampwidth(clip.sample_width)
-            wav.setframerate(clip.frame_rate)
-            wav.writeframes(clip.raw_data)
-        self.put_stream(key, "clip", [buffer.getvalue()])
 
     def entries(self, *kinds: str) -> list[Path]:
         """Entry files of the given kinds (default: clips and encoded tracks)."""

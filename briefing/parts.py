@@ -44,7 +44,7 @@ def place(track: Track, ranges: Ranges, decoded: list[int], delay: int) -> Timel
     for (start, end), length in zip(ranges, decoded):
         part = track.timeline.cues[start:end]
         shift = (before_decoded - before_content + delay) * 1000 / rate
-        cues += [TimedCue(t.cue, t.start_ms + shift, t.end_ms + shift) for t in part]
+        cues += [TimedCue(t.cue, t.start_ms + shift, t.end_ms + shift, t.words) for t in part]
         before_decoded += length
         before_content += sum(int(piece.frame_count()) for piece in track.pieces[start:end])
     duration = before_decoded * 1000 / rate

@@ -27,8 +27,9 @@ class Spool:
         self._lock = threading.Lock()
         self._size = 0
 
-    def add(self, clip: AudioSegment) -> SpooledAudio:
-        """Keep ``clip`` (as 16-bit mono) and return what reads it back."""
+    def add(self, clip: AudioSegment, words: tuple[float, ...] | None = None) -> SpooledAudio:
+        """Keep ``clip`` (as 16-bit mono; ``words``: where its words start, in ms) and return what reads it
+        back."""
         pcm = memoryview(clip.set_channels(1).set_sample_width(2).raw_data)
         with self._lock:
             offset = self._size
@@ -42,7 +43,8 @@ class Spool:
             self._size += len(pcm)
         from briefing.meter import energies_of  # numpy loads once speech comes back, not before
 
-        return SpooledAudio(self, ((offset, len(pcm)),), clip.frame_rate, energies_of(bytes(pcm), clip.frame_rate))
+        return SpooledAudio(self, ((offset, len(pcm)),), clip.frame_rate, energies_of(bytes(pcm), clip.frame_rate),
+                            words)  # fmt: skip
 
     def read(self, offset: int, size: int) -> bytes:
         data = os.pread(self._file.fileno(), size, offset)
@@ -62,6 +64,8 @@ class SpooledAudio:
     energies: np.ndarray = field(repr=False, compare=False)
     """Its loudness, measured as it was kept (see :func:`briefing.meter.energies_of`): mastering needs no
     second reading of the spoken audio to know how loud it is."""
+    words: tuple[float, ...] | None = None
+    """Where each word starts, in ms from its start, when the engine said."""
 
     @property
     def raw_data(self) -> bytes:
@@ -74,12 +78,15 @@ class SpooledAudio:
         """This audio and then ``other`` (of the same spool and rate), as one."""
         import numpy as np
 
+        words = None
+        if self.words is not None and other.words is not None:
+            words = self.words + tuple(self.frame_count() * 1000 / self.frame_rate + ms for ms in other.words)
         return SpooledAudio(self.spool, self.spans + other.spans, self.frame_rate,
-                            np.concatenate([self.energies, other.energies]))  # fmt: skip
+                            np.concatenate([self.energies, other.energies]), words)  # fmt: skip
 
     def at_rate(self, frame_rate: int) -> SpooledAudio:
         """This audio at ``frame_rate``: itself, or resampled into the spool (engines mixing rates are rare)."""
         if frame_rate == self.frame_rate:
             return self
         clip = AudioSegment(data=self.raw_data, sample_width=2, frame_rate=self.frame_rate, channels=1)
-        return self.spool.add(clip.set_frame_rate(frame_rate))
+        return self.spool.add(clip.set_frame_rate(frame_rate), self.words)

@@ -1,7 +1,7 @@
 """WebVTT and SRT subtitles people can read: a spoken sentence becomes one or more captions of at most two
 lines of 42 characters and 7 seconds, cut where a pause costs the listener least (the chunking cost of
-``briefing.text``), with the sentence's time shared out by characters. The page's transcript and the
-manifest keep whole sentences."""
+``briefing.text``), each timed by where its first word is spoken when the engine says (eSpeak NG, Edge),
+else by characters. The page's transcript and the manifest keep whole sentences."""
 
 from __future__ import annotations
 
@@ -22,12 +22,14 @@ def spoken_cues(timeline: Timeline) -> list[TimedCue]:
 def captions(timeline: Timeline) -> list[tuple[TimedCue, str, float, float]]:
     """Every caption: the cue it belongs to, its lines (joined by a line break), its start and end in ms."""
     return [(timed, text, start, end) for timed in spoken_cues(timeline)
-            for text, start, end in caption_pieces(timed.cue.text, timed.start_ms, timed.end_ms)]  # fmt: skip
+            for text, start, end in caption_pieces(timed.cue.text, timed.start_ms, timed.end_ms, timed.words)]  # fmt: skip
 
 
-def caption_pieces(text: str, start_ms: float, end_ms: float) -> list[tuple[str, float, float]]:
-    """``text`` cut into captions of at most two lines of ``LINE_CHARS`` and ``CAPTION_MS`` each, the time
-    shared out by characters (engines give no word times here)."""
+def caption_pieces(text: str, start_ms: float, end_ms: float,
+                   words: tuple[float, ...] | None = None) -> list[tuple[str, float, float]]:  # fmt: skip
+    """``text`` cut into captions of at most two lines of ``LINE_CHARS`` and ``CAPTION_MS`` each, each starting
+    where its first word is spoken (``words``: each word's start in ms from ``start_ms``, as the engine
+    said), or with the time shared out by characters when there are no word starts for this text."""
     from briefing.text import split_for_limit
 
     text = " ".join(text.split())
@@ -36,17 +38,27 @@ def caption_pieces(text: str, start_ms: float, end_ms: float) -> list[tuple[str,
     limit = LINE_CHARS * LINES
     while True:
         chunks = split_for_limit(text, min(limit, -(-len(text) // pieces) + LINE_CHARS // 2)) if text else [text]
-        longest = max(len(chunk) for chunk in chunks) * duration / max(len(text), 1)
-        if longest <= CAPTION_MS or limit <= LINE_CHARS // 2:
-            break
+        found = _timed(chunks, start_ms, end_ms, words)
+        if max(end - start for _, start, end in found) <= CAPTION_MS or limit <= LINE_CHARS // 2:
+            return found
         limit = int(limit * 0.8)
         pieces += 1
-    found, at, total = [], start_ms, max(sum(len(chunk) for chunk in chunks), 1)
-    for chunk in chunks:
-        end = at + duration * len(chunk) / total
-        found.append((two_lines(chunk), at, end))
-        at = end
-    return found
+
+
+def _timed(chunks: list[str], start_ms: float, end_ms: float,
+           words: tuple[float, ...] | None) -> list[tuple[str, float, float]]:  # fmt: skip
+    """Each caption's lines, start and end: from the start of its first word when ``words`` has one start
+    for each word of the chunks, else by characters."""
+    counts = [len(chunk.split()) for chunk in chunks]
+    if words is not None and sum(counts) == len(words) and all(counts):
+        firsts = [sum(counts[:number]) for number in range(len(chunks))]
+        starts = [start_ms] + [start_ms + words[first] for first in firsts[1:]]
+    else:
+        total, starts, at = max(sum(len(chunk) for chunk in chunks), 1), [], start_ms
+        for chunk in chunks:
+            starts.append(at)
+            at += (end_ms - start_ms) * len(chunk) / total
+    return [(two_lines(chunk), start, end) for chunk, start, end in zip(chunks, starts, [*starts[1:], end_ms])]
 
 
 def two_lines(text: str) -> str:

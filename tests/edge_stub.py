@@ -1,7 +1,7 @@
 """A local stand-in for Microsoft Edge's read-aloud websocket, speaking the protocol edge-tts uses.
 
 In: a ``speech.config`` text message, then an ``ssml`` one. Out: ``turn.start``, an ``audio.metadata``
-word boundary, the MP3 in binary frames (2-byte big-endian header length, headers, audio), ``turn.end``.
+word boundary for each word, the MP3 in binary frames (2-byte big-endian header length, headers, audio), ``turn.end``.
 Serves on 127.0.0.1 only. ``stub.faults`` is consumed one per request: "no-audio", "drop", "slow:<s>",
 or "ok"; ``stub.fail_texts`` gives a fault to every request whose text contains a key.
 """
@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from aiohttp import WSMsgType, web
 
-from tests.gtts_stub import tone_mp3
+from tests.gtts_stub import MS_PER_CHAR, tone_mp3
 
 FRAME = 4096
 
@@ -81,9 +81,13 @@ class EdgeStub:
             await asyncio.sleep(float(value))
         await socket.send_str(_message("turn.start", '{"context":{"serviceTag":"stub"}}', request_id))
         if kind != "no-audio":
-            metadata = {"Metadata": [{"Type": "WordBoundary", "Data": {"Offset": 1000000, "Duration": 5000000,
-                                                                       "text": {"Text": text.split()[0]}}}]}
-            await socket.send_str(_message("audio.metadata", json.dumps(metadata), request_id))
+            before = 0
+            for word in text.split():  # one boundary a word, where the tone reaches it (100 ns ticks)
+                at = {"Offset": before * MS_PER_CHAR * 10_000, "Duration": len(word) * MS_PER_CHAR * 10_000,
+                      "text": {"Text": word}}  # fmt: skip
+                metadata = {"Metadata": [{"Type": "WordBoundary", "Data": at}]}
+                await socket.send_str(_message("audio.metadata", json.dumps(metadata), request_id))
+                before += len(word) + 1
             audio = tone_mp3(text)
             for start in range(0, len(audio), FRAME):
                 await socket.send_bytes(_audio_frame(audio[start : start + FRAME], request_id))

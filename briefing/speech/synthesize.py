@@ -12,8 +12,8 @@ from briefing.article import Episode
 from briefing.cache import ClipCache, clip_key
 from briefing.errors import SynthesisError
 from briefing.script import Cue
-from briefing.segment import AudioSegment
-from briefing.speech.engines.base import Engine
+from briefing.speech.clips import cached_clip, keep_clip
+from briefing.speech.engines.base import Engine, Spoken
 from briefing.speech.retry import Failures, Stopped, call_with_retries
 from briefing.spool import Spool, SpooledAudio
 from briefing.text import speakable, spoken_form
@@ -81,9 +81,9 @@ def synthesize_cues(
         at.setdefault(chunk.key, []).append(position)
     spooled: dict[str, SpooledAudio] = {}
     for key, positions in at.items():
-        cached = cache.get(key) if cache else None
+        cached = cached_clip(cache, key) if cache else None
         if cached is not None:
-            spooled[key] = spool.add(cached)
+            spooled[key] = spool.add(cached.audio, cached.words)
             for position in positions:
                 advance(position)
     missing = [positions[0] for key, positions in at.items() if key not in spooled]
@@ -92,16 +92,16 @@ def synthesize_cues(
     failed = threading.Event()
     first_failure: list[SynthesisError] = []  # the cause: requests stopped because of it fail as "stopped"
 
-    def speak(position: int) -> AudioSegment:
+    def speak(position: int) -> Spoken:
         chunk = chunks[position]
         cue = cues[chunk.cue_index]
         try:
             if engine.offline:  # nothing to wait out: a local engine that failed fails again
                 if failed.is_set():
                     raise Stopped("stopped")
-                clip = engine.synthesize(chunk.text)
+                clip = engine.speak(chunk.text)
             else:
-                clip = call_with_retries(lambda: engine.synthesize(chunk.text), abort=failed, failures=failures)
+                clip = call_with_retries(lambda: engine.speak(chunk.text), abort=failed, failures=failures)
         except SynthesisError as exc:
             where = episode.sections[cue.section].label
             error = SynthesisError(f"section «{where}», {cue.kind} «{_excerpt(cue.text)}»: {exc}", option=exc.option)
@@ -110,7 +110,7 @@ def synthesize_cues(
             failed.set()
             raise error from None
         if cache:
-            cache.put(chunk.key, clip)
+            keep_clip(cache, chunk.key, clip)
         return clip
 
     workers = max(1, min(jobs, engine.max_jobs or jobs, len(missing) or 1))
@@ -121,7 +121,8 @@ def synthesize_cues(
         futures = {pool.submit(speak, position): position for position in missing}
         for future in as_completed(futures):
             key = chunks[futures.pop(future)].key  # the clip leaves memory once spooled
-            spooled[key] = spool.add(future.result())
+            spoken = future.result()
+            spooled[key] = spool.add(spoken.audio, spoken.words)
             for position in at[key]:
                 advance(position)
     except BaseException as stopped:

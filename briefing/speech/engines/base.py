@@ -89,6 +89,41 @@ class Engine(ABC):
     def synthesize(self, text: str) -> AudioSegment:
         """Speak one chunk of text (already in spoken form) and return the audio."""
 
+    def speak(self, text: str) -> Spoken:
+        """The audio of :meth:`synthesize`, and when the engine tells, where each word of ``text`` starts."""
+        return Spoken(self.synthesize(text))
+
+
+@dataclass(frozen=True)
+class Spoken:
+    """A chunk's audio and the start of each of its words (split at white space), in ms from the start of
+    the audio; None when the engine does not say (captions then share time out by characters)."""
+
+    audio: AudioSegment
+    words: tuple[float, ...] | None = None
+
+
+def word_starts(text: str, marks: list[tuple[int, float]]) -> tuple[float, ...] | None:
+    """Each word of ``text``'s start, from an engine's marks (character offset in ``text``, ms); a word with
+    no mark of its own starts with the next one that has one. None when fewer than half the words have one."""
+    import re
+
+    spans = [match.span() for match in re.finditer(r"\S+", text)]
+    starts: list[float | None] = [None] * len(spans)
+    word = 0
+    for offset, ms in sorted(marks):
+        while word + 1 < len(spans) and offset >= spans[word + 1][0]:
+            word += 1
+        if starts[word] is None:
+            starts[word] = ms
+    if sum(start is not None for start in starts) * 2 < len(spans) or not spans:
+        return None  # too few marks to go by
+    filled, later = [], max(ms for _, ms in marks)
+    for start in reversed(starts):  # from the end: gaps take the next start, and no word starts after the next
+        later = later if start is None else min(later, start)
+        filled.append(max(0.0, later))
+    return tuple(reversed(filled))
+
 
 def reachable(url: str, seconds: float = 2.0) -> bool:
     """Whether a TCP connection to ``url``'s host opens within ``seconds``, name lookup included."""

@@ -19,7 +19,7 @@ from edge_tts import exceptions as edge_errors
 from briefing.codec import decode_mp3
 from briefing.errors import InputError, SynthesisError
 from briefing.segment import AudioSegment
-from briefing.speech.engines.base import Engine, VoiceOptions, reachable
+from briefing.speech.engines.base import Engine, Spoken, VoiceOptions, reachable, word_starts
 from briefing.speech.retry import TransientError
 from briefing.text import split_for_limit
 
@@ -79,19 +79,35 @@ class EdgeEngine(Engine):
         return sorted(v["ShortName"] for v in found if v["Locale"].startswith("ar-"))
 
     def synthesize(self, text: str) -> AudioSegment:
+        return self.speak(text).audio
+
+    def speak(self, text: str) -> Spoken:
         try:
             # edge-tts's receive timeout does not cover a websocket that stays silent: bound the whole turn
-            audio = asyncio.run(asyncio.wait_for(self._receive(text), timeout=sum(TIMEOUT)))
+            audio, boundaries = asyncio.run(asyncio.wait_for(self._receive(text), timeout=sum(TIMEOUT)))
         except (edge_errors.NoAudioReceived, edge_errors.WebSocketError, edge_errors.UnexpectedResponse,
                 edge_errors.UnknownResponse, aiohttp.ClientError, asyncio.TimeoutError, OSError) as exc:  # fmt: skip
             raise TransientError(f"Edge TTS failed ({type(exc).__name__})") from None
         try:
-            return decode_mp3(audio)
+            clip = decode_mp3(audio)
         except SynthesisError:
             raise TransientError("Edge TTS answered with audio that does not decode") from None
+        marks, at = [], 0
+        for word, ticks in boundaries:  # the service names each word it speaks, in order
+            found = text.find(word, at)
+            if found >= 0:
+                marks.append((found, ticks / 10_000))
+                at = found + len(word)
+        return Spoken(clip, word_starts(text, marks))
 
-    async def _receive(self, text: str) -> bytes:
-        speech = edge_tts.Communicate(text, self.voice_name, rate=self.rate, pitch=self.pitch,
+    async def _receive(self, text: str) -> tuple[bytes, list[tuple[str, int]]]:
+        """The MP3 the service sends, and its word boundaries: (word, start in 100 ns ticks)."""
+        speech = edge_tts.Communicate(text, self.voice_name, rate=self.rate, pitch=self.pitch, boundary="WordBoundary",
                                       connect_timeout=TIMEOUT[0], receive_timeout=TIMEOUT[1])  # fmt: skip
-        parts = [chunk["data"] async for chunk in speech.stream() if chunk["type"] == "audio"]
-        return b"".join(parts)
+        parts, boundaries = [], []
+        async for chunk in speech.stream():
+            if chunk["type"] == "audio":
+                parts.append(chunk["data"])
+            elif chunk["type"] == "WordBoundary":
+                boundaries.append((chunk["text"], chunk["offset"]))
+        return b"".join(parts), boundaries

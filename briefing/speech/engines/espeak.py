@@ -7,7 +7,7 @@ import threading
 
 from briefing.errors import InputError, SynthesisError
 from briefing.segment import AudioSegment
-from briefing.speech.engines.base import Engine, VoiceOptions
+from briefing.speech.engines.base import Engine, Spoken, VoiceOptions, word_starts
 
 WORDS_PER_MINUTE = 165
 """eSpeak's speed at --rate 1: a little under its default 175, easier to follow in Arabic."""
@@ -15,7 +15,18 @@ WORDS_PER_MINUTE = 165
 _SYNCHRONOUS = 2  # AUDIO_OUTPUT_SYNCHRONOUS: espeak_Synth returns when all audio went to the callback
 _CHARS_UTF8 = 1
 _POS_CHARACTER = 1
-_CALLBACK = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.POINTER(ctypes.c_short), ctypes.c_int, ctypes.c_void_p)
+_WORD = 1  # espeakEVENT_WORD; 0 ends the list of events
+
+
+class _Event(ctypes.Structure):
+    """espeak_EVENT of speak_lib.h: what the synthesis callback is told besides the audio."""
+
+    _fields_ = [("type", ctypes.c_int), ("unique_identifier", ctypes.c_uint), ("text_position", ctypes.c_int),
+                ("length", ctypes.c_int), ("audio_position", ctypes.c_int), ("sample", ctypes.c_int),
+                ("user_data", ctypes.c_void_p), ("id", ctypes.c_char * 8)]  # fmt: skip
+
+
+_CALLBACK = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.POINTER(ctypes.c_short), ctypes.c_int, ctypes.POINTER(_Event))
 
 
 class _Library:
@@ -39,6 +50,7 @@ class _Library:
         if self.sample_rate <= 0:
             raise SynthesisError("eSpeak NG could not start (its data folder is missing or unreadable)")
         self._pieces: list[bytes] = []
+        self._words: list[tuple[int, float]] = []
         self._callback = _CALLBACK(self._collect)  # kept referenced: C holds the pointer
         lib.espeak_SetSynthCallback(self._callback)
         self.lib = lib
@@ -50,25 +62,31 @@ class _Library:
                 cls._instance = cls()
             return cls._instance
 
-    def _collect(self, wav, samples, _events) -> int:
+    def _collect(self, wav, samples, events) -> int:
         if wav and samples > 0:
             self._pieces.append(ctypes.string_at(wav, samples * 2))
+        index = 0
+        while events and events[index].type != 0:
+            if events[index].type == _WORD:  # where a word starts: its character (from 1) and ms
+                self._words.append((events[index].text_position - 1, float(events[index].audio_position)))
+            index += 1
         return 0
 
     def has_voice(self, voice: str) -> bool:
         with self.lock:
             return self.lib.espeak_SetVoiceByName(voice.encode()) == 0
 
-    def speak(self, text: str, voice: str, rate: int) -> bytes:
+    def speak(self, text: str, voice: str, rate: int) -> tuple[bytes, list[tuple[int, float]]]:
+        """The audio of ``text``, and where its words start: (character offset, ms)."""
         data = text.encode("utf-8")
         with self.lock:
-            self._pieces = []
+            self._pieces, self._words = [], []
             if self.lib.espeak_SetVoiceByName(voice.encode()) != 0:
                 raise SynthesisError(f"eSpeak NG has no voice {voice!r}")
             self.lib.espeak_SetParameter(1, rate, 0)  # espeakRATE, words per minute
             if self.lib.espeak_Synth(data, len(data) + 1, 0, _POS_CHARACTER, 0, _CHARS_UTF8, None, None) != 0:
                 raise SynthesisError(f"eSpeak NG failed to speak: {text[:60]}")
-            return b"".join(self._pieces)
+            return b"".join(self._pieces), self._words
 
 
 class EspeakEngine(Engine):
@@ -105,5 +123,9 @@ class EspeakEngine(Engine):
         return True
 
     def synthesize(self, text: str) -> AudioSegment:
-        pcm = self._library.speak(text, self.lang, self.rate)
-        return AudioSegment(data=pcm, sample_width=2, frame_rate=self._library.sample_rate, channels=1)
+        return self.speak(text).audio
+
+    def speak(self, text: str) -> Spoken:
+        pcm, words = self._library.speak(text, self.lang, self.rate)
+        audio = AudioSegment(data=pcm, sample_width=2, frame_rate=self._library.sample_rate, channels=1)
+        return Spoken(audio, word_starts(text, words))
