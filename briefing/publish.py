@@ -22,7 +22,7 @@ from briefing.master import encode_track
 from briefing.outputs import file_record, outputs_for, torn_files
 from briefing.parts import balanced_ranges, place, section_ranges
 from briefing.staging import Staging, check_targets, locked, remove_leftovers
-from briefing.subtitles import srt_text, webvtt_text
+from briefing.subtitles import captions, srt_text, webvtt_text
 
 
 @dataclass(frozen=True)
@@ -106,9 +106,10 @@ def _write(track, episode, audio, fmt, staging, tags, engine, bitrate, companion
             with part.open("rb") as stream:
                 shutil.copyfileobj(stream, out)
     fmt.tag(staged[audio], tags, timeline)
-    vtt = webvtt_text(timeline)
+    found = captions(timeline)
+    vtt = webvtt_text(timeline, found)
     if companions.subtitles:
-        for kind, text in (("vtt", vtt), ("srt", srt_text(timeline))):
+        for kind, text in (("vtt", vtt), ("srt", srt_text(found))):
             staged[others[kind]] = staging.file(others[kind])
             staged[others[kind]].write_text(text, encoding="utf-8")
     section_files = [others["sections"] / name for name in names]

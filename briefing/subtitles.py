@@ -19,8 +19,12 @@ def spoken_cues(timeline: Timeline) -> list[TimedCue]:
     return [timed for timed in timeline.cues if timed.cue.spoken]
 
 
-def captions(timeline: Timeline) -> list[tuple[TimedCue, str, float, float]]:
-    """Every caption: the cue it belongs to, its lines (joined by a line break), its start and end in ms."""
+Caption = tuple[TimedCue, str, float, float]
+"""The cue a caption belongs to, its lines (joined by a line break), its start and end in ms."""
+
+
+def captions(timeline: Timeline) -> list[Caption]:
+    """Every caption of the spoken cues, in order."""
     return [(timed, text, start, end) for timed in spoken_cues(timeline)
             for text, start, end in caption_pieces(timed.cue.text, timed.start_ms, timed.end_ms, timed.words)]  # fmt: skip
 
@@ -70,11 +74,12 @@ def two_lines(text: str) -> str:
     return text[:best] + "\n" + text[best + 1 :]
 
 
-def webvtt_text(timeline: Timeline) -> str:
+def webvtt_text(timeline: Timeline, found: list[Caption]) -> str:
+    """WebVTT of ``found`` (the :func:`captions` of ``timeline``)."""
     import webvtt
 
     document = webvtt.WebVTT()
-    for number, (timed, text, start, end) in enumerate(captions(timeline), start=1):
+    for number, (timed, text, start, end) in enumerate(found, start=1):
         article = timeline.sections[timed.cue.section].article
         document.captions.append(webvtt.Caption(
             clock(start, "."), clock(end, "."), [vtt_caption(line) for line in text.split("\n")],
@@ -83,13 +88,14 @@ def webvtt_text(timeline: Timeline) -> str:
     return document.content
 
 
-def srt_text(timeline: Timeline) -> str:
+def srt_text(found: list[Caption]) -> str:
+    """SRT of ``found`` (:func:`captions`)."""
     import srt
 
     return srt.compose(
         srt.Subtitle(number, datetime.timedelta(milliseconds=round(start)), datetime.timedelta(milliseconds=round(end)),
                      srt_caption(text))
-        for number, (_, text, start, end) in enumerate(captions(timeline), start=1)
+        for number, (_, text, start, end) in enumerate(found, start=1)
     )  # fmt: skip
 
 
