@@ -18,9 +18,8 @@ from briefing.assemble import Track
 from briefing.cache import ClipCache
 from briefing.codec import MP3_QUALITY
 from briefing.formats.base import AudioFormat
-from briefing.meter import Meter, energies_of, gated_loudness
+from briefing.meter import Meter, gated_loudness, integrated_loudness
 from briefing.parts import Ranges
-from briefing.spool import SpooledAudio
 
 TRUE_PEAK_LIMIT = -1.2
 """dBTP an encoded file's peaks are held under: -1 dBTP, the podcast limit, with a margin for meters that
@@ -83,7 +82,7 @@ def encode_track(track: Track, parts: Ranges, targets: list[Path], groups: list[
 
     stage("Measuring loudness")
     tried = loudness.trial(_probe(track), rate, lambda pcm: fmt.roundtrip(pcm, rate, bitrate))
-    speech = [_speech(track, [parts[p] for p in group]) for group in groups]
+    speech = [integrated_loudness(_probe(track, [parts[p] for p in group]), rate) for group in groups]
     tries: list[list[tuple[float, float, float]]] = [[] for _ in groups]  # gain, LUFS, dBTP
     silent = {number for number, loud in enumerate(speech) if math.isinf(loud)}  # nothing to level
     gains = [0.0 if number in silent else loudness.TARGET_LUFS - loud + tried.lost
@@ -130,7 +129,7 @@ def encode_track(track: Track, parts: Ranges, targets: list[Path], groups: list[
             break
     levels = [Level(loud, *tries[number][-1]) for number, loud in enumerate(speech)]
     if fmt.concatenates and len(groups) > 1:
-        main = Level(_speech(track, parts), None, *_combined([heard[part] for part in range(len(parts))]))
+        main = Level(integrated_loudness(_probe(track), rate), None, *_combined([heard[part] for part in range(len(parts))]))
     else:
         main = levels[0]
     mastered = Mastered(levels, main, decoded)
@@ -157,30 +156,29 @@ def _combined(parts: list[Heard]) -> tuple[float, float]:
     return gated_loudness(np.concatenate([p.energies for p in parts])), max(p.true_peak for p in parts)
 
 
-def _speech(track: Track, ranges: Ranges) -> float:
-    """The loudness of the spoken pieces (and chimes) in ``ranges``, from what the spool measured: pauses
-    are left out, as gating would ignore them anyway (leaving them out changes eSpeak speech's loudness
-    by 0.05 LU)."""
-    energies = [piece.energies if isinstance(piece, SpooledAudio) else energies_of(piece.raw_data, track.sample_rate)
-                for start, end in ranges
-                for piece, timed in zip(track.pieces[start:end], track.timeline.cues[start:end])
-                if timed.cue.kind != "pause"]  # fmt: skip
-    return gated_loudness(np.concatenate(energies)) if energies else -math.inf
-
-
-def _probe(track: Track) -> list[bytes]:
-    """About ``loudness.PROBE_SECONDS`` of the spoken pieces (and chimes): the same share of the middle of
-    each, so that every voice and sentence of the track is in it. What the limiter and the encoder are
-    tried on."""
-    spoken = [piece for piece, timed in zip(track.pieces, track.timeline.cues) if timed.cue.kind != "pause"]
-    share = min(1.0, loudness.PROBE_SECONDS * track.sample_rate / max(1, sum(p.frame_count() for p in spoken)))
+def _probe(track: Track, ranges: Ranges | None = None) -> list[bytes]:
+    """The middle of the spoken pieces (and chimes) in ``ranges`` (default: all), the same share of each:
+    about ``loudness.PROBE_SECONDS`` of the track, a hundredth of a long one; slices of a second at least,
+    from every k-th piece when pieces are short. Every voice and sentence is in it, no pause: what the
+    speech's loudness is measured on, and the limiter and the encoder tried on."""
+    rate = track.sample_rate
+    spoken = [index for index, timed in enumerate(track.timeline.cues) if timed.cue.kind != "pause"]
+    total = max(1, sum(track.pieces[index].frame_count() for index in spoken))
+    share = min(1.0, max(loudness.PROBE_SECONDS * rate, total * PROBE_SHARE) / total)
+    every = max(1, math.ceil(rate / (share * total / max(1, len(spoken)))))
+    wanted = set(spoken) if ranges is None else {i for start, end in ranges for i in range(start, end)}
     probe = []
-    for piece in spoken:
-        pcm = piece.raw_data
-        keep = int(len(pcm) * share) // 2 * 2
-        start = (len(pcm) - keep) // 4 * 2
-        probe.append(pcm[start : start + keep])
+    for index in spoken[::every]:
+        if index in wanted:
+            pcm = track.pieces[index].raw_data
+            keep = min(len(pcm), int(len(pcm) * share * every)) // 2 * 2
+            start = (len(pcm) - keep) // 4 * 2
+            probe.append(pcm[start : start + keep])
     return probe
+
+
+PROBE_SHARE = 0.01
+"""Of a track longer than ``loudness.PROBE_SECONDS`` a hundred times, its probe is this share."""
 
 
 def _off_target(tries: list[tuple[float, float, float]]) -> bool:

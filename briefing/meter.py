@@ -177,13 +177,6 @@ def gated_loudness(sub_blocks: np.ndarray) -> float:
     return -0.691 + 10 * math.log10(gated.mean())
 
 
-def energies_of(pcm: bytes, rate: int) -> np.ndarray:
-    """The K-weighted energy of each 100 ms of ``pcm`` (the last, partial one left out)."""
-    meter = Meter(rate, peaks=False)
-    meter.add(pcm)
-    return meter.energies()
-
-
 def integrated_loudness(pieces: Iterable[bytes], rate: int) -> float:
     """Integrated loudness in LUFS of consecutive 16-bit mono PCM pieces; -inf for silence."""
     meter = Meter(rate, peaks=False)

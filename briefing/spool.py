@@ -8,14 +8,10 @@ import os
 import tempfile
 import threading
 import weakref
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from dataclasses import dataclass
 
 from briefing.errors import WriteError
 from briefing.segment import AudioSegment
-
-if TYPE_CHECKING:
-    import numpy as np
 
 
 class Spool:
@@ -41,10 +37,7 @@ class Spool:
                 raise WriteError(f"spoken audio cannot be kept in {tempfile.gettempdir()} ({exc.strerror or exc}); "
                                  "free space there, or point TMPDIR at a folder with room") from None  # fmt: skip
             self._size += len(pcm)
-        from briefing.meter import energies_of  # numpy loads once speech comes back, not before
-
-        return SpooledAudio(self, ((offset, len(pcm)),), clip.frame_rate, energies_of(bytes(pcm), clip.frame_rate),
-                            words)  # fmt: skip
+        return SpooledAudio(self, ((offset, len(pcm)),), clip.frame_rate, words)
 
     def read(self, offset: int, size: int) -> bytes:
         data = os.pread(self._file.fileno(), size, offset)
@@ -61,9 +54,6 @@ class SpooledAudio:
     spool: Spool
     spans: tuple[tuple[int, int], ...]
     frame_rate: int
-    energies: np.ndarray = field(repr=False, compare=False)
-    """Its loudness, measured as it was kept (see :func:`briefing.meter.energies_of`): mastering needs no
-    second reading of the spoken audio to know how loud it is."""
     words: tuple[float, ...] | None = None
     """Where each word starts, in ms from its start, when the engine said."""
 
@@ -76,13 +66,10 @@ class SpooledAudio:
 
     def followed_by(self, other: SpooledAudio) -> SpooledAudio:
         """This audio and then ``other`` (of the same spool and rate), as one."""
-        import numpy as np
-
         words = None
         if self.words is not None and other.words is not None:
             words = self.words + tuple(self.frame_count() * 1000 / self.frame_rate + ms for ms in other.words)
-        return SpooledAudio(self.spool, self.spans + other.spans, self.frame_rate,
-                            np.concatenate([self.energies, other.energies]), words)  # fmt: skip
+        return SpooledAudio(self.spool, self.spans + other.spans, self.frame_rate, words)
 
     def at_rate(self, frame_rate: int) -> SpooledAudio:
         """This audio at ``frame_rate``: itself, or resampled into the spool (engines mixing rates are rare)."""
