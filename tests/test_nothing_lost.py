@@ -227,9 +227,18 @@ def test_spoken_audio_waits_in_an_unnamed_file_that_a_kill_cannot_leave_behind(t
     spare.mkdir()
     run = briefing("generate", str(long_article(tmp_path)), "-o", str(tmp_path / "news.mp3"), "--engine", "espeak",
                    cache=cache_dir, env={"TMPDIR": str(spare)})  # fmt: skip
+    def held() -> list[str]:
+        """What the run has open now (a file closed while we look is passed over)."""
+        found = []
+        for fd in os.listdir(f"/proc/{run.pid}/fd"):
+            try:
+                found.append(os.readlink(f"/proc/{run.pid}/fd/{fd}"))
+            except FileNotFoundError:
+                pass
+        return found
+
     wait_for(lambda: any(cache_dir.rglob("*.clip")))  # speaking has begun
-    held = [os.readlink(f"/proc/{run.pid}/fd/{fd}") for fd in os.listdir(f"/proc/{run.pid}/fd")]
-    assert any(target.startswith(str(spare)) and target.endswith("(deleted)") for target in held), held
+    wait_for(lambda: any(target.startswith(str(spare)) and target.endswith("(deleted)") for target in held()))
     run.send_signal(signal.SIGKILL)
     run.communicate(timeout=30)
     assert [p.name for p in spare.iterdir() if not p.name.startswith("briefing-locks")] == []
