@@ -108,9 +108,8 @@ def encode_track(track: Track, parts: Ranges, targets: list[Path], groups: list[
     for attempt in range(ENCODINGS):
         stage(f"Encoding {fmt.name.upper()}" + (" again: measured off target" if attempt else ""))
         todo = [part for group in pending for part in groups[group]]
-        with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
-            for part, (length, result) in zip(todo, pool.map(encode, todo)):
-                decoded[part], heard[part] = length, result
+        for part, (length, result) in zip(todo, _each(encode, todo, jobs)):
+            decoded[part], heard[part] = length, result
         for group in pending:
             tries[group].append((gains[group], *_combined([heard[p] for p in groups[group]])))
         pending = [group for group in pending if group not in silent and _off_target(tries[group])]
@@ -138,6 +137,19 @@ def encode_track(track: Track, parts: Ranges, targets: list[Path], groups: list[
                  "decoded": mastered.decoded}  # fmt: skip
         cache.put_files(key, "track", about, targets)
     return mastered
+
+
+def _each(work: Callable, items: list, jobs: int) -> list:
+    """``work`` of each item, ``jobs`` at a time. Ctrl-C or SIGTERM answers at once: what is under way is
+    not awaited (the run is ending and removes its files), what has not started never does."""
+    pool = ThreadPoolExecutor(max_workers=max(1, jobs))
+    try:
+        results = list(pool.map(work, items))
+    except BaseException:
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise
+    pool.shutdown()
+    return results
 
 
 @dataclass(frozen=True)

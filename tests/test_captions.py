@@ -79,3 +79,17 @@ def test_captions_without_word_starts_share_time_by_characters(tmp_path, gtts_st
     (spoken,) = [timed for timed in published.timeline.cues if timed.cue.kind == "sentence"]
     assert spoken.words is None
     assert re.search(r"\d\d:\d\d\.\d{3} --> ", (tmp_path / "g.vtt").read_text())
+
+
+def test_a_cached_clip_with_unreadable_word_starts_is_made_again(tmp_path):
+    from briefing.cache import ClipCache
+    from briefing.segment import AudioSegment
+    from briefing.speech.clips import cached_clip, keep_clip
+    from briefing.speech.engines.base import Spoken
+
+    cache = ClipCache(tmp_path)
+    clip = AudioSegment.silent(duration=300, frame_rate=16000)
+    keep_clip(cache, "k" * 64, Spoken(clip, (0.0, 120.5)))
+    assert cached_clip(cache, "k" * 64).words == (0.0, 120.5)
+    cache.put_stream("b" * 64, "clip", [b'WORDS ["soon", null]\n' + b"RIFF"])  # a sound checksum, nonsense inside
+    assert cached_clip(cache, "b" * 64) is None and not any(tmp_path.rglob("b*.clip"))

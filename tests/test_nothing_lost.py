@@ -255,3 +255,17 @@ def test_no_room_for_the_spoken_audio_is_one_line(runner, small_disk, example_tx
     assert result.output == (f"Error: spoken audio cannot be kept in {small_disk} (No space left on device); "
                              "free space there, or point TMPDIR at a folder with room\n")  # fmt: skip
     assert not (tmp_path / "news.mp3").exists()
+
+
+def test_sigterm_while_encoding_answers_at_once(tmp_path, cache_dir, example_txt):
+    started = tmp_path / "encoding"
+    out = tmp_path / "out" / "news.mp3"
+    run = briefing("generate", str(example_txt), "-o", str(out), "--engine", "espeak", cache=cache_dir,
+                   hook="slow_encoding", env={"ENCODING_STARTED": str(started)})  # fmt: skip
+    wait_for(started.exists)
+    signalled = time.monotonic()
+    run.send_signal(signal.SIGTERM)
+    _, stderr = run.communicate(timeout=30)
+    assert time.monotonic() - signalled < 3  # not after the parts under way are done
+    assert run.returncode == 143 and stderr.strip().splitlines()[-1].startswith("Error: interrupted (SIGTERM)")
+    assert not (tmp_path / "out").exists()
