@@ -234,3 +234,27 @@ def test_a_five_hour_briefing_keeps_every_chapter(tmp_path):
     read = chapters_read_back(path)
     assert [title for _, title in read] == [s.title for s in sections]
     assert [start for start, _ in read] == [n * 1.0 for n in range(600)]
+
+
+@pytest.mark.parametrize("name", ["mp3", "m4a", "opus"])
+def test_each_format_says_how_late_decoders_play_the_audio(tmp_path, name):
+    """Clicks at known samples are heard, after an independent decoder (ffmpeg), ``delay`` samples later:
+    what the timeline adds so that chapters and captions land on the voice."""
+    import numpy as np
+
+    from briefing.formats import audio_format
+    from tests.conftest import ffmpeg as run_ffmpeg
+
+    fmt, rate = audio_format(name), 22050
+    samples = np.zeros(rate * 3, dtype=np.float32)
+    clicks = (10_000, 30_000, 50_000)
+    for at in clicks:
+        samples[at : at + 50] = np.hanning(50) * 0.8
+    path = tmp_path / f"clicks{fmt.suffix}"
+    fmt.encode([(samples * 32767).astype("<i2").tobytes()], rate, fmt.default_bitrate, path)
+    raw = tmp_path / "decoded.raw"
+    run_ffmpeg("-v", "error", "-i", str(path), "-f", "s16le", "-ac", "1", "-ar", str(rate), str(raw))
+    heard = np.abs(np.frombuffer(raw.read_bytes(), dtype="<i2").astype(np.float32))
+    for at in clicks:
+        found = at - 3000 + int(np.argmax(heard[at - 3000 : at + 3000]))
+        assert abs(found - at - fmt.delay(rate)) <= rate * 2 // 1000, (name, found - at, fmt.delay(rate))
