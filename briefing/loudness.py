@@ -9,24 +9,33 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from briefing.meter import CONTEXT, block_peaks, integrated_loudness
+from briefing.meter import CONTEXT, Meter, block_peaks, integrated_loudness
 
 TARGET_LUFS = -16.0
 """The common podcast target."""
 
 CEILING_DBFS = -1.5
 """Sample-peak ceiling of the limiter: half a dB under the -1 dBTP limit, for inter-sample peaks and the
-MP3 encoder's overshoot."""
+MP3 encoder's overshoot. Lowered for an encoder whose peaks go further (see :func:`trial`)."""
+
+TRUE_PEAK_LIMIT = -1.2
+"""dBTP an encoded file's peaks are held under: -1 dBTP, the podcast limit, with a margin for meters that
+oversample differently."""
+
+OVER_MARGIN = 0.3
+"""dB the limiter's ceiling is lowered past what an encoder's peaks went over the limit: the peaks of a
+lossy encoder move a little with what it is given."""
 
 PROBE_SECONDS = 20
 """How much of the track the limiter is tried on to learn how much loudness it takes away."""
 
 CODEC_PROBE_SECONDS = 20
-"""How much of the track is sent through the MP3 encoder and back to measure what encoding takes away."""
+"""How much of the track is sent through the encoder and back to measure what encoding takes away."""
 
-LIMITER_ROUNDS = 2
-"""Tries at the gain the limiter's share is measured at, each at the last one's gain plus that share;
-where they head is taken (the share grows by about half as much each round)."""
+MOST_LIMITING = 10.0
+"""dB of gain at most past what brings the speech to the target: where the limiter takes all of any more
+gain, more would only distort."""
+
 
 def sample_for_measurement(pieces: list[bytes], rate: int, seconds: float) -> list[bytes]:
     """All pieces of a short track; of a long one, every k-th piece, about ``seconds`` long in all."""
@@ -36,40 +45,66 @@ def sample_for_measurement(pieces: list[bytes], rate: int, seconds: float) -> li
 
 @dataclass(frozen=True)
 class Trial:
-    """What mastering does to a probe of the track: the LU the limiter and the encoder take from it
-    (``lost``), and the encoder's share (``codec_loss``)."""
+    """What mastering does to a probe of the track: the limiter's ``ceiling`` (dBFS) that keeps the
+    encoder's peaks under the limit, and the LU the limiter and the encoder take from the speech at
+    that ceiling (``lost``)."""
 
+    ceiling: float
     lost: float
-    codec_loss: float
 
 
-def trial(probe: list[bytes], rate: int, roundtrip: Callable[[list[bytes]], bytes],
-          ceiling_dbfs: float = CEILING_DBFS) -> Trial:  # fmt: skip
+def trial(probe: list[bytes], rate: int, roundtrip: Callable[[list[bytes]], bytes]) -> Trial:
     """Bring ``probe`` to the target, limit it, send some of it through the encoder and back
-    (``roundtrip``, at ``rate``): what it lost.
-
-    The limiter's share grows with the gain, so it is measured at the gain that makes up for the
-    encoder's share and its own.
-    """
+    (``roundtrip``, at ``rate``): how far the encoder's peaks went over the limit, which lowers the
+    ceiling, and what the encoder took from the loudness. Then the gain that reaches the target at that
+    ceiling despite both, found on the probe itself."""
     raw = integrated_loudness(probe, rate)
     if math.isinf(raw):
-        return Trial(0.0, 0.0)
+        return Trial(CEILING_DBFS, 0.0)
     gain = TARGET_LUFS - raw
-    limited = list(apply(sample_for_measurement(probe, rate, CODEC_PROBE_SECONDS), rate, gain, ceiling_dbfs))
-    codec_loss = integrated_loudness(limited, rate) - integrated_loudness([roundtrip(limited)], rate)
-    shares = [0.0]
-    for _ in range(LIMITER_ROUNDS):  # the gain that makes up for the limiter's share makes it take more
-        at = gain + codec_loss + shares[-1]
-        shares.append(raw + at - integrated_loudness(apply(probe, rate, at, ceiling_dbfs), rate))
-    return Trial(codec_loss + _converged(shares), codec_loss)
+    limited = list(apply(sample_for_measurement(probe, rate, CODEC_PROBE_SECONDS), rate, gain, CEILING_DBFS))
+    heard = Meter(rate)
+    heard.add(roundtrip(limited))
+    over = heard.true_peak - TRUE_PEAK_LIMIT
+    ceiling = CEILING_DBFS - (over + OVER_MARGIN if over > 0 else 0.0)
+    codec_loss = integrated_loudness(limited, rate) - heard.loudness
+    return Trial(ceiling, gain_for(probe, rate, TARGET_LUFS + codec_loss, ceiling, gain + codec_loss) - gain)
 
 
-def _converged(values: list[float]) -> float:
-    """Where a sequence converging geometrically is heading, from its last three values (Aitken's delta
-    squared), or its last value when it is not."""
-    a, b, c = values[-3:]
-    bend = (c - b) - (b - a)
-    return c - (c - b) ** 2 / bend if bend < 0 and c > b else c
+def gain_for(probe: list[bytes], rate: int, goal: float, ceiling: float, start: float) -> float:
+    """The gain that brings ``probe``, limited at ``ceiling``, to ``goal`` LUFS, measured on the limited
+    probe itself: secant steps from ``start``. The limiter takes a share of any gain, so loudness rises
+    with gain, by at most as much. Where it takes most of it (a voice whose every syllable meets the
+    limiter), a gain a little short of the goal is taken rather than many dB more limiting; and never
+    more than ``MOST_LIMITING`` dB past the gain the speech alone needs."""
+    raw = integrated_loudness(probe, rate)
+    if math.isinf(raw):
+        return start
+    most = goal - raw + MOST_LIMITING
+
+    def missed(gain: float) -> float:
+        return integrated_loudness(list(apply(probe, rate, gain, ceiling)), rate) - goal
+
+    low, low_missed, slope = start, missed(start), 1.0
+    for _ in range(GAIN_STEPS):
+        near = GAIN_TOLERANCE if slope >= STEEP_SLOPE else SHORT_OF_GOAL
+        gain = min(most, low - low_missed / slope)
+        if abs(low_missed) <= near or -near <= low_missed <= 0 or gain == low:
+            break
+        gain_missed = missed(gain)
+        slope = min(1.0, max(0.05, (gain_missed - low_missed) / (gain - low)))
+        low, low_missed = gain, gain_missed
+    return low
+
+
+GAIN_STEPS = 4
+"""Secant steps of :func:`gain_for` at most: each is one pass of the limiter over the probe."""
+
+GAIN_TOLERANCE = 0.03
+"""LU within which :func:`gain_for` takes a gain as found."""
+
+STEEP_SLOPE, SHORT_OF_GOAL = 0.25, 0.2
+"""Where another dB of gain adds less than ``STEEP_SLOPE`` LU, a gain ``SHORT_OF_GOAL`` LU short is found."""
 
 
 Dip = tuple[int, int, float]

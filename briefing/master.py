@@ -18,12 +18,9 @@ from briefing.assemble import Track
 from briefing.cache import ClipCache
 from briefing.codec import MP3_QUALITY
 from briefing.formats.base import AudioFormat
+from briefing.loudness import TRUE_PEAK_LIMIT
 from briefing.meter import Meter, gated_loudness, integrated_loudness
 from briefing.parts import Ranges
-
-TRUE_PEAK_LIMIT = -1.2
-"""dBTP an encoded file's peaks are held under: -1 dBTP, the podcast limit, with a margin for meters that
-oversample differently."""
 
 LOUDNESS_TOLERANCE = 0.3
 """LU a decoded file may miss the target by before it is encoded again: the promise is 0.5, the rest is
@@ -31,10 +28,11 @@ room for meters that differ."""
 
 ENCODINGS = 5
 """Encodings of a file at most. Each file is decoded and measured; one off target (the limiter or the
-encoder took more or less than the probe foresaw) is encoded again, corrected by what was measured."""
+encoder took more or less than the probe foresaw) is encoded again, corrected by what was measured. The
+last keeps the true-peak limit whatever it costs in loudness."""
 
 MASTERING = (f"lufs={loudness.TARGET_LUFS};ceiling={loudness.CEILING_DBFS};tp={TRUE_PEAK_LIMIT};"
-             f"tol={LOUDNESS_TOLERANCE};q={MP3_QUALITY};v=4")  # fmt: skip
+             f"tol={LOUDNESS_TOLERANCE};q={MP3_QUALITY};v=5")  # fmt: skip
 """Everything besides the PCM and the options that decides the encoded bytes; change v to renew entries."""
 
 @dataclass(frozen=True)
@@ -82,12 +80,13 @@ def encode_track(track: Track, parts: Ranges, targets: list[Path], groups: list[
 
     stage("Measuring loudness")
     tried = loudness.trial(_probe(track), rate, lambda pcm: fmt.roundtrip(pcm, rate, bitrate))
-    speech = [integrated_loudness(_probe(track, [parts[p] for p in group]), rate) for group in groups]
+    probes = [_probe(track, [parts[p] for p in group]) for group in groups]
+    speech = [integrated_loudness(probe, rate) for probe in probes]
     tries: list[list[tuple[float, float, float]]] = [[] for _ in groups]  # gain, LUFS, dBTP
     silent = {number for number, loud in enumerate(speech) if math.isinf(loud)}  # nothing to level
     gains = [0.0 if number in silent else loudness.TARGET_LUFS - loud + tried.lost
              for number, loud in enumerate(speech)]  # fmt: skip
-    ceilings = [loudness.CEILING_DBFS] * len(groups)
+    ceilings = [tried.ceiling] * len(groups)
     dips: list[list[loudness.Dip]] = [[] for _ in parts]
     heard: dict[int, Heard] = {}
     decoded = [0] * len(parts)
@@ -113,17 +112,16 @@ def encode_track(track: Track, parts: Ranges, targets: list[Path], groups: list[
         for group in pending:
             tries[group].append((gains[group], *_combined([heard[p] for p in groups[group]])))
         pending = [group for group in pending if group not in silent and _off_target(tries[group])]
-        for group in pending:
-            placed = any(dips[part] for part in groups[group])
-            gains[group] = _corrected_gain(tries[group], steady=not placed)
-            found = {part: _dips(heard[part], rate, fmt.delay(rate)) for part in groups[group]}
-            for part in groups[group]:
-                dips[part] += found[part]
-            depths = [depth for dip in found.values() for _, _, depth in dip]
-            if depths and attempt == ENCODINGS - 2:  # the last encoding: over the limit it must not be
-                ceilings[group] -= max(depths)
-            elif depths and placed:  # overs elsewhere again: the encoder's peaks wander (Opus)
-                ceilings[group] -= float(np.median(depths)) / 2
+        for group in pending:  # corrected by what the file measured, the gain found on the probe again
+            gain, lufs, peak = tries[group][-1]
+            limited = integrated_loudness(list(loudness.apply(probes[group], rate, gain, ceilings[group])), rate)
+            if peak > TRUE_PEAK_LIMIT and attempt == ENCODINGS - 2:  # the last: over the limit it must not be
+                ceilings[group] -= 2 * (peak - TRUE_PEAK_LIMIT) + loudness.OVER_MARGIN
+            elif peak > TRUE_PEAK_LIMIT:  # held lower where it went over: loudness elsewhere is kept
+                for part in groups[group]:
+                    dips[part] += _dips(heard[part], rate, fmt.delay(rate))
+            goal = loudness.TARGET_LUFS - (lufs - limited)  # what the encoder and the rest of the file differ by
+            gains[group] = loudness.gain_for(probes[group], rate, goal, ceilings[group], gain)
         if not pending:
             break
     levels = [Level(loud, *tries[number][-1]) for number, loud in enumerate(speech)]
@@ -204,17 +202,6 @@ def _off_target(tries: list[tuple[float, float, float]]) -> bool:
     return abs(lufs - loudness.TARGET_LUFS) > LOUDNESS_TOLERANCE and not stuck
 
 
-def _corrected_gain(tries: list[tuple[float, float, float]], steady: bool) -> float:
-    """The gain for a file's next encoding, moved by the loudness missed. With the limiter's ceiling
-    ``steady`` (no dips yet), divided by how much the last change of gain moved the loudness: the
-    limiter takes a share of any gain."""
-    gain, lufs, _ = tries[-1]
-    slope = 1.0
-    if steady and len(tries) > 1 and tries[-2][0] != gain:
-        slope = min(1.2, max(0.3, (lufs - tries[-2][1]) / (gain - tries[-2][0])))
-    return gain + (loudness.TARGET_LUFS - lufs) / slope
-
-
 DIP_MS = 25
 """How far either side of an encoder's overshoot the limiter's ceiling is lowered: about a codec frame."""
 
@@ -226,7 +213,7 @@ def _dips(heard: Heard, rate: int, delay: int) -> list[loudness.Dip]:
     places: list[list] = []
     for sample, peak in heard.overs:
         at = round(sample * rate / heard.rate) - delay
-        depth = peak - TRUE_PEAK_LIMIT + 0.3
+        depth = peak - TRUE_PEAK_LIMIT + loudness.OVER_MARGIN
         if places and at - width <= places[-1][1]:
             places[-1][1], places[-1][2] = at + width, max(places[-1][2], depth)
         else:

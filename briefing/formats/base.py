@@ -56,8 +56,6 @@ class AudioFormat(ABC):
     bitrates: ClassVar[tuple[int, ...]]
     default_bitrate: ClassVar[int]
     concatenates: ClassVar[bool] = False
-    overshoots: ClassVar[bool] = False
-    """Whether the encoder's peaks go past the limiter enough to measure and correct them (AAC, Opus)."""
 
     def check_bitrate(self, bitrate: int | None) -> int:
         """``bitrate`` (kb/s, None for this format's default) if this format encodes at it."""

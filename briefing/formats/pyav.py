@@ -21,7 +21,6 @@ class PyAvFormat(AudioFormat):
     container: ClassVar[str]
     codec: ClassVar[str]
     rates: ClassVar[tuple[int, ...]]
-    overshoots = True
 
     def output_rate(self, sample_rate: int) -> int:
         return min((rate for rate in self.rates if rate >= sample_rate), default=max(self.rates))
