@@ -8,8 +8,8 @@ import wave
 import numpy as np
 import pytest
 
-from briefing import Article, narrate
-from briefing.meter import Meter
+from briefing import Article, loudness, narrate
+from briefing.meter import Meter, integrated_loudness
 from briefing.speech.engines import ENGINES
 from tests.conftest import loudness_of
 from tests.synthetic_voices import RATE, VOICES, speech
@@ -99,3 +99,41 @@ def test_our_meter_agrees_with_ffmpeg(tmp_path, voice):
         meter.add(pcm[start : start + 7777 * 2])
     lufs, peak = loudness_of(tmp_path / "x.wav")
     assert abs(meter.loudness - lufs) <= 0.1 and abs(meter.true_peak - peak) <= 0.3, (meter.loudness, meter.true_peak, lufs, peak)
+
+
+def pcm_of(samples):
+    return (np.clip(samples, -1, 1) * 32767).astype("<i2").tobytes()
+
+
+def test_gain_for_reaches_the_goal_on_the_limited_probe():
+    probe = [pcm_of(speech("نص للقياس يتكرر عدة مرات " * 6, "plosive"))]  # the limiter takes a lot of it
+    gain = loudness.gain_for(probe, RATE, -16.0, -1.5, start=-16.0 - integrated_loudness(probe, RATE))
+    reached = integrated_loudness(list(loudness.apply(probe, RATE, gain, -1.5)), RATE)
+    assert abs(reached + 16) <= 0.05, (gain, reached)
+
+
+def test_gain_for_stops_short_rather_than_limiting_without_end():
+    probe = [pcm_of(speech("نص للقياس يتكرر عدة مرات " * 6, "sparse"))]
+    raw = integrated_loudness(probe, RATE)
+    # at a ceiling this low no gain reaches -16 LUFS: more gain is taken by the limiter almost whole
+    gain = loudness.gain_for(probe, RATE, -16.0, -6.0, start=-16.0 - raw)
+    assert gain <= -16.0 - raw + loudness.MOST_LIMITING
+    reached = integrated_loudness(list(loudness.apply(probe, RATE, gain, -6.0)), RATE)
+    more = integrated_loudness(list(loudness.apply(probe, RATE, gain + 3, -6.0)), RATE)
+    assert more - reached < 0.25 * 3  # what was left was dear: under a quarter LU a dB
+
+
+def test_trial_lowers_the_ceiling_by_what_the_encoder_adds_to_peaks():
+    probe = [pcm_of(speech("نص للقياس يتكرر عدة مرات " * 6, "soft") * 20)]
+
+    def louder_by_1_5_db(pcm):  # an encoder whose peaks go 1.5 dB past what it is given
+        return pcm_of(np.frombuffer(b"".join(pcm), dtype="<i2") / 32768 * 10 ** (1.5 / 20))
+
+    plain = loudness.trial(probe, RATE, lambda pcm: b"".join(pcm))
+    tried = loudness.trial(probe, RATE, louder_by_1_5_db)
+    assert plain.ceiling == loudness.CEILING_DBFS
+    meter = Meter(RATE)
+    meter.add(louder_by_1_5_db(list(loudness.apply(probe, RATE, -16 - integrated_loudness(probe, RATE), loudness.CEILING_DBFS))))
+    expected = loudness.CEILING_DBFS - (meter.true_peak - loudness.TRUE_PEAK_LIMIT + loudness.OVER_MARGIN)
+    assert abs(tried.ceiling - expected) < 0.01 and tried.ceiling < loudness.CEILING_DBFS - 0.5
+
