@@ -123,6 +123,28 @@ def unchanged(folder: Path, name: str, key: str) -> bool:
     return manifest.job == key and (folder / manifest.audio.file).is_file() and not torn_files(manifest_path, False)
 
 
+def held_by_another(folder: Path, name: str, source: str) -> bool:
+    """Whether ``folder`` holds a briefing ``name`` made from another input (or from several), which a
+    later batch must not replace: an article that shares its title with one narrated before gets a name
+    of its own."""
+    from briefing.manifest import load_manifest
+
+    try:
+        manifest = load_manifest((folder / name).with_suffix(".json"))
+    except InputError:
+        return False  # none, or torn: this run writes it
+    sources = [str(entry.source.get("path")) for entry in manifest.articles]
+    return len(sources) != 1 or not _same_source(sources[0], source)
+
+
+def _same_source(recorded: str, source: str) -> bool:
+    if recorded == source:
+        return True
+    if "://" in recorded or "://" in source:
+        return False
+    return Path(recorded).resolve() == Path(source).resolve()
+
+
 def output_name(title: str | None, source: str, taken: set[str], suffix: str) -> str:
     """``<slug of the title, else of the file name><suffix>``, made unique among ``taken``."""
     from slugify import slugify
@@ -199,6 +221,8 @@ def plan(sources: list[str], folder: Path, reading: dict, narrating: dict, savin
             known.append(Outcome(source, "", "failed", str(exc)))
             continue
         name = output_name(article.title, source, taken, suffix)
+        while held_by_another(folder, name, source):
+            name = output_name(article.title, source, taken, suffix)
         key = job_key(loaded, reading, narrating, saving)
         if not force and unchanged(folder, name, key):
             known.append(Outcome(source, name, "skipped", "unchanged since the last run"))

@@ -189,3 +189,27 @@ def test_a_dask_cluster_runs_the_same_job_and_survives_a_killed_worker(runner, t
     for name, (duration, chapters) in cluster_made.items():
         # eSpeak NG varies a clip's length by about 0.04 % from one synthesis to the next
         assert chapters == local_made[name][1] and abs(duration - local_made[name][0]) <= 0.001 * duration
+
+
+def test_a_later_article_with_the_same_title_never_replaces_an_earlier_briefing(runner, tmp_path):
+    first = write_articles(tmp_path / "monday", 1)[0]
+    out = tmp_path / "out"
+    assert batch(runner, first, "--out-dir", out).exit_code == 0
+    earlier = (out / "الخبر-رقم-1.mp3").read_bytes()
+    later = tmp_path / "tuesday" / "other.txt"
+    later.parent.mkdir()
+    later.write_text("الخبر رقم 1\n" + STORY.format(n=99, p=1) + "\n", encoding="utf-8")  # the same title
+
+    result = batch(runner, later, "--out-dir", out)
+    assert result.exit_code == 0, result.output
+    assert (out / "الخبر-رقم-1.mp3").read_bytes() == earlier
+    assert [row["name"] for row in report(out)["articles"]] == ["الخبر-رقم-1-2.mp3"]
+    manifest = json.loads((out / "الخبر-رقم-1-2.json").read_text(encoding="utf-8"))
+    assert manifest["articles"][0]["source"]["path"] == str(later)
+
+    assert batch(runner, later, "--out-dir", out).exit_code == 0  # a rerun finds its own output again
+    assert report(out)["articles"][0] | {"seconds": None} == {
+        "source": str(later), "name": "الخبر-رقم-1-2.mp3", "status": "skipped",
+        "reason": "unchanged since the last run", "seconds": None}
+    assert batch(runner, first, "--out-dir", out).exit_code == 0  # and so does the first
+    assert report(out)["articles"][0]["status"] == "skipped"
