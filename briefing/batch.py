@@ -13,6 +13,7 @@ import hashlib
 import json
 import os
 import tempfile
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -51,8 +52,6 @@ def run_job(job: Job, cores: int = 1) -> Outcome:
     """Narrate one article and return its files, encoded on ``cores`` (the pool keeps every core busy with
     articles: a Dask task takes one); never raises for what a user can cause. The one job function of the
     local pool and of the Dask cluster alike."""
-    import time
-
     from briefing.narration import narrate
     from briefing.reading import from_loaded
 
@@ -124,9 +123,8 @@ def unchanged(folder: Path, name: str, key: str) -> bool:
 
 
 def held_by_another(folder: Path, name: str, source: str) -> bool:
-    """Whether ``folder`` holds a briefing ``name`` made from another input (or from several), which a
-    later batch must not replace: an article that shares its title with one narrated before gets a name
-    of its own."""
+    """Whether ``folder`` holds a briefing ``name`` made from another input (or several): not to be
+    replaced by an article that shares its title, which gets a name of its own."""
     from briefing.manifest import load_manifest
 
     try:
@@ -138,11 +136,8 @@ def held_by_another(folder: Path, name: str, source: str) -> bool:
 
 
 def _same_source(recorded: str, source: str) -> bool:
-    if recorded == source:
-        return True
-    if "://" in recorded or "://" in source:
-        return False
-    return Path(recorded).resolve() == Path(source).resolve()
+    links = "://" in recorded or "://" in source
+    return recorded == source or (not links and Path(recorded).resolve() == Path(source).resolve())
 
 
 def output_name(title: str | None, source: str, taken: set[str], suffix: str) -> str:
@@ -184,14 +179,20 @@ def run_jobs(jobs: list[Job], workers: int, cluster: str | None) -> Iterator[Out
 
 
 def write_outcome(folder: Path, outcome: Outcome) -> None:
-    """Put a job's files into ``folder`` all at once, as ``generate`` does (staged, locked, renamed)."""
+    """Put a job's files into ``folder`` all at once, as ``generate`` does (staged, locked, renamed; a
+    folder of section files replaces the old one whole)."""
     from briefing.staging import Staging, locked
 
     stage = Staging()
-    audio = folder / outcome.name
-    with locked(audio), stage:
-        for name in sorted(outcome.files, key=lambda n: n.endswith(".json")):  # the manifest last
-            stage.file(folder / name).write_bytes(outcome.files[name])
+    staged: dict[str, Path] = {}
+    with locked(folder / outcome.name), stage:
+        for name in sorted(outcome.files, key=lambda n: (n.endswith(".json"), "/" not in n)):  # the manifest last
+            top, _, inside = name.partition("/")
+            if inside and top not in staged:
+                staged[top] = stage.folder(folder / top)
+            target = staged[top] / inside if inside else stage.file(folder / name)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(outcome.files[name])
 
 
 def summary(outcomes: list[Outcome], sources: list[str] | None = None) -> dict:

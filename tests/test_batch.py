@@ -213,3 +213,22 @@ def test_a_later_article_with_the_same_title_never_replaces_an_earlier_briefing(
         "reason": "unchanged since the last run", "seconds": None}
     assert batch(runner, first, "--out-dir", out).exit_code == 0  # and so does the first
     assert report(out)["articles"][0]["status"] == "skipped"
+
+
+def test_a_rerun_replaces_the_section_files_whole(runner, tmp_path):
+    story = tmp_path / "in" / "story.txt"
+    story.parent.mkdir()
+    headings = ["الوضع في المدينة", "ردود الفعل", "ما ينتظر السكان"]
+
+    def write(count):
+        body = "".join(f"{heading}\n{STORY.format(n=count, p=i + 1)}\n" for i, heading in enumerate(headings[:count]))
+        story.write_text("الخبر رقم 1\n" + STORY.format(n=0, p=1) + "\n" + body, encoding="utf-8")
+
+    out = tmp_path / "out"
+    write(3)
+    assert batch(runner, story, "--out-dir", out, "--per-section").exit_code == 0
+    assert len(list((out / "الخبر-رقم-1-sections").iterdir())) == 4  # the lead and three sections
+    write(1)
+    assert batch(runner, story, "--out-dir", out, "--per-section").exit_code == 0
+    assert sorted(p.name for p in (out / "الخبر-رقم-1-sections").iterdir()) == ["01-المقدمة.mp3", "02-الوضع-في-المدينة.mp3"]
+    assert not [p for p in out.iterdir() if p.name.startswith(".")]  # no temporary left
