@@ -29,7 +29,7 @@ lossy encoder move a little with what it is given."""
 PROBE_SECONDS = 20
 """How much of the track the limiter is tried on to learn how much loudness it takes away."""
 
-CODEC_PROBE_SECONDS = 20
+CODEC_PROBE_SECONDS = 10
 """How much of the track is sent through the encoder and back to measure what encoding takes away."""
 
 MOST_LIMITING = 10.0
@@ -45,10 +45,11 @@ def sample_for_measurement(pieces: list[bytes], rate: int, seconds: float) -> li
 
 @dataclass(frozen=True)
 class Trial:
-    """What mastering does to a probe of the track: the limiter's ``ceiling`` (dBFS) that keeps the
-    encoder's peaks under the limit, and the LU the limiter and the encoder take from the speech at
-    that ceiling (``lost``)."""
+    """What mastering does to a probe of the track: the probe's loudness as spoken (``speech``, LUFS), the
+    limiter's ``ceiling`` (dBFS) that keeps the encoder's peaks under the limit, and the LU the limiter and
+    the encoder take from the speech at that ceiling (``lost``)."""
 
+    speech: float
     ceiling: float
     lost: float
 
@@ -60,7 +61,7 @@ def trial(probe: list[bytes], rate: int, roundtrip: Callable[[list[bytes]], byte
     ceiling despite both, found on the probe itself."""
     raw = integrated_loudness(probe, rate)
     if math.isinf(raw):
-        return Trial(CEILING_DBFS, 0.0)
+        return Trial(raw, CEILING_DBFS, 0.0)
     gain = TARGET_LUFS - raw
     limited = list(apply(sample_for_measurement(probe, rate, CODEC_PROBE_SECONDS), rate, gain, CEILING_DBFS))
     heard = Meter(rate)
@@ -68,19 +69,18 @@ def trial(probe: list[bytes], rate: int, roundtrip: Callable[[list[bytes]], byte
     over = heard.true_peak - TRUE_PEAK_LIMIT
     ceiling = CEILING_DBFS - (over + OVER_MARGIN if over > 0 else 0.0)
     codec_loss = integrated_loudness(limited, rate) - heard.loudness
-    return Trial(ceiling, gain_for(probe, rate, TARGET_LUFS + codec_loss, ceiling, gain + codec_loss) - gain)
+    return Trial(raw, ceiling, gain_for(probe, rate, TARGET_LUFS + codec_loss, ceiling, gain + codec_loss, raw) - gain)
 
 
-def gain_for(probe: list[bytes], rate: int, goal: float, ceiling: float, start: float) -> float:
+def gain_for(probe: list[bytes], rate: int, goal: float, ceiling: float, start: float, speech: float) -> float:
     """The gain that brings ``probe``, limited at ``ceiling``, to ``goal`` LUFS, measured on the limited
     probe itself: secant steps from ``start``. The limiter takes a share of any gain, so loudness rises
     with gain, by at most as much. Where it takes most of it (a voice whose every syllable meets the
     limiter), a gain a little short of the goal is taken rather than many dB more limiting; and never
-    more than ``MOST_LIMITING`` dB past the gain the speech alone needs."""
-    raw = integrated_loudness(probe, rate)
-    if math.isinf(raw):
+    more than ``MOST_LIMITING`` dB past the gain the speech alone needs (``speech``: the probe's loudness)."""
+    if math.isinf(speech):
         return start
-    most = goal - raw + MOST_LIMITING
+    most = goal - speech + MOST_LIMITING
 
     def missed(gain: float) -> float:
         return integrated_loudness(list(apply(probe, rate, gain, ceiling)), rate) - goal
@@ -100,7 +100,7 @@ def gain_for(probe: list[bytes], rate: int, goal: float, ceiling: float, start: 
 GAIN_STEPS = 4
 """Secant steps of :func:`gain_for` at most: each is one pass of the limiter over the probe."""
 
-GAIN_TOLERANCE = 0.03
+GAIN_TOLERANCE = 0.1
 """LU within which :func:`gain_for` takes a gain as found."""
 
 STEEP_SLOPE, SHORT_OF_GOAL = 0.25, 0.2

@@ -79,9 +79,10 @@ def encode_track(track: Track, parts: Ranges, targets: list[Path], groups: list[
     owner = {part: number for number, group in enumerate(groups) for part in group}
 
     stage("Measuring loudness")
-    tried = loudness.trial(_probe(track), rate, lambda pcm: fmt.roundtrip(pcm, rate, bitrate))
-    probes = [_probe(track, [parts[p] for p in group]) for group in groups]
-    speech = [integrated_loudness(probe, rate) for probe in probes]
+    probe = _probe(track)
+    tried = loudness.trial(probe, rate, lambda pcm: fmt.roundtrip(pcm, rate, bitrate))
+    probes = [probe] if len(groups) == 1 else [_probe(track, [parts[p] for p in group]) for group in groups]
+    speech = [tried.speech] if len(groups) == 1 else [integrated_loudness(probe, rate) for probe in probes]
     tries: list[list[tuple[float, float, float]]] = [[] for _ in groups]  # gain, LUFS, dBTP
     silent = {number for number, loud in enumerate(speech) if math.isinf(loud)}  # nothing to level
     gains = [0.0 if number in silent else loudness.TARGET_LUFS - loud + tried.lost
@@ -121,12 +122,12 @@ def encode_track(track: Track, parts: Ranges, targets: list[Path], groups: list[
                 for part in groups[group]:
                     dips[part] += _dips(heard[part], rate, fmt.delay(rate))
             goal = loudness.TARGET_LUFS - (lufs - limited)  # what the encoder and the rest of the file differ by
-            gains[group] = loudness.gain_for(probes[group], rate, goal, ceilings[group], gain)
+            gains[group] = loudness.gain_for(probes[group], rate, goal, ceilings[group], gain, speech[group])
         if not pending:
             break
     levels = [Level(loud, *tries[number][-1]) for number, loud in enumerate(speech)]
     if fmt.concatenates and len(groups) > 1:
-        main = Level(integrated_loudness(_probe(track), rate), None, *_combined([heard[part] for part in range(len(parts))]))
+        main = Level(tried.speech, None, *_combined([heard[part] for part in range(len(parts))]))
     else:
         main = levels[0]
     mastered = Mastered(levels, main, decoded)
