@@ -81,8 +81,10 @@ def encode_track(track: Track, parts: Ranges, targets: list[Path], groups: list[
     stage("Measuring loudness")
     probe = _probe(track)
     tried = loudness.trial(probe, rate, lambda pcm: fmt.roundtrip(pcm, rate, bitrate))
-    probes = [probe] if len(groups) == 1 else [_probe(track, [parts[p] for p in group]) for group in groups]
-    speech = [tried.speech] if len(groups) == 1 else [integrated_loudness(probe, rate) for probe in probes]
+    probes, speech = [probe], [tried.speech]  # each file leveled on its own: the probe of its parts
+    if len(groups) > 1:
+        probes = [_probe(track, [parts[p] for p in group]) for group in groups]
+        speech = [integrated_loudness(each, rate) for each in probes]
     tries: list[list[tuple[float, float, float]]] = [[] for _ in groups]  # gain, LUFS, dBTP
     silent = {number for number, loud in enumerate(speech) if math.isinf(loud)}  # nothing to level
     gains = [0.0 if number in silent else loudness.TARGET_LUFS - loud + tried.lost
