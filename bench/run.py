@@ -12,6 +12,9 @@ Cases (see the targets in TARGETS):
   2-worker Dask cluster; peak memory of a worker.
 - long: the longest article accepted (200,000 characters, about five and a half hours of audio) without
   the cache, with an empty one and again with it full: peak memory (RSS) and time of each run.
+- spoken: the spoken-form stage alone (numbers, lexicon, vowel marks for eSpeak, the model loaded
+  once), in a process of its own, against ``generate --engine espeak`` 1x; and the share of the article's
+  Arabic words eSpeak says with no vowel, before and after the stage.
 - pages: article extraction on the real news pages of ../shared/pages/ (bench/pages.py): pages accepted,
   token F1 against the hand-checked references, lines spoken that are not article text, time per page.
 Writes bench/results.json and prints a table.
@@ -55,6 +58,8 @@ TARGETS = {
     "peak RSS 200k chars, no cache (MB)": 300,
     "peak RSS 200k chars, cache (MB)": 300,
     "peak RSS 200k chars, cached rerun (MB)": 300,
+    "spoken form / generate 1x": 0.10,
+    "words said without a vowel (%)": 1.0,
 }
 AT_LEAST = {"pages accepted (of 28)": 27, "pages mean token F1": 0.95, "batch speed-up, 2 workers": 1.7}
 """Figures that must reach their target rather than stay under it."""
@@ -217,6 +222,35 @@ def _local_dask_cluster():
     return address, processes
 
 
+SPOKEN_PROBE = """
+import json, re, sys, time
+started = time.perf_counter()
+from briefing.article import Episode
+from briefing.reading import read_article
+from briefing.script import build_script
+from briefing.spoken import SpokenForm, with_spoken
+from briefing.speech.engines.espeak import EspeakEngine
+cues = build_script(Episode.of([read_article(sys.argv[1])]))
+read = time.perf_counter()
+said = with_spoken(cues, SpokenForm.for_engine("ar", offline=True))
+seconds = time.perf_counter() - read
+espeak, word = EspeakEngine(), re.compile(r"[\u0621-\u064a][\u0621-\u064a\u064b-\u0652\u0670]*")
+def bare(texts):
+    words = [w for t in texts for w in word.findall(t)]
+    return sum(not re.search(r"[aeiouAEIOU@]", espeak.phonemes(w)) for w in words), len(words)
+print(json.dumps({"seconds": seconds, "before": bare(c.text for c in cues if c.voiced),
+                  "after": bare(c.spoken for c in said if c.voiced)}))
+"""
+
+
+def bench_spoken(article: Path, runs: int) -> dict:
+    """The spoken-form stage of one article, model loading included, in a fresh process each run."""
+    found = [json.loads(subprocess.run([PYTHON, "-c", SPOKEN_PROBE, str(article)], capture_output=True, text=True,
+                                       check=True, cwd=ROOT).stdout) for _ in range(runs)]  # fmt: skip
+    return {"median_s": statistics.median(f["seconds"] for f in found), "bare_before": found[0]["before"],
+            "bare_after": found[0]["after"]}  # fmt: skip
+
+
 def summary(results: dict) -> dict[str, float]:
     figures: dict[str, float] = {}
     if "espeak" in results:
@@ -242,6 +276,12 @@ def summary(results: dict) -> dict[str, float]:
     if "long" in results:
         for label in ("no cache", "cache", "cached rerun"):
             figures[f"peak RSS 200k chars, {label} (MB)"] = results["long"][label]["peak_rss_mb"]
+    if "spoken" in results:
+        bare, words = results["spoken"]["bare_after"]
+        figures["words said without a vowel (%)"] = 100 * bare / max(words, 1)
+        if "espeak" in results:
+            figures["spoken form / generate 1x"] = (results["spoken"]["median_s"]
+                                                    / results["espeak"]["1x"]["ours"]["median_s"])  # fmt: skip
     if "pages" in results:
         pages = results["pages"]
         figures["pages accepted (of 28)"] = pages["accepted"]
@@ -254,7 +294,7 @@ def summary(results: dict) -> dict[str, float]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--runs", type=int, default=5)
-    parser.add_argument("--only", choices=["espeak", "gtts", "pages", "batch", "long"])
+    parser.add_argument("--only", choices=["espeak", "gtts", "pages", "batch", "long", "spoken"])
     parser.add_argument("--article", type=Path, default=DEFAULT_ARTICLE)
     options = parser.parse_args()
     if not options.article.exists():
@@ -266,8 +306,10 @@ def main() -> None:
     results: dict = {"article": str(options.article), "runs": options.runs}
     with tempfile.TemporaryDirectory() as folder:
         work = Path(folder)
-        if options.only in (None, "espeak"):
+        if options.only in (None, "espeak", "spoken"):
             results["espeak"] = bench_espeak(options.article, options.runs, work)
+        if options.only in (None, "spoken"):
+            results["spoken"] = bench_spoken(options.article, options.runs)
         if options.only in (None, "gtts"):
             results["gtts"] = bench_gtts(options.article, options.runs, work)
         if options.only in (None, "batch"):
@@ -301,6 +343,11 @@ def main() -> None:
         print(f"\n{long['characters']} characters, {long['audio_s'] / 3600:.2f} h of audio")
         for label in ("no cache", "cache", "cached rerun"):
             print(f"{'longest, ' + label:<28}{long[label]['seconds']:>10.1f} s{long[label]['peak_rss_mb']:>8.0f} MB")
+    if "spoken" in results:
+        sp = results["spoken"]
+        print(f"\n{'spoken form 1x':<28}{sp['median_s']:>10.3f}")
+        for when in ("before", "after"):
+            print(f"{'bare words ' + when:<28}{sp['bare_' + when][0]:>10} of {sp['bare_' + when][1]}")
     print(f"\n{'figure':<28}{'measured':>10}{'target':>10}  met")
     for name, value in figures.items():
         target = AT_LEAST.get(name, TARGETS.get(name))

@@ -19,6 +19,8 @@ _EXPORTS = {
     "narrate": "briefing.narration",
     "Narration": "briefing.narration",
     "Pauses": "briefing.script",
+    "Lexicon": "briefing.spoken",
+    "SpokenForm": "briefing.spoken",
     "Published": "briefing.publish",
     "BriefingError": "briefing.errors",
     "InputError": "briefing.errors",

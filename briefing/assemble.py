@@ -104,9 +104,9 @@ def assemble(cues: list[Cue], clips: dict[int, SpooledAudio], episode: Episode, 
     tone = chime(sample_rate)
     silences: dict[int, AudioSegment] = {}  # one per length: an hour holds a thousand pauses
     for index, cue in enumerate(cues):
-        if cue.spoken and index not in clips:  # nothing in it could be spoken ("—" as a heading)
+        if cue.voiced and index not in clips:  # nothing in it could be spoken ("—" as a heading)
             piece = AudioSegment.silent(duration=UNSPOKEN_MS, frame_rate=sample_rate)
-        elif cue.spoken:
+        elif cue.voiced:
             piece = clips[index].at_rate(sample_rate)
         elif cue.kind == "chime":
             piece = tone
@@ -117,7 +117,7 @@ def assemble(cues: list[Cue], clips: dict[int, SpooledAudio], episode: Episode, 
         start = frames
         frames += int(piece.frame_count())
         pieces.append(piece)
-        words = clips[index].words if cue.spoken and index in clips else None
+        words = clips[index].words if cue.voiced and index in clips else None
         timed.append(TimedCue(cue, _ms(start, sample_rate), _ms(frames, sample_rate), words))
 
     sections = []

@@ -19,9 +19,13 @@ SCHEMA = 2
 
 @dataclass(frozen=True)
 class EngineInfo:
+    """Which engine spoke, in which voice and language, how the text was read for it (vowels, months, lexicons)."""
     name: str
     voice: str
     lang: str
+    vowels: bool = False
+    months: str = "latin"
+    lexicons: list = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -70,6 +74,7 @@ class CueEntry:
     text: str
     start_ms: float
     end_ms: float
+    spoken: str = ""  # what the engine was given for text: numbers as words, lexicon, vowel marks
 
 
 @dataclass(frozen=True)
@@ -239,7 +244,7 @@ def build_manifest(episode, timeline, audio, fmt, tags, engine, bitrate, sample_
         ],  # fmt: skip
         "cues": [
             {"kind": t.cue.kind, "article": timeline.sections[t.cue.section].article, "section": t.cue.section,
-             "text": t.cue.text, "start_ms": round(t.start_ms), "end_ms": round(t.end_ms)}
+             "text": t.cue.text, "spoken": t.cue.spoken, "start_ms": round(t.start_ms), "end_ms": round(t.end_ms)}
             for t in spoken_cues(timeline)
         ],  # fmt: skip
     })

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import tempfile
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from importlib import import_module
 from pathlib import Path
@@ -21,15 +21,26 @@ from briefing.assemble import TimedCue, TimedSection, Track, assemble
 from briefing.cache import ClipCache, default_cache_dir
 from briefing.errors import InputError, SynthesisError
 from briefing.language import base_language, phrases_for
-from briefing.script import Pauses, build_script
+from briefing.script import Cue, Pauses, build_script
+from briefing.spoken import Lexicon, LexiconSource, SpokenForm, with_spoken
 from briefing.speech.engines import AUTO, create_engine
-from briefing.speech.engines.base import VoiceOptions
+from briefing.speech.engines.base import Engine, VoiceOptions
 from briefing.speech.retry import DEFAULT_DEADLINE, Failures, Stopped
 from briefing.speech.synthesize import DEFAULT_JOBS, SpeechReport, synthesize_cues
 
 Notify = Callable[[str], None]
 Progress = Callable[[int, int, str], None]
 """Called as (clips done, clips in all, label of the section being spoken)."""
+
+
+@dataclass(frozen=True)
+class Reading:
+    """How the text was read aloud, as the manifest records it: vowel marks added or not, the month names of
+    numeric dates, and each lexicon's source and SHA-256."""
+
+    vowels: bool = False
+    months: str = "latin"
+    lexicons: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -44,6 +55,7 @@ class Narration:
     lang: str
     speech: SpeechReport
     cache: ClipCache | None = field(default=None, repr=False)
+    reading: Reading = field(default_factory=Reading)
 
     @property
     def chapters(self) -> tuple[TimedSection, ...]:
@@ -52,7 +64,7 @@ class Narration:
     @property
     def cues(self) -> tuple[TimedCue, ...]:
         """What is said, in order, with its times: intro, story announcements, headings, sentences, outro."""
-        return tuple(timed for timed in self.track.timeline.cues if timed.cue.spoken)
+        return tuple(timed for timed in self.track.timeline.cues if timed.cue.voiced)
 
     @property
     def duration_s(self) -> float:
@@ -107,7 +119,8 @@ class Narration:
         """Which engine spoke, in which voice and language, as the manifest records it."""
         from briefing.manifest import EngineInfo
 
-        return EngineInfo(self.engine, self.voice, self.lang)
+        return EngineInfo(self.engine, self.voice, self.lang, self.reading.vowels, self.reading.months,
+                          [{"source": source, "sha256": digest} for source, digest in self.reading.lexicons])  # fmt: skip
 
 
 def check_companions(path: Path, page: bool, embed_audio: bool) -> None:
@@ -127,6 +140,9 @@ def narrate(
     config: str | Path | None = None,
     speaker: int | None = None,
     pitch: str | None = None,
+    vowels: bool | None = None,
+    lexicon: LexiconSource | Iterable[LexiconSource] | None = None,
+    months: str = "latin",
     pauses: Pauses = Pauses(),
     sample_rate: int | None = None,
     jobs: int = DEFAULT_JOBS,
@@ -137,6 +153,10 @@ def narrate(
 ) -> Narration:
     """Speak ``articles`` (one, or several as one episode under ``title``) with ``engine`` in ``lang``.
 
+    What the engine is given is the text's spoken form (:mod:`briefing.spoken`): numbers, dates, money and
+    units as words, ``lexicon`` entries (a TSV or PLS file, a mapping of written to spoken, or a list of
+    them, after ``$BRIEFING_LEXICON``'s files), vowel marks (``vowels``: by default for the offline engines),
+    numeric dates with ``months`` "latin" (يناير) or "syriac" (كانون الثاني).
     ``cache``: True for the user cache folder, a folder, or False for none. ``notify`` receives lines
     worth showing (the engine chosen by ``auto``, warnings, long waits); ``progress`` is called after
     each clip. Errors are :class:`briefing.BriefingError` subclasses.
@@ -148,8 +168,16 @@ def narrate(
                            speaker, pitch)  # fmt: skip
     if jobs < 1 or (sample_rate is not None and sample_rate not in SAMPLE_RATES):
         raise InputError(f"jobs must be 1 or more and sample_rate one of {', '.join(map(str, SAMPLE_RATES))}")
-    cues = build_script(episode, pauses)
+    script = build_script(episode, pauses)
+    words = Lexicon.load(lexicon)
+    SpokenForm(base_language(lang), months=months)  # months checked before anything is spoken
+
+    def spoken_cues(by: Engine) -> list[Cue]:
+        return with_spoken(script, SpokenForm.for_engine(base_language(lang), by.offline, vowels=vowels,
+                                                         lexicon=words, months=months))  # fmt: skip
+
     spoken_by, note = create_engine(engine, options)
+    cues = spoken_cues(spoken_by)
     for message in ([note] if note else []) + [f"Warning: {w}" for w in spoken_by.warnings]:
         notify(message)
     clip_cache = _cache(cache, notify)
@@ -168,12 +196,14 @@ def narrate(
             raise
         notify(f"{spoken_by.name} failed ({failed}); using espeak, which works offline")
         spoken_by, _ = create_engine("espeak", options)
+        cues = spoken_cues(spoken_by)
         clips, report = synthesize_cues(cues, spoken_by, episode, cache=clip_cache, jobs=jobs, progress=advance,
                                         failures=Failures(retry_deadline, notify))  # fmt: skip
     track = assemble(cues, clips, episode, sample_rate=sample_rate or max(clip.frame_rate for clip in clips.values()))
     if clip_cache:
         clip_cache.prune()
-    return Narration(episode, track, spoken_by.name, spoken_by.voice, base_language(lang), report, clip_cache)
+    reading = Reading(vowels if vowels is not None else spoken_by.offline, months, words.sources)
+    return Narration(episode, track, spoken_by.name, spoken_by.voice, base_language(lang), report, clip_cache, reading)
 
 
 SAMPLE_RATES = (16000, 22050, 24000, 44100, 48000)

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from briefing.article import Episode
 from briefing.language import phrases_for
-from briefing.text import speakable, split_sentences, spoken_form
+from briefing.text import speakable, split_sentences, clean
 
 
 @dataclass(frozen=True)
@@ -36,17 +36,20 @@ class Cue:
     """One step of the narration: something to say (``text``) or a silence (``pause_ms``).
 
     ``kind`` is one of intro, story (an episode's announcement of the next article), heading, sentence,
-    outro (all spoken), pause and chime; ``section`` is the index of the episode's section the cue belongs
-    to (the intro belongs to the first section, the outro to the last).
+    outro (all voiced), pause and chime; ``section`` is the index of the episode's section the cue belongs
+    to (the intro belongs to the first section, the outro to the last). ``spoken`` is what the engine is
+    given for ``text`` (:mod:`briefing.spoken`), set once the engine is known.
     """
 
     kind: str
     section: int
     text: str = ""
     pause_ms: int = 0
+    spoken: str = ""
 
     @property
-    def spoken(self) -> bool:
+    def voiced(self) -> bool:
+        """Whether the cue is something to say rather than a silence or a chime."""
         return self.kind not in ("pause", "chime")
 
 
@@ -80,7 +83,7 @@ def build_script(episode: Episode, pauses: Pauses = Pauses()) -> list[Cue]:
             for s, sentence in enumerate(split_sentences(paragraph)):
                 if s > 0:
                     cues.append(Cue("pause", index, pause_ms=pauses.sentence))
-                if speakable(spoken_form(sentence)):
+                if speakable(clean(sentence)):
                     cues.append(Cue("sentence", index, sentence))
                 else:  # "..." or "—" alone: nothing to say, a short pause instead
                     cues.append(Cue("pause", index, pause_ms=pauses.sentence))

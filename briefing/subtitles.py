@@ -16,7 +16,7 @@ CAPTION_MS = 7000
 
 
 def spoken_cues(timeline: Timeline) -> list[TimedCue]:
-    return [timed for timed in timeline.cues if timed.cue.spoken]
+    return [timed for timed in timeline.cues if timed.cue.voiced]
 
 
 Caption = tuple[TimedCue, str, float, float]
@@ -25,8 +25,11 @@ Caption = tuple[TimedCue, str, float, float]
 
 def captions(timeline: Timeline) -> list[Caption]:
     """Every caption of the spoken cues, in order."""
+    from briefing.spoken import written_word_starts
+
     return [(timed, text, start, end) for timed in spoken_cues(timeline)
-            for text, start, end in caption_pieces(timed.cue.text, timed.start_ms, timed.end_ms, timed.words)]  # fmt: skip
+            for text, start, end in caption_pieces(timed.cue.text, timed.start_ms, timed.end_ms,
+                                                   written_word_starts(timed.cue.text, timed.cue.spoken, timed.words))]  # fmt: skip
 
 
 def caption_pieces(text: str, start_ms: float, end_ms: float,

@@ -1,8 +1,8 @@
 """Text as it is narrated: what ends a sentence (one definition for readers, script and chunking),
 sentence splitting, small pure clean-up steps, and chunking for length-limited engines.
 
-The original text stays untouched for display (subtitles, plans); only what is sent to an engine
-passes through :func:`spoken_form`.
+The original text stays untouched for display (subtitles, plans); what is sent to an engine passes through
+:func:`clean` and then the spoken form (:mod:`briefing.spoken`).
 """
 
 from __future__ import annotations
@@ -19,15 +19,28 @@ CLOSERS = "\"'”’»)]"
 _SENTENCE_BREAK = re.compile(rf"(?:(?<=[{re.escape(PHRASE_END)}])|(?<=[{re.escape(PHRASE_END)}][{re.escape(CLOSERS)}]))\s+")
 
 
+_TITLE = re.compile(r"(?:^|\s)[دمأ]\.$")
+"""A title abbreviated before a name (د. محمد, م. أحمد): its point ends no sentence."""
+
+
 def split_sentences(paragraph: str) -> list[str]:
     """Split after sentence punctuation or a colon followed by a space, keeping the punctuation. A point or
-    colon between digits (3.5, 10:30) has no space after it and stays inside its sentence."""
-    return [part for part in (piece.strip() for piece in _SENTENCE_BREAK.split(paragraph)) if part]
+    colon between digits (3.5, 10:30) has no space after it and stays inside its sentence; so does the
+    point of an abbreviated title (د. محمد)."""
+    sentences: list[str] = []
+    for part in (piece.strip() for piece in _SENTENCE_BREAK.split(paragraph)):
+        if not part:
+            continue
+        if sentences and _TITLE.search(sentences[-1]):
+            sentences[-1] += " " + part
+        else:
+            sentences.append(part)
+    return sentences
 
 
 def ends_sentence(text: str) -> bool:
     """Whether ``text`` ends with sentence punctuation or a colon, quotes and brackets aside."""
-    stripped = spoken_form(text).rstrip(CLOSERS)
+    stripped = clean(text).rstrip(CLOSERS)
     return bool(stripped) and stripped[-1] in PHRASE_END
 
 
@@ -68,7 +81,7 @@ def collapse_whitespace(text: str) -> str:
     return _WHITESPACE.sub(" ", text.replace("\u00a0", " ")).strip()
 
 
-SPOKEN_FORM_STEPS = (
+CLEAN_UP_STEPS = (
     unescape_entities,
     strip_direction_controls,
     strip_zero_width,
@@ -78,10 +91,10 @@ SPOKEN_FORM_STEPS = (
 )
 
 
-def spoken_form(text: str) -> str:
+def clean(text: str) -> str:
     """Run every clean-up step, in order, over text on its way to an engine."""
     text = unicodedata.normalize("NFC", text)
-    for step in SPOKEN_FORM_STEPS:
+    for step in CLEAN_UP_STEPS:
         text = step(text)
     return text
 

@@ -31,12 +31,14 @@ def long_article(folder: Path, paragraphs: int = 60) -> Path:
 
 
 def briefing(*args: str, cache: Path, hook: str | None = None, env: dict | None = None, **popen) -> subprocess.Popen:
-    """The real command in a child process; ``hook`` names a module of tests/ imported first."""
+    """The real command in a child process; ``hook`` names a module of tests/ imported first. Ctrl-C reaches
+    it even when the tests run as a background job (which POSIX starts with SIGINT ignored)."""
     code = "import sys; sys.argv[0] = 'briefing'; " + (f"import tests.{hook}; " if hook else "") + \
         "from briefing.cli import main; main()"  # fmt: skip
     environment = {**os.environ, "BRIEFING_CACHE_DIR": str(cache), "PYTHONPATH": str(ROOT), **(env or {})}
     return subprocess.Popen([sys.executable, "-c", code, *args], env=environment, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True, cwd=ROOT, **popen)  # fmt: skip
+                            stderr=subprocess.PIPE, text=True, cwd=ROOT,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL), **popen)  # fmt: skip
 
 
 def wait_for(condition, seconds: float = 60.0) -> None:

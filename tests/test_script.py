@@ -37,7 +37,7 @@ def test_script_has_intro_headings_with_pauses_sentences_and_outro():
     assert [c.text for c in cues if c.kind == "sentence"] == ["جملة أولى.", "جملة ثانية.", "جملة ثالثة."]
     assert [c.section for c in cues if c.kind == "sentence"] == [0, 0, 1]
     # never two sounds without a pause between them
-    assert all(not (a.spoken and b.spoken) for a, b in zip(cues, cues[1:]))
+    assert all(not (a.voiced and b.voiced) for a, b in zip(cues, cues[1:]))
 
 
 def test_a_chime_sits_in_the_middle_of_the_pause_between_sections():
@@ -58,7 +58,7 @@ def test_an_episode_announces_its_stories_each_by_title():
     first = parse_article("الخبر الأول هنا\nجملة من الخبر الأول.\nعنوان فرعي\nجملة أخرى.")
     second = parse_article("جملة من خبر بلا عنوان.")
     cues = build_script(Episode.of([first, second], "موجز اليوم"), Pauses(section=1000))
-    spoken = [(c.kind, c.text) for c in cues if c.spoken]
+    spoken = [(c.kind, c.text) for c in cues if c.voiced]
     assert spoken[0] == ("intro", f"{INTRO_PHRASE}: موجز اليوم. في هذا الموجز خبران.")
     assert ("story", "الخبر الأول: الخبر الأول هنا.") in spoken and ("story", "الخبر الثاني.") in spoken
     second_story = [c.kind for c in cues].index("story", 3)

@@ -8,7 +8,7 @@ from briefing.text import (
     plain_quotes,
     remove_tatweel,
     split_for_limit,
-    spoken_form,
+    clean,
     strip_direction_controls,
     strip_zero_width,
     unescape_entities,
@@ -39,8 +39,8 @@ def test_collapse_whitespace():
     assert collapse_whitespace("  سطر\u00a0أول\r\n\tثان  ") == "سطر أول ثان"
 
 
-def test_spoken_form_runs_every_step():
-    assert spoken_form("\u200fالســلام&nbsp; «عليكم»\u200b\r\n") == 'السلام "عليكم"'
+def test_clean_runs_every_step():
+    assert clean("\u200fالســلام&nbsp; «عليكم»\u200b\r\n") == 'السلام "عليكم"'
 
 
 LONG = (

@@ -20,71 +20,91 @@ ENGINE_HELP = (
 DEFAULT_OUTPUT_DIR = Path("audio_out")
 
 
-def reading_options(command):
-    """Options that say how to read the article, shared by every command that reads one."""
-    options = [
-        click.option("--title", help="Title to use instead of the detected one (first heading line, <h1>)."),
-        click.option("--format", "format_", type=click.Choice(["text", "markdown", "html"]),
-                     help="Read as this format instead of guessing from the extension."),
-        click.option("--encoding", help="Decode with this encoding (e.g. cp1256) instead of detecting it."),
-        click.option("--max-chars", type=click.IntRange(min=1), default=DEFAULT_MAX_CHARS, show_default=True,
-                     help="Refuse articles whose text (markup not counted) is longer than this."),
-    ]  # fmt: skip
-    for option in reversed(options):
-        command = option(command)
-    return command
+def with_options(options):
+    """A decorator adding ``options`` (a list of click options) to a command, in order."""
+
+    def decorate(command):
+        for option in reversed(options):
+            command = option(command)
+        return command
+
+    return decorate
 
 
-def narration_options(command):
-    """How the articles are spoken: engine, voice, pauses, requests, cache (generate and batch)."""
-    options = [
-        click.option("--engine", type=click.Choice(CHOICES), default=AUTO, show_default=True, help=ENGINE_HELP),
-        click.option("--lang", default="ar", show_default=True,
-                     help="Language of the articles and of the narration: ar or en. Articles in another language "
-                          "are refused."),
-        click.option("--rate", type=click.FloatRange(0.5, 2.0), default=1.0, show_default=True,
-                     help="Speed: 1.25 is a quarter faster (espeak, piper, edge)."),
-        click.option("--voice", help="Edge voice name, e.g. ar-EG-SalmaNeural.  [default: ar-SA-HamedNeural]"),
-        click.option("--voice-model", type=click.Path(path_type=Path),
-                     help="Piper voice model (.onnx) for --engine piper."),
-        click.option("--voice-config", type=click.Path(path_type=Path),
-                     help="Piper voice config.  [default: VOICE_MODEL.json]"),
-        click.option("--speaker", type=click.IntRange(min=0), help="Speaker number of a multi-speaker Piper voice."),
-        click.option("--pitch", help="Edge pitch shift, e.g. +5Hz or -10Hz."),
-        click.option("--pause-sentence", type=click.IntRange(0, 5000), default=350, show_default=True,
-                     help="Milliseconds of silence between sentences (twice that between paragraphs)."),
-        click.option("--pause-section", type=click.IntRange(0, 10000), default=1000, show_default=True,
-                     help="Milliseconds of silence before each heading."),
-        click.option("--chime/--no-chime", default=True, show_default=True, help="A soft tone between sections."),
-        click.option("--sample-rate", type=click.Choice(["16000", "22050", "24000", "44100", "48000"]),
-                     help="Output sample rate in Hz.  [default: the engine's own]"),
-        click.option("-j", "--jobs", type=click.IntRange(1, 64), default=8, show_default=True,
-                     help="Requests sent at once to an online engine."),
-        click.option("--retry-deadline", type=click.FloatRange(1, 3600), default=DEFAULT_DEADLINE, show_default=True,
-                     metavar="SECONDS", help="Give up when retries of an online engine have taken this long in all."),
-        click.option("--cache-dir", type=click.Path(path_type=Path, file_okay=False),
-                     help="Folder of the clip cache.  [default: the user cache folder, or $BRIEFING_CACHE_DIR]"),
-        click.option("--no-cache", is_flag=True, help="Neither read nor write the clip cache."),
-    ]  # fmt: skip
-    for option in reversed(options):
-        command = option(command)
-    return command
+reading_options = with_options([
+    click.option("--title", help="Title to use instead of the detected one (first heading line, <h1>)."),
+    click.option("--format", "format_", type=click.Choice(["text", "markdown", "html"]),
+                 help="Read as this format instead of guessing from the extension."),
+    click.option("--encoding", help="Decode with this encoding (e.g. cp1256) instead of detecting it."),
+    click.option("--max-chars", type=click.IntRange(min=1), default=DEFAULT_MAX_CHARS, show_default=True,
+                 help="Refuse articles whose text (markup not counted) is longer than this."),
+])  # fmt: skip
+"""Options that say how to read the article, shared by every command that reads one."""
 
 
-def saving_options(command):
-    """What is written: format, bitrate, companions (generate and batch)."""
-    options = [
-        click.option("--audio-format", type=click.Choice(list(FORMATS)),
-                     help="Audio format.  [default: from the output's suffix, else mp3]"),
-        click.option("--per-section", is_flag=True, help="Also write one audio file per section into NAME-sections/."),
-        click.option("--page", is_flag=True, help="Also write NAME.html, a listening page with the transcript."),
-        click.option("--embed-audio", is_flag=True, help="With --page: put the audio inside the page, to share one file."),
-        click.option("--bitrate", type=click.IntRange(min=1), metavar="KBPS",
-                     help="Bitrate in kb/s: MP3 32-160 (default 64), M4A 48-160 (64), Opus 16-128 (28)."),
-    ]  # fmt: skip
-    for option in reversed(options):
-        command = option(command)
-    return command
+spoken_options = [
+    click.option("--lexicon", "lexicons", multiple=True, type=click.Path(path_type=Path, dir_okay=False),
+                 metavar="FILE", help="Pronunciation lexicon: a TSV file (written<TAB>spoken a line) or a W3C PLS file "
+                 "with <alias> entries; repeatable, after the files in $BRIEFING_LEXICON."),
+    click.option("--vowels/--no-vowels", default=None,
+                 help="Add vowel marks before speaking, so every Arabic word is said with its vowels.  "
+                      "[default: on for espeak and piper, off for the online voices]"),
+    click.option("--months", type=click.Choice(["latin", "syriac"]), default="latin", show_default=True,
+                 help="Month names for numeric dates: latin (يناير، فبراير) or syriac (كانون الثاني، شباط)."),
+]  # fmt: skip
+"""How the text is said: numbers and dates are always read as words; these shape the rest."""
+
+
+def spoken_arguments(o: dict) -> dict:
+    """``narrate()``'s keyword arguments for the spoken form; the lexicon files are read now, once."""
+    from briefing.spoken import Lexicon
+
+    return dict(vowels=o["vowels"], lexicon=Lexicon.load(o["lexicons"]), months=o["months"])
+
+
+narration_options = with_options([
+    click.option("--engine", type=click.Choice(CHOICES), default=AUTO, show_default=True, help=ENGINE_HELP),
+    click.option("--lang", default="ar", show_default=True,
+                 help="Language of the articles and of the narration: ar or en. Articles in another language "
+                      "are refused."),
+    click.option("--rate", type=click.FloatRange(0.5, 2.0), default=1.0, show_default=True,
+                 help="Speed: 1.25 is a quarter faster (espeak, piper, edge)."),
+    click.option("--voice", help="Edge voice name, e.g. ar-EG-SalmaNeural.  [default: ar-SA-HamedNeural]"),
+    click.option("--voice-model", type=click.Path(path_type=Path),
+                 help="Piper voice model (.onnx) for --engine piper."),
+    click.option("--voice-config", type=click.Path(path_type=Path),
+                 help="Piper voice config.  [default: VOICE_MODEL.json]"),
+    click.option("--speaker", type=click.IntRange(min=0), help="Speaker number of a multi-speaker Piper voice."),
+    click.option("--pitch", help="Edge pitch shift, e.g. +5Hz or -10Hz."),
+    *spoken_options,
+    click.option("--pause-sentence", type=click.IntRange(0, 5000), default=350, show_default=True,
+                 help="Milliseconds of silence between sentences (twice that between paragraphs)."),
+    click.option("--pause-section", type=click.IntRange(0, 10000), default=1000, show_default=True,
+                 help="Milliseconds of silence before each heading."),
+    click.option("--chime/--no-chime", default=True, show_default=True, help="A soft tone between sections."),
+    click.option("--sample-rate", type=click.Choice(["16000", "22050", "24000", "44100", "48000"]),
+                 help="Output sample rate in Hz.  [default: the engine's own]"),
+    click.option("-j", "--jobs", type=click.IntRange(1, 64), default=8, show_default=True,
+                 help="Requests sent at once to an online engine."),
+    click.option("--retry-deadline", type=click.FloatRange(1, 3600), default=DEFAULT_DEADLINE, show_default=True,
+                 metavar="SECONDS", help="Give up when retries of an online engine have taken this long in all."),
+    click.option("--cache-dir", type=click.Path(path_type=Path, file_okay=False),
+                 help="Folder of the clip cache.  [default: the user cache folder, or $BRIEFING_CACHE_DIR]"),
+    click.option("--no-cache", is_flag=True, help="Neither read nor write the clip cache."),
+])  # fmt: skip
+"""How the articles are spoken: engine, voice, pauses, requests, cache (generate and batch)."""
+
+
+saving_options = with_options([
+    click.option("--audio-format", type=click.Choice(list(FORMATS)),
+                 help="Audio format.  [default: from the output's suffix, else mp3]"),
+    click.option("--per-section", is_flag=True, help="Also write one audio file per section into NAME-sections/."),
+    click.option("--page", is_flag=True, help="Also write NAME.html, a listening page with the transcript."),
+    click.option("--embed-audio", is_flag=True, help="With --page: put the audio inside the page, to share one file."),
+    click.option("--bitrate", type=click.IntRange(min=1), metavar="KBPS",
+                 help="Bitrate in kb/s: MP3 32-160 (default 64), M4A 48-160 (64), Opus 16-128 (28)."),
+])  # fmt: skip
+"""What is written: format, bitrate, companions (generate and batch)."""
 
 
 def narrate_arguments(o: dict) -> dict:
@@ -92,7 +112,7 @@ def narrate_arguments(o: dict) -> dict:
     from briefing.script import Pauses
 
     return dict(engine=o["engine"], lang=o["lang"], rate=o["rate"], voice=o["voice"], model=o["voice_model"],
-                config=o["voice_config"], speaker=o["speaker"], pitch=o["pitch"],
+                config=o["voice_config"], speaker=o["speaker"], pitch=o["pitch"], **spoken_arguments(o),
                 pauses=Pauses(sentence=o["pause_sentence"], section=o["pause_section"], chime=o["chime"]),
                 sample_rate=int(o["sample_rate"]) if o["sample_rate"] else None, jobs=o["jobs"],
                 cache=False if o["no_cache"] else (o["cache_dir"] or True), retry_deadline=o["retry_deadline"])  # fmt: skip

@@ -8,9 +8,9 @@ from pathlib import Path
 import click
 
 from briefing.cli import cli
-from briefing.cli.generate import reading_options
+from briefing.cli.generate import reading_options, spoken_options, with_options
 from briefing.feed import Channel
-from briefing.speech.engines import ENGINES
+from briefing.speech.engines import AUTO, CHOICES, ENGINES
 
 
 @cli.command()
@@ -19,23 +19,34 @@ from briefing.speech.engines import ENGINES
               help="Language the articles are written in (ISO 639-1); others are refused.")
 @reading_options
 @click.option("--json", "as_json", is_flag=True, help="Print exactly what will be spoken, as JSON.")
-def sections(articles, lang, title, format_, encoding, max_chars, as_json):
+@click.option("--spoken", is_flag=True,
+              help="Also show what the engine will be given: numbers and dates as words, lexicon, vowel marks.")
+@click.option("--engine", type=click.Choice(CHOICES), default=AUTO, show_default=True,
+              help="With --spoken: the engine whose spoken form to show (vowel marks are for espeak and piper).")
+@with_options(spoken_options)
+def sections(articles, lang, title, format_, encoding, max_chars, as_json, spoken, engine, **options):
     """Show how each of ARTICLES splits into title and sections, without speaking it.
 
     Each ARTICLE is a .txt, .md or .html file, an http(s) link, or - to read standard input. It is
     read with the same options and refused for the same reasons as by generate. With --json, the
-    paragraphs are exactly the text that will be narrated.
+    paragraphs are exactly the text that will be narrated; with --spoken, each section also shows
+    what --engine will be given for it, paragraph by paragraph.
+
+    \b
+    Example:
+      briefing sections article.txt --spoken --json --engine espeak --lexicon names.tsv
     """
     from briefing.reading import read_articles
     from briefing.text import split_sentences
 
     episode = read_articles(list(articles), title=title, format=format_, encoding=encoding, max_chars=max_chars,
                             lang=lang)  # fmt: skip
+    form = _spoken_form(engine, episode.language, options) if spoken else None
     for parsed in episode.articles:
         for note in parsed.notes:
             click.echo(f"Warning: {parsed.label}: {note}", err=True)
     if as_json:
-        plans = [_plan(parsed, episode.title if len(episode.articles) == 1 else parsed.title, episode.language)
+        plans = [_plan(parsed, episode.title if len(episode.articles) == 1 else parsed.title, episode.language, form)
                  for parsed in episode.articles]  # fmt: skip
         document = plans[0] if len(plans) == 1 else {"title": episode.title, "articles": plans}
         click.echo(json.dumps(document, ensure_ascii=False, indent=2))
@@ -52,10 +63,34 @@ def sections(articles, lang, title, format_, encoding, max_chars, as_json):
             sentences = sum(len(split_sentences(p)) for p in section.paragraphs)
             click.echo(f"{index:>2}. {section.heading or '(lead)'}  ({len(section.paragraphs)} paragraphs, "
                        f"{sentences} sentences, {section.chars} chars)")  # fmt: skip
+            if form:
+                if section.heading:
+                    click.echo(f"    » {form(section.heading)}")
+                for paragraph in _spoken_paragraphs(section, form):
+                    click.echo(f"    {paragraph}")
 
 
-def _plan(article, title, language) -> dict:
-    """One article as ``sections --json`` shows it."""
+def _spoken_form(engine: str, lang: str, options: dict):
+    """The spoken form ``engine`` would be given, as ``generate`` makes it."""
+    from briefing.cli.generate import spoken_arguments
+    from briefing.speech.engines import chosen_class
+    from briefing.spoken import SpokenForm
+
+    cls, _ = chosen_class(engine)
+    return SpokenForm.for_engine(lang, cls.offline, **spoken_arguments(options))
+
+
+def _spoken_paragraphs(section, form) -> list[str]:
+    """Each paragraph as the engine is given it: its sentences' spoken forms, joined by a space (a sentence
+    with nothing to say is a pause in the narration, and absent here)."""
+    from briefing.text import clean, speakable, split_sentences
+
+    return [" ".join(form(s) for s in split_sentences(paragraph) if speakable(clean(s)))
+            for paragraph in section.paragraphs]  # fmt: skip
+
+
+def _plan(article, title, language, form=None) -> dict:
+    """One article as ``sections --json`` shows it; with a spoken ``form``, what the engine is given too."""
     return {
         "title": title,
         "language": language,
@@ -63,7 +98,9 @@ def _plan(article, title, language) -> dict:
         "format": article.format,
         "encoding": article.encoding,
         "metadata": article.metadata.known(),
-        "sections": [{"heading": section.heading, "paragraphs": list(section.paragraphs)}
+        "sections": [{"heading": section.heading, "paragraphs": list(section.paragraphs),
+                      **({"heading_spoken": form(section.heading) if section.heading else None,
+                          "spoken": _spoken_paragraphs(section, form)} if form else {})}
                      for section in article.sections],  # fmt: skip
     }
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 
 from briefing.readers.base import Block, Parsed
-from briefing.text import CLOSERS, ends_sentence, spoken_form
+from briefing.text import CLOSERS, ends_sentence, clean
 
 MAX_HEADING_WORDS = 12
 MAX_HEADING_CHARS = 90
@@ -57,7 +57,7 @@ def _next_line(lines: list[str], index: int) -> str | None:
 
 
 def _is_heading(line: str, next_line: str | None) -> bool:
-    plain = spoken_form(line)
+    plain = clean(line)
     if next_line is None or len(plain) > MAX_HEADING_CHARS or len(plain.split()) > MAX_HEADING_WORDS:
         return False
     if _NUMBERED.match(plain):

@@ -16,7 +16,7 @@ from briefing.speech.clips import cached_clip, keep_clip
 from briefing.speech.engines.base import Engine, Spoken
 from briefing.speech.retry import Failures, Stopped, call_with_retries
 from briefing.spool import Spool, SpooledAudio
-from briefing.text import speakable, spoken_form
+from briefing.text import speakable
 
 DEFAULT_JOBS = 8
 
@@ -50,7 +50,7 @@ def synthesize_cues(
     failures: Failures | None = None,
     spool: Spool | None = None,
 ) -> tuple[dict[int, SpooledAudio], SpeechReport]:
-    """Audio for each spoken cue, keyed by its index in ``cues``, kept in ``spool`` (a new one by default)
+    """Audio for each voiced cue (its spoken form, :attr:`Cue.spoken`), keyed by its index in ``cues``, kept in ``spool`` (a new one by default)
     as each chunk arrives: only the chunks under way are in memory.
 
     Each chunk is cached as soon as it is synthesized, so a failed run loses nothing it got. A failure
@@ -64,8 +64,8 @@ def synthesize_cues(
     chunks = [
         Chunk(index, text, clip_key(sound, text))
         for index, cue in enumerate(cues)
-        if cue.spoken
-        for text in engine.chunks(spoken_form(cue.text))
+        if cue.voiced
+        for text in engine.chunks(cue.spoken)
         if speakable(text)  # a chunk of punctuation alone is left out: engines fail on it
     ]
     done = 0

@@ -48,14 +48,21 @@ def create_engine(name: str, options: VoiceOptions = VoiceOptions()) -> tuple[En
 
     Returns the engine and, when ``auto`` passed over an engine, a one-line note saying why.
     """
+    cls, skipped = chosen_class(name)
+    note = f"{', '.join(skipped)} unavailable; using {cls.name}" if skipped else None
+    return _build(cls, options), note
+
+
+def chosen_class(name: str) -> tuple[type[Engine], list[str]]:
+    """The class ``name`` stands for (for ``auto``, the first available of AUTO_ORDER), and the engines
+    ``auto`` passed over."""
     if name != AUTO:
-        return _build(engine_class(name), options), None
+        return engine_class(name), []
     skipped = []
     for candidate in AUTO_ORDER:
         cls = engine_class(candidate)
         if cls.available():
-            note = f"{', '.join(skipped)} unavailable; using {candidate}" if skipped else None
-            return _build(cls, options), note
+            return cls, skipped
         skipped.append(candidate)
     raise InputError("no speech engine is available")
 

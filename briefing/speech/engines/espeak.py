@@ -88,6 +88,20 @@ class _Library:
                 raise SynthesisError(f"eSpeak NG failed to speak: {text[:60]}")
             return b"".join(self._pieces), self._words
 
+    def phonemes(self, text: str, voice: str) -> str:
+        """What eSpeak NG would say for ``text``, in its phoneme mnemonics (as ``espeak-ng -x`` prints)."""
+        self.lib.espeak_TextToPhonemes.restype = ctypes.c_char_p
+        self.lib.espeak_TextToPhonemes.argtypes = [ctypes.POINTER(ctypes.c_char_p), ctypes.c_int, ctypes.c_int]
+        buffer = ctypes.create_string_buffer(text.encode("utf-8"))
+        pointer = ctypes.c_char_p(ctypes.addressof(buffer))
+        clauses = []
+        with self.lock:
+            if self.lib.espeak_SetVoiceByName(voice.encode()) != 0:
+                raise SynthesisError(f"eSpeak NG has no voice {voice!r}")
+            while pointer.value:
+                clauses.append((self.lib.espeak_TextToPhonemes(ctypes.byref(pointer), _CHARS_UTF8, 0) or b"").decode())
+        return " ".join(clauses)
+
 
 class EspeakEngine(Engine):
     name = "espeak"
@@ -124,6 +138,10 @@ class EspeakEngine(Engine):
 
     def synthesize(self, text: str) -> AudioSegment:
         return self.speak(text).audio
+
+    def phonemes(self, text: str) -> str:
+        """What this voice would say for ``text``, as phoneme mnemonics: which words get no vowel shows here."""
+        return self._library.phonemes(text, self.lang)
 
     def speak(self, text: str) -> Spoken:
         pcm, words = self._library.speak(text, self.lang, self.rate)

@@ -1,8 +1,9 @@
 """A Piper neural voice you bring (a .onnx model and its .onnx.json config), offline.
 
 Needs the optional extra ``pip install 'briefing[piper]'`` (piper-tts, GPL-3.0), imported only when this
-engine is chosen. Arabic voices get piper's bundled tashkeel diacritizer, which helps pronunciation. Nothing
-is downloaded: the voice is a file on disk.
+engine is chosen. Arabic text comes vowelled by the spoken form (:mod:`briefing.spoken.vowels`, the same
+tashkeel model piper would run), so piper's own pass is turned off: ``vowels=False`` then means no marks.
+Nothing is downloaded: the voice is a file on disk.
 """
 
 from __future__ import annotations
@@ -13,11 +14,14 @@ import threading
 from pathlib import Path
 
 import numpy as np
-from piper import PiperVoice, SynthesisConfig
 
 from briefing.errors import InputError, SynthesisError
 from briefing.segment import AudioSegment
 from briefing.speech.engines.base import Engine, VoiceOptions
+from briefing.spoken.vowels import without_telemetry
+
+without_telemetry()
+from piper import PiperVoice, SynthesisConfig  # noqa: E402
 
 
 class PiperEngine(Engine):
@@ -39,6 +43,7 @@ class PiperEngine(Engine):
         settings = _read_config(config)
         try:
             self.piper = PiperVoice.load(model, config_path=config)
+            self.piper.use_tashkeel = False
         except Exception as exc:  # onnxruntime raises its own exception types for a bad model
             raise InputError(f"{model}: is not a Piper voice model ({type(exc).__name__})") from None
         speakers = self.piper.config.num_speakers

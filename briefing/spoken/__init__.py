@@ -1,0 +1,103 @@
+"""Spoken form: a cue's text as the engine is given it. Clean-up, the lexicon, then the language's rules
+(numbers, dates, times, money, units, abbreviations and symbols as words), then vowel marks for the offline
+voices. What a listener reads (captions, page, manifest ``text``, tags) keeps the text as written; the
+manifest's ``spoken`` and ``briefing sections --spoken`` show this form.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass, field, replace
+from functools import partial
+
+from briefing.errors import InputError
+from briefing.spoken.lexicon import Lexicon, LexiconError, LexiconSource
+from briefing.script import Cue
+from briefing.text import clean
+
+MONTH_NAMES = ("latin", "syriac")
+"""How numeric dates name their month in Arabic: يناير... (latin) or كانون الثاني... (syriac)."""
+
+__all__ = ["MONTH_NAMES", "Lexicon", "LexiconError", "LexiconSource", "SpokenForm", "with_spoken", "written_word_starts"]
+
+
+@dataclass(frozen=True)
+class SpokenForm:
+    """How text is turned into what an engine says, for one narration. ``vowels``: add vowel marks (the
+    offline voices need them; :meth:`for_engine` decides by default)."""
+
+    lang: str = "ar"
+    lexicon: Lexicon = field(default_factory=Lexicon)
+    vowels: bool = False
+    months: str = "latin"
+
+    def __post_init__(self):
+        if self.months not in MONTH_NAMES:
+            raise InputError(f"months must be one of: {', '.join(MONTH_NAMES)}", option="months")
+
+    @classmethod
+    def for_engine(cls, lang: str, offline: bool, *, vowels: bool | None = None,
+                   lexicon: LexiconSource | None = None, months: str = "latin") -> SpokenForm:  # fmt: skip
+        """The spoken form an engine is given: vowel marks by default for the offline engines (eSpeak and
+        Piper say unvowelled words as consonants; the online voices vowel Arabic themselves)."""
+        wanted = offline if vowels is None else vowels
+        return cls(lang, Lexicon.load(lexicon), wanted and lang == "ar", months)
+
+    def steps(self):
+        if self.lang == "ar":
+            from briefing.spoken import arabic
+
+            return [partial(arabic.dates, months=self.months) if step is arabic.dates else step
+                    for step in arabic.STEPS]  # fmt: skip
+        if self.lang == "en":
+            from briefing.spoken import english
+
+            return list(english.STEPS)
+        return []
+
+    def __call__(self, text: str) -> str:
+        text = self.lexicon.apply(clean(text))
+        for step in self.steps():
+            text = step(text)
+        if self.vowels:
+            from briefing.spoken.vowels import add_vowels
+
+            text = add_vowels(text)
+        return text
+
+
+def with_spoken(cues: list[Cue], form: SpokenForm) -> list[Cue]:
+    """The script's cues, each voiced one with its spoken form; a text said twice is formed once."""
+    formed: dict[str, str] = {}
+    result = []
+    for cue in cues:
+        if cue.voiced and cue.text not in formed:
+            formed[cue.text] = form(cue.text)
+        result.append(replace(cue, spoken=formed[cue.text]) if cue.voiced else cue)
+    return result
+
+
+_NOT_LETTER = re.compile(r"[\W\u064b-\u0652\u0670_]+")
+
+
+def _bare(word: str) -> str:
+    return _NOT_LETTER.sub("", word).casefold()
+
+
+def written_word_starts(written: str, spoken: str, starts: tuple[float, ...] | None) -> tuple[float, ...] | None:
+    """Each written word's start, from the start of each spoken word (an engine's word marks): a word said as
+    written starts where it is said; the words of a number or a date start where their reading does, spread
+    over it. None when the starts do not match the spoken words."""
+    said = spoken.split()
+    if starts is None or len(starts) != len(said) or not said:
+        return None
+    words = written.split()
+    if [_bare(w) for w in words] == [_bare(w) for w in said]:
+        return starts
+    matcher = difflib.SequenceMatcher(None, [_bare(w) for w in words], [_bare(w) for w in said], autojunk=False)
+    firsts: list[int] = []
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        for k in range(i2 - i1):
+            firsts.append(j1 + k if tag == "equal" else min(j1 + k * (j2 - j1) // (i2 - i1), len(said) - 1))
+    return tuple(starts[index] for index in firsts)

@@ -1,0 +1,194 @@
+"""Arabic text as it is said: digits, dates, times, money, per cents, units and abbreviations as words.
+
+Each step is a small pure function from text to text, tested alone; :data:`STEPS` is their order (dates
+before ranges, which would take 2026-12-05 for two ranges; ranges before per cents and money, so that
+10-20% reads «من عشرة إلى عشرين بالمئة»). After them, no digit and no symbol is left for the engine.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from briefing.spoken.arabic_dates import dates, eras, times
+from briefing.spoken.arabic_words import CURRENCIES, UNITS, context
+from briefing.spoken.arabic_numbers import Noun, cardinal, counted, decimal, ordinal
+
+_EASTERN_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
+NUMBER = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:[.,]\d+)?"
+"""A number as written once digits are Western: 1,500,000 / 3.5 / 3,5 (a decimal comma) / 2026."""
+_LEAD = r"(?<![\w.,])(?P<lead>[وفبلك]{0,2})"
+"""Where an amount starts: after a space or punctuation, or after a clitic (و، ب، ل...) kept before it."""
+
+def _value(written: str) -> str:
+    """A written number in the form :func:`decimal` reads: thousands separators out, a decimal comma a point."""
+    if re.fullmatch(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?", written):
+        return written.replace(",", "")
+    return written.replace(",", ".")
+
+
+def say_number(written: str, feminine: bool = False, genitive: bool = False) -> str:
+    """A written number (see :data:`NUMBER`) in words; a long run of digits that starts with 0 (a phone
+    number, a code) digit by digit."""
+    from briefing.spoken.arabic_numbers import digits
+
+    if len(written) > 1 and written.startswith("0") and written[1].isdigit():
+        return digits(written)
+    return decimal(_value(written), feminine, genitive)
+
+
+def _amount(written: str, noun: Noun, genitive: bool) -> str:
+    """A number with the noun it counts: whole numbers as Arabic counts them, decimals with the singular."""
+    value = _value(written)
+    if "." in value or (len(written) > 1 and written.startswith("0")):
+        return f"{say_number(written, noun.feminine, genitive)} {noun.singular}" + (
+            f" {noun.adjective}" if noun.adjective else ""
+        )
+    return counted(int(value), noun, genitive=genitive)
+
+
+def western_digits(text: str) -> str:
+    """Eastern Arabic (٣) and Persian (۳) digits as Western ones, the Arabic decimal and thousands marks
+    (٫ ٬) as a point and a comma, so one set of rules reads them all."""
+    text = text.translate(_EASTERN_DIGITS)
+    return re.sub(r"(?<=\d)([٫٬])(?=\d)", lambda m: "." if m.group(1) == "٫" else ",", text)
+
+
+_ABBREVIATIONS = (
+    (r"ق\s?\.\s?م\b\.?", "قبل الميلاد"),
+    (r"ص\s?\.\s?ب\b\.?", "صندوق بريد"),
+    (r"أ\s?\.\s?د\s?\.", "الأستاذ الدكتور"),
+    (r"(?<![\w.])د\s?\.(?=\s*[^\W\d])", "الدكتور"),
+    (r"(?<![\w.\d])(?<!\d\s)م\s?\.(?=\s*[^\W\d])", "المهندس"),
+    (r"(?<![\w.])أ\s?\.(?=\s*[^\W\d])", "الأستاذ"),
+)
+
+
+def abbreviations(text: str) -> str:
+    """The usual abbreviations said in full: د. (الدكتور), م. (المهندس), أ. (الأستاذ), ق.م (قبل الميلاد)."""
+    for pattern, words in _ABBREVIATIONS:
+        text = re.sub(pattern, words, text)
+    return text
+
+
+def ranges(text: str) -> str:
+    """Ranges: 2020-2024 «من 2020 إلى 2024» (then read as numbers); after من or بين the word is kept."""
+
+    def said(m: re.Match) -> str:
+        before = text[: m.start()].split()[-1:] or [""]
+        if before[0] == "من":
+            return f"{m[1]} إلى {m[2]}"
+        if before[0] == "بين":
+            return f"{m[1]} و{m[2]}"
+        return f"من {m[1]} إلى {m[2]}"
+
+    return re.sub(rf"(?<![\w.,/-])({NUMBER})\s?[-–—]\s?({NUMBER})(?![\w.,/-])", said, text)
+
+
+def per_cents(text: str) -> str:
+    """Per cents, the sign after the number or before it: 35% and ٪35 «خمسة وثلاثين بالمئة»."""
+
+    def said(m: re.Match) -> str:
+        genitive = context(text, m.start(), m.end())[0] or m["lead"][-1:] in ("ب", "ل", "ك")
+        return f"{m['lead']}{say_number(m[2] or m[3], genitive=genitive)} بالمئة"
+
+    return re.sub(rf"{_LEAD}(?:({NUMBER})\s?[%٪]|[%٪]\s?({NUMBER})(?![\d]))", said, text)
+
+
+_SCALE_WORDS = "تريليونات|تريليون|مليارات|مليار|بليون|ملايين|مليون|آلاف|ألف"
+_CODES = "|".join(re.escape(code) for code in sorted(CURRENCIES, key=len, reverse=True))
+
+
+def currencies(text: str) -> str:
+    """Amounts of money, the sign or code before or after: $100 «مئة دولار», 5 مليارات USD «خمسة مليارات
+    دولار أمريكي», 250 ر.س «مئتان وخمسون ريالًا سعوديًا»."""
+
+    def said(m: re.Match) -> str:
+        code = m["code1"] or m["code2"]
+        written, scale = m["num1"] or m["num2"], m["scale1"] or m["scale2"]
+        noun = CURRENCIES[code]
+        genitive = context(text, m.start(), m.end())[0] or m["lead"][-1:] in ("ب", "ل", "ك")
+        if scale:  # the currency then follows the scale word in the singular: خمسة مليارات دولار
+            named = noun.singular + (f" {noun.adjective}" if noun.adjective else "")
+            return f"{m['lead']}{say_number(written, genitive=genitive)} {scale} {named}"
+        return m["lead"] + _amount(written, noun, genitive)
+
+    before = rf"(?P<code1>{_CODES})\s?(?P<num1>{NUMBER})(?:\s+(?P<scale1>{_SCALE_WORDS})(?!\w))?"
+    after = rf"(?P<num2>{NUMBER})(?:\s+(?P<scale2>{_SCALE_WORDS}))?\s?(?P<code2>{_CODES})(?![A-Za-z])"
+    return re.sub(rf"{_LEAD}(?:{before}|{after})", said, text)
+
+
+_UNITS = "|".join(re.escape(unit) for unit in sorted(UNITS, key=len, reverse=True))
+
+
+def units(text: str) -> str:
+    """Measures with their unit: 40 كم «أربعون كيلومترًا», 40°C «أربعون درجةً مئويةً», -5° «سالب خمس درجات»."""
+
+    def said(m: re.Match) -> str:
+        genitive = context(text, m.start(), m.end())[0] or m["lead"][-1:] in ("ب", "ل", "ك")
+        amount = _amount(m["num"], UNITS[m["unit"]], genitive)
+        return m["lead"] + (f"سالب {amount}" if m["sign"] else amount)
+
+    return re.sub(rf"{_LEAD}(?P<sign>-|−)?(?P<num>{NUMBER})\s?(?P<unit>{_UNITS})(?![\w\u064b-\u0652²³])", said, text)
+
+
+def ordinals(text: str) -> str:
+    """«الـ20» (tatweel already gone: ال20) reads as an ordinal agreeing with the noun before it: القمة
+    الـ33 «القمة الثالثة والثلاثين»."""
+
+    def said(m: re.Match) -> str:
+        n = int(m[2])
+        before = text[: m.start()].split()[-1:] or [""]
+        feminine = before[0].endswith("ة")
+        if not 1 <= n <= 99:
+            return f"{m[1]}{cardinal(n, genitive=True)}"
+        return m[1][:-2] + ordinal(n, feminine)
+
+    return re.sub(r"(?<![\w])([وفبلك]?ال)ـ?\s?(\d+)(?![\d.,])", said, text)
+
+
+def numbers(text: str) -> str:
+    """Every number left: in words, feminine before a feminine noun (ثلاث سنوات), genitive after a
+    preposition (في عام ألفين); a leading minus sign said; a clitic before it kept (بخمسة)."""
+
+    def said(m: re.Match) -> str:
+        genitive, feminine = context(text, m.start(), m.end())
+        prefix = m[1] or ""
+        if prefix:
+            genitive = genitive or prefix[-1] in "بلك"
+        words = say_number(m[3], feminine, genitive)
+        if m[2]:
+            words = "سالب " + words
+        before = " " if m.start() and text[m.start() - 1].isalpha() else ""  # G7: «G سبعة»
+        after = " " if text[m.end() : m.end() + 1].isalpha() else ""
+        return f"{before}{prefix}{words}{after}"
+
+    return re.sub(rf"(?<![\d.,])(?:(?<![\w])([وفبلك]{{1,2}}))?(?:(?<![\w\d])([-−]))?({NUMBER})", said, text)
+
+
+SYMBOLS = {"&": "و", "+": "زائد", "=": "يساوي", "#": "رقم", "%": "بالمئة", "٪": "بالمئة", "°": "درجة", "$": "دولار",
+           "€": "يورو", "£": "جنيه", "§": "المادة", "©": "", "®": "", "™": "", "@": "", "*": "", "_": " ", "|": " ",
+           "~": " ", "^": " ", "<": " ", ">": " ", "\\": " ", "/": " ", "•": " ", "·": " "}  # fmt: skip
+"""Symbols left after the rules above: said as a word, or dropped (an engine would name or skip them)."""
+
+
+def symbols(text: str) -> str:
+    """Every symbol left as a word or a space: no engine is given a sign it may read in another language."""
+    import unicodedata
+
+    out = []
+    for ch in text:
+        if ch in SYMBOLS:
+            word = SYMBOLS[ch]
+            out.append(f" {word} " if word.strip() else " ")
+        elif unicodedata.category(ch).startswith("S"):
+            out.append(" ")
+        else:
+            out.append(ch)
+    return re.sub(r"\s+", " ", "".join(out)).strip()
+
+
+Step = Callable[[str], str]
+STEPS: tuple[Step, ...] = (western_digits, abbreviations, dates, times, eras, ranges, currencies, per_cents, units,
+                           ordinals, numbers, symbols)  # fmt: skip
+"""Every step, in order; :func:`dates` takes the month names as an option."""

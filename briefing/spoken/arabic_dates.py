@@ -1,0 +1,101 @@
+"""Dates, clock times and years with their era, as Arabic says them."""
+
+from __future__ import annotations
+
+import re
+
+from briefing.spoken.arabic_numbers import Noun, cardinal, counted, ordinal
+from briefing.spoken.arabic_words import ANY_MONTH, MONTHS, context
+
+
+def real_date(year: str, month: str, day: str) -> bool:
+    """Whether the numbers make a date of the calendar (31/02 does not: it is left as written)."""
+    import datetime
+
+    try:
+        datetime.date(int(year), int(month), int(day))
+    except ValueError:
+        return False
+    return True
+
+
+def _date(day: int, month: str, year: str | None) -> str:
+    said = f"{ordinal(day)} من {month}"
+    return f"{said} عام {cardinal(int(year), genitive=True)}" if year else said
+
+
+def dates(text: str, months: str = "latin") -> str:
+    """Dates as said: 2026-12-05, 5/12/2026 (day first, as Arabic writes it) and «5 ديسمبر 2026» all read
+    «الخامس من ديسمبر عام ألفين وستة وعشرين»; ``months`` names the months of numeric dates."""
+    names = MONTHS[months]
+
+    def numeric(day: str, month: str, year: str, whole: str) -> str:
+        if not real_date(year, month, day):
+            return whole
+        return _date(int(day), names[int(month) - 1], year)
+
+    text = re.sub(r"(?<![\d/.-])(\d{4})-(\d{1,2})-(\d{1,2})(?![\d/-]|\.\d)",
+                  lambda m: numeric(m[3], m[2], m[1], m[0]), text)  # fmt: skip
+    text = re.sub(r"(?<![\d/.-])(\d{1,2})([/.-])(\d{1,2})\2(\d{4})(?![\d/-]|\.\d)",
+                  lambda m: numeric(m[1], m[3], m[4], m[0]), text)  # fmt: skip
+    return re.sub(rf"(?<![\d.,])(\d{{1,2}})\s+({ANY_MONTH})(?:\s+(\d{{4}})(?![\d.,]))?",
+                  lambda m: _date(int(m[1]), m[2], m[3]) if 1 <= int(m[1]) <= 31 else m[0], text)  # fmt: skip
+
+
+_PERIODS = {"ص": "صباحًا", "صباحا": "صباحًا", "صباحًا": "صباحًا", "م": "مساءً", "مساء": "مساءً", "مساءً": "مساءً",
+            "مساءا": "مساءً"}  # fmt: skip
+_MINUTE = Noun("دقيقة", "دقيقتان", "دقائق", feminine=True)
+
+
+def _time(hour: int, minute: int, period: str | None) -> str:
+    if hour == 0 and minute == 0 and not period:
+        return "منتصف الليل"
+    said_hour = hour
+    if minute == 45:
+        said_hour, tail = hour + 1, " إلا ربعًا"
+    elif minute in (0, 15, 30):
+        tail = {0: "", 15: " والربع", 30: " والنصف"}[minute]
+    else:
+        tail = " و" + counted(minute, _MINUTE)
+    twelve = said_hour % 12 or 12
+    said = ordinal(twelve, feminine=True) + tail
+    if period:
+        return f"{said} {_PERIODS[period]}"
+    if hour == 0:
+        return f"{said} بعد منتصف الليل"
+    if hour >= 12:
+        return said + (" ظهرًا" if hour == 12 else " بعد الظهر" if hour < 18 else " مساءً" if hour < 21 else " ليلًا")
+    return said
+
+
+def times(text: str) -> str:
+    """Clock times: 10:30 «العاشرة والنصف», 14:00 «الثانية بعد الظهر», 9:05 م «التاسعة وخمس دقائق مساءً»."""
+    periods = "|".join(sorted(_PERIODS, key=len, reverse=True))
+
+    def said(m: re.Match) -> str:
+        hour, minute = int(m[1]), int(m[2])
+        if hour > 24 or minute > 59:
+            return m[0]
+        return _time(hour % 24, minute, m[3])
+
+    return re.sub(rf"(?<![\d:.])(\d{{1,2}}):(\d{{2}})(?![\d:])(?:\s?({periods})(?!\w))?", said, text)
+
+
+_YEAR_WORDS = frozenset("عام العام لعام سنة السنة منذ".split())
+
+
+def eras(text: str) -> str:
+    """Years with their era: 1950م «ألف وتسعمئة وخمسين ميلادي», 1447هـ «... هجري». A shorter number before
+    م is a length in metres (left to :func:`units`) unless a word such as عام comes before it."""
+
+    def said(m: re.Match) -> str:
+        before = text[: m.start()].split()[-1:] or [""]
+        if len(m[1]) < 4 and before[0] not in _YEAR_WORDS:
+            return m[0]
+        genitive, _ = context(text, m.start(), m.end())
+        era = "ميلادي" if m[2] == "م" else "هجري"
+        return f"{cardinal(int(m[1]), genitive=genitive)} {era}"
+
+    return re.sub(r"(?<![\d.,])(\d{1,4})\s?(م|هـ|ه)(?![\w\u064b-\u0652])", said, text)
+
+

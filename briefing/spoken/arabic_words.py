@@ -1,0 +1,104 @@
+"""The words around a number that decide how it is said: the word before it (a preposition puts it in the
+genitive), the word after it (a feminine noun), and the nouns said after an amount: currencies by sign and
+ISO 4217 code and units of measure, each with its singular, dual and plural
+(see :func:`briefing.spoken.arabic_numbers.counted`)."""
+
+from __future__ import annotations
+
+from briefing.spoken.arabic_numbers import Noun
+
+GENITIVE_AFTER = frozenset(
+    "في من إلى الى على عن حتى منذ نحو بنحو حوالي بحوالي قرابة بقرابة زهاء عام العام لعام سنة بنسبة نسبة بين "
+    "أكثر أقل ب ل ك".split()
+)
+"""Words after which a number is in the genitive (في عام ألفين، بنسبة خمسة وثلاثين)."""
+FEMININE_PLURALS = frozenset(
+    "سنوات ساعات دقائق ثوان ثواني مرات سيارات طائرات دول مدن ليال ليالي شركات مدارس نساء سفن قرى منظمات وزارات "
+    "جامعات محافظات ولايات مناطق جولات دورات حلقات درجات".split()
+)
+"""Plurals of feminine nouns a number may count: ثلاث سنوات, not ثلاثة سنوات."""
+
+MONTHS = {
+    "latin": ("يناير", "فبراير", "مارس", "أبريل", "مايو", "يونيو", "يوليو", "أغسطس", "سبتمبر", "أكتوبر", "نوفمبر",
+              "ديسمبر"),
+    "syriac": ("كانون الثاني", "شباط", "آذار", "نيسان", "أيار", "حزيران", "تموز", "آب", "أيلول", "تشرين الأول",
+               "تشرين الثاني", "كانون الأول"),
+}  # fmt: skip
+"""Month names: ``latin`` (يناير، فبراير: Egypt, the Gulf, the Maghreb) or ``syriac`` (كانون الثاني، شباط: the
+Levant and Iraq)."""
+ANY_MONTH = "|".join(sorted({m for names in MONTHS.values() for m in names} | {"إبريل", "ابريل", "اغسطس", "أغسطس"},
+                             key=len, reverse=True))  # fmt: skip
+
+
+def context(text: str, start: int, end: int) -> tuple[bool, bool]:
+    """Whether the number at ``text[start:end]`` is in the genitive (the word before it governs it) and
+    whether it counts a feminine noun (the word after it)."""
+    before = text[:start].split()
+    after = text[end:].split()
+    previous = before[-1] if before and text[start - 1 : start].isspace() else ""
+    following = after[0].strip(".,،؛:!؟?") if after and text[end : end + 1].isspace() else ""
+    genitive = previous in GENITIVE_AFTER or previous in MONTHS["latin"] or previous.startswith(("بنسبة", "بمعدل"))
+    feminine = following.endswith("ة") or following in FEMININE_PLURALS
+    return genitive, feminine
+
+
+
+
+
+def _currency(singular, dual, plural, adjective="", feminine=False, fixed=False) -> Noun:
+    return Noun(singular, dual, plural, feminine, adjective, fixed)
+
+
+_DOLLAR = _currency("دولار", "دولاران", "دولارات")
+_US_DOLLAR = _currency("دولار", "دولاران", "دولارات", "أمريكي")
+_EURO = _currency("يورو", "يورو", "يورو", fixed=True)
+CURRENCIES = {
+    "US$": _US_DOLLAR, "USD": _US_DOLLAR, "$": _DOLLAR, "€": _EURO, "EUR": _EURO,
+    "£": _currency("جنيه", "جنيهان", "جنيهات", "إسترليني"), "GBP": _currency("جنيه", "جنيهان", "جنيهات", "إسترليني"),
+    "¥": _currency("ين", "ينان", "ينات", fixed=True), "JPY": _currency("ين", "ين", "ين", "ياباني", fixed=True),
+    "CNY": _currency("يوان", "يوان", "يوان", "صيني", fixed=True), "CHF": _currency("فرنك", "فرنكان", "فرنكات", "سويسري"),
+    "₺": _currency("ليرة", "ليرتان", "ليرات", "تركية", True), "TRY": _currency("ليرة", "ليرتان", "ليرات", "تركية", True),
+    "RUB": _currency("روبل", "روبلان", "روبلات", "روسي"),
+    "SAR": _currency("ريال", "ريالان", "ريالات", "سعودي"), "ر.س": _currency("ريال", "ريالان", "ريالات", "سعودي"),
+    "QAR": _currency("ريال", "ريالان", "ريالات", "قطري"), "OMR": _currency("ريال", "ريالان", "ريالات", "عماني"),
+    "YER": _currency("ريال", "ريالان", "ريالات", "يمني"),
+    "AED": _currency("درهم", "درهمان", "دراهم", "إماراتي"), "د.إ": _currency("درهم", "درهمان", "دراهم", "إماراتي"),
+    "MAD": _currency("درهم", "درهمان", "دراهم", "مغربي"),
+    "EGP": _currency("جنيه", "جنيهان", "جنيهات", "مصري"), "ج.م": _currency("جنيه", "جنيهان", "جنيهات", "مصري"),
+    "SDG": _currency("جنيه", "جنيهان", "جنيهات", "سوداني"),
+    "LYD": _currency("دينار", "ديناران", "دنانير", "ليبي"), "د.ل": _currency("دينار", "ديناران", "دنانير", "ليبي"),
+    "KWD": _currency("دينار", "ديناران", "دنانير", "كويتي"), "د.ك": _currency("دينار", "ديناران", "دنانير", "كويتي"),
+    "JOD": _currency("دينار", "ديناران", "دنانير", "أردني"), "BHD": _currency("دينار", "ديناران", "دنانير", "بحريني"),
+    "TND": _currency("دينار", "ديناران", "دنانير", "تونسي"), "DZD": _currency("دينار", "ديناران", "دنانير", "جزائري"),
+    "IQD": _currency("دينار", "ديناران", "دنانير", "عراقي"),
+    "SYP": _currency("ليرة", "ليرتان", "ليرات", "سورية", True), "LBP": _currency("ليرة", "ليرتان", "ليرات", "لبنانية", True),
+}  # fmt: skip
+"""Currency signs and codes (ISO 4217) and the noun said after the amount."""
+
+_KM = Noun("كيلومتر", "كيلومتران", "كيلومترات")
+_METRE = Noun("متر", "متران", "أمتار")
+_DEGREE = Noun("درجة", "درجتان", "درجات", True, "مئوية")
+UNITS = {
+    "كم²": Noun("كيلومتر", "كيلومتران", "كيلومترات", adjective="مربع"),
+    "km²": Noun("كيلومتر", "كيلومتران", "كيلومترات", adjective="مربع"),
+    "م²": Noun("متر", "متران", "أمتار", adjective="مربع"), "m²": Noun("متر", "متران", "أمتار", adjective="مربع"),
+    "م³": Noun("متر", "متران", "أمتار", adjective="مكعب"), "m³": Noun("متر", "متران", "أمتار", adjective="مكعب"),
+    "كم/س": Noun("كيلومتر", "كيلومتران", "كيلومترات", adjective="في الساعة", fixed=False),
+    "km/h": Noun("كيلومتر", "كيلومتران", "كيلومترات", adjective="في الساعة"),
+    "كم": _KM, "كلم": _KM, "km": _KM, "م": _METRE, "m": _METRE,
+    "سم": Noun("سنتيمتر", "سنتيمتران", "سنتيمترات"), "cm": Noun("سنتيمتر", "سنتيمتران", "سنتيمترات"),
+    "ملم": Noun("مليمتر", "مليمتران", "مليمترات"), "مم": Noun("مليمتر", "مليمتران", "مليمترات"),
+    "mm": Noun("مليمتر", "مليمتران", "مليمترات"),
+    "كغ": Noun("كيلوغرام", "كيلوغرامان", "كيلوغرامات"), "كلغ": Noun("كيلوغرام", "كيلوغرامان", "كيلوغرامات"),
+    "كجم": Noun("كيلوغرام", "كيلوغرامان", "كيلوغرامات"), "kg": Noun("كيلوغرام", "كيلوغرامان", "كيلوغرامات"),
+    "غ": Noun("غرام", "غرامان", "غرامات"), "g": Noun("غرام", "غرامان", "غرامات"),
+    "ملغ": Noun("مليغرام", "مليغرامان", "مليغرامات"), "mg": Noun("مليغرام", "مليغرامان", "مليغرامات"),
+    "مل": Noun("مليلتر", "مليلتران", "مليلترات"), "ml": Noun("مليلتر", "مليلتران", "مليلترات"),
+    "ل": Noun("لتر", "لتران", "لترات"), "l": Noun("لتر", "لتران", "لترات"),
+    "°C": _DEGREE, "°م": _DEGREE, "℃": _DEGREE, "° م": _DEGREE, "° C": _DEGREE,
+    "°F": Noun("درجة", "درجتان", "درجات", True, "فهرنهايت"), "°": Noun("درجة", "درجتان", "درجات", True),
+    "MW": Noun("ميغاواط", "ميغاواط", "ميغاواط", fixed=True), "ميغاواط": Noun("ميغاواط", "ميغاواط", "ميغاواط", fixed=True),
+    "GW": Noun("غيغاواط", "غيغاواط", "غيغاواط", fixed=True), "kW": Noun("كيلوواط", "كيلوواط", "كيلوواط", fixed=True),
+    "kWh": Noun("كيلوواط ساعي", "كيلوواط ساعي", "كيلوواط ساعي", fixed=True),
+}  # fmt: skip
+"""Unit symbols, Arabic and international, and the noun said after the number."""

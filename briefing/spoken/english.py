@@ -1,0 +1,158 @@
+"""English text as it is said, for ``lang="en"``: the same kinds as in Arabic, with num2words' English, which
+reads integers, decimals, ordinals and years correctly."""
+
+from __future__ import annotations
+
+import re
+
+from num2words import num2words
+
+from briefing.spoken.arabic import NUMBER, western_digits
+from briefing.spoken.arabic_dates import real_date
+
+MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+          "November", "December")  # fmt: skip
+CURRENCIES = {"US$": "US dollar", "USD": "US dollar", "$": "dollar", "€": "euro", "EUR": "euro", "£": "pound",
+              "GBP": "pound", "¥": "yen", "JPY": "yen", "SAR": "Saudi riyal", "AED": "UAE dirham",
+              "EGP": "Egyptian pound", "LYD": "Libyan dinar", "KWD": "Kuwaiti dinar", "QAR": "Qatari riyal",
+              "JOD": "Jordanian dinar", "TRY": "Turkish lira", "CHF": "Swiss franc"}  # fmt: skip
+UNITS = {"km²": "square kilometre", "m²": "square metre", "km/h": "kilometre per hour", "km": "kilometre",
+         "cm": "centimetre", "mm": "millimetre", "kg": "kilogram", "mg": "milligram", "ml": "millilitre",
+         "m": "metre", "g": "gram", "°C": "degree Celsius", "°F": "degree Fahrenheit", "℃": "degree Celsius",
+         "°": "degree", "MW": "megawatt", "GW": "gigawatt", "kW": "kilowatt", "kWh": "kilowatt hour"}  # fmt: skip
+_SCALES = "trillion|billion|million|thousand|bn|m"
+
+
+def _plural(noun: str, value: str) -> str:
+    if value in ("1", "1.0"):
+        return noun
+    head, _, tail = noun.partition(" per ")
+    if head.endswith("yen"):
+        return noun
+    words = head.split()
+    words[0 if head.startswith("degree") else -1] += "s"
+    return " ".join(words) + (f" per {tail}" if tail else "")
+
+
+def _value(written: str) -> str:
+    if re.fullmatch(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?", written):
+        return written.replace(",", "")
+    return written.replace(",", ".")
+
+
+def say_number(written: str) -> str:
+    """A written number in words: 3.5 «three point five»; a run of digits starting with 0, digit by digit."""
+    if len(written) > 1 and written.startswith("0") and written[1].isdigit():
+        return " ".join(num2words(int(d)) for d in written if d.isdigit())
+    value = _value(written)
+    if "." in value:
+        whole, _, fraction = value.partition(".")
+        return f"{num2words(int(whole or '0'))} point {' '.join(num2words(int(d)) for d in fraction)}"
+    return num2words(int(value))
+
+
+def dates(text: str) -> str:
+    """2026-12-05 and 5/12/2026 (day first) read «the fifth of December twenty twenty-six»."""
+
+    def said(day: str, month: str, year: str, whole: str) -> str:
+        if not real_date(year, month, day):
+            return whole
+        return f"the {num2words(int(day), to='ordinal')} of {MONTHS[int(month) - 1]} {num2words(int(year), to='year')}"
+
+    text = re.sub(r"(?<![\d/.-])(\d{4})-(\d{1,2})-(\d{1,2})(?![\d/-]|\.\d)", lambda m: said(m[3], m[2], m[1], m[0]), text)
+    return re.sub(r"(?<![\d/.-])(\d{1,2})([/.-])(\d{1,2})\2(\d{4})(?![\d/-]|\.\d)",
+                  lambda m: said(m[1], m[3], m[4], m[0]), text)  # fmt: skip
+
+
+def times(text: str) -> str:
+    """10:30 «ten thirty», 14:05 «two oh five p m», 9:00 am «nine o'clock a m»."""
+
+    def said(m: re.Match) -> str:
+        hour, minute = int(m[1]), int(m[2])
+        if hour > 24 or minute > 59:
+            return m[0]
+        twelve = hour % 12 or 12
+        minutes = " o'clock" if minute == 0 else f" oh {num2words(minute)}" if minute < 10 else f" {num2words(minute)}"
+        period = m[3] or ("pm" if 12 <= hour < 24 else "am" if hour == 0 else "")
+        return f"{num2words(twelve)}{minutes}" + (f" {' '.join(period.lower().replace('.', ''))}" if period else "")
+
+    return re.sub(r"(?<![\d:.])(\d{1,2}):(\d{2})(?![\d:])(?:\s?([AaPp]\.?[Mm]\.?)(?!\w))?", said, text)
+
+
+def years(text: str) -> str:
+    """A year alone, after in, since or by: «in 2026» reads «in twenty twenty-six»."""
+    return re.sub(r"\b(in|since|by|of|from|until|year)\s+(1[1-9]\d\d|20\d\d)(?![\d.,%])",
+                  lambda m: f"{m[1]} {num2words(int(m[2]), to='year')}", text, flags=re.IGNORECASE)  # fmt: skip
+
+
+def ranges(text: str) -> str:
+    """2020-2024 «2020 to 2024»."""
+    return re.sub(rf"(?<![\w.,/-])({NUMBER})\s?[-–]\s?({NUMBER})(?![\w.,/-])", r"\1 to \2", text)
+
+
+def currencies(text: str) -> str:
+    """$5 million «five million dollars», €3.5 «three point five euros», 250 SAR «two hundred and fifty
+    Saudi riyals»."""
+    codes = "|".join(re.escape(c) for c in sorted(CURRENCIES, key=len, reverse=True))
+
+    def said(m: re.Match) -> str:
+        written, scale, code = m["n1"] or m["n2"], m["s1"] or m["s2"], m["c1"] or m["c2"]
+        noun = CURRENCIES[code]
+        if scale:
+            scale = {"bn": "billion", "m": "million"}.get(scale, scale)
+            return f"{say_number(written)} {scale} {_plural(noun, '2')}"
+        return f"{say_number(written)} {_plural(noun, _value(written))}"
+
+    before = rf"(?P<c1>{codes})\s?(?P<n1>{NUMBER})(?:\s?(?P<s1>{_SCALES})\b)?"
+    after = rf"(?P<n2>{NUMBER})(?:\s?(?P<s2>{_SCALES})\b)?\s?(?P<c2>{codes})(?![A-Za-z])"
+    return re.sub(rf"(?<![\w.,])(?:{before}|{after})", said, text)
+
+
+def per_cents(text: str) -> str:
+    """35% «thirty-five per cent»."""
+    return re.sub(rf"(?<![\w.,])({NUMBER})\s?%", lambda m: f"{say_number(m[1])} per cent", text)
+
+
+def units(text: str) -> str:
+    """40 km «forty kilometres», -5°C «minus five degrees Celsius»."""
+    names = "|".join(re.escape(u) for u in sorted(UNITS, key=len, reverse=True))
+
+    def said(m: re.Match) -> str:
+        amount = f"{say_number(m[2])} {_plural(UNITS[m[3]], _value(m[2]))}"
+        return f"minus {amount}" if m[1] else amount
+
+    return re.sub(rf"(?<![\w.,])(-|−)?({NUMBER})\s?({names})(?![\w²³])", said, text)
+
+
+def numbers(text: str) -> str:
+    """Every number left, in words; 1st, 2nd and 21st as ordinals."""
+    text = re.sub(r"\b(\d+)(st|nd|rd|th)\b", lambda m: num2words(int(m[1]), to="ordinal"), text)
+
+    def said(m: re.Match) -> str:
+        before = " " if m.start() and text[m.start() - 1].isalpha() else ""
+        after = " " if text[m.end() : m.end() + 1].isalpha() else ""
+        return f"{before}{'minus ' if m[1] else ''}{say_number(m[2])}{after}"
+
+    return re.sub(rf"(?<![\d.,])(?:(?<![\w\d])([-−]))?({NUMBER})", said, text)
+
+
+SYMBOLS = {"&": "and", "+": "plus", "=": "equals", "#": "number", "%": "per cent", "°": "degrees", "$": "dollars",
+           "€": "euros", "£": "pounds", "@": "at", "§": "section"}  # fmt: skip
+
+
+def symbols(text: str) -> str:
+    """Every symbol left as a word or a space."""
+    import unicodedata
+
+    out = []
+    for ch in text:
+        if ch in SYMBOLS:
+            out.append(f" {SYMBOLS[ch]} ")
+        elif unicodedata.category(ch).startswith("S") or ch in "*_|~^<>\\/•·":
+            out.append(" ")
+        else:
+            out.append(ch)
+    return re.sub(r"\s+", " ", "".join(out)).strip()
+
+
+STEPS = (western_digits, dates, times, years, ranges, currencies, per_cents, units, numbers, symbols)
