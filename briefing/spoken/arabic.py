@@ -11,7 +11,7 @@ import re
 from collections.abc import Callable
 
 from briefing.spoken.arabic_dates import dates, eras, times
-from briefing.spoken.arabic_words import CURRENCIES, UNITS, context
+from briefing.spoken.arabic_words import CURRENCIES, UNITS, context, word_before
 from briefing.spoken.arabic_numbers import Noun, cardinal, counted, decimal, ordinal
 
 _EASTERN_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
@@ -33,7 +33,10 @@ def say_number(written: str, feminine: bool = False, genitive: bool = False) -> 
     from briefing.spoken.arabic_numbers import digits
 
     if len(written) > 1 and written.startswith("0") and written[1].isdigit():
-        return digits(written)
+        return digits(written)  # a code, a phone number
+    if len(written) > 18:  # past any number said in words
+        whole, _, fraction = _value(written).partition(".")
+        return digits(whole) + (f" فاصلة {digits(fraction)}" if fraction else "")
     return decimal(_value(written), feminine, genitive)
 
 
@@ -75,7 +78,7 @@ def ranges(text: str) -> str:
     """Ranges: 2020-2024 «من 2020 إلى 2024» (then read as numbers); after من or بين the word is kept."""
 
     def said(m: re.Match) -> str:
-        before = text[: m.start()].split()[-1:] or [""]
+        before = [word_before(text, m.start())]
         if before[0] == "من":
             return f"{m[1]} إلى {m[2]}"
         if before[0] == "بين":
@@ -138,7 +141,7 @@ def ordinals(text: str) -> str:
 
     def said(m: re.Match) -> str:
         n = int(m[2])
-        before = text[: m.start()].split()[-1:] or [""]
+        before = [word_before(text, m.start())]
         feminine = before[0].endswith("ة")
         if not 1 <= n <= 99:
             return f"{m[1]}{cardinal(n, genitive=True)}"
@@ -163,7 +166,7 @@ def numbers(text: str) -> str:
         after = " " if text[m.end() : m.end() + 1].isalpha() else ""
         return f"{before}{prefix}{words}{after}"
 
-    return re.sub(rf"(?<![\d.,])(?:(?<![\w])([وفبلك]{{1,2}}))?(?:(?<![\w\d])([-−]))?({NUMBER})", said, text)
+    return re.sub(rf"(?<!\d)(?<!\d[.,])(?:(?<![\w])([وفبلك]{{1,2}}))?(?:(?<![\w\d])([-−]))?({NUMBER})", said, text)
 
 
 SYMBOLS = {"&": "و", "+": "زائد", "=": "يساوي", "#": "رقم", "%": "بالمئة", "٪": "بالمئة", "°": "درجة", "$": "دولار",
@@ -173,11 +176,14 @@ SYMBOLS = {"&": "و", "+": "زائد", "=": "يساوي", "#": "رقم", "%": "�
 
 
 def symbols(text: str) -> str:
-    """Every symbol left as a word or a space: no engine is given a sign it may read in another language."""
+    """Every symbol left as a word or a space, and any digit left (3 in 1,2,3) digit by digit: no engine is
+    given a sign it may read in another language."""
     import unicodedata
 
+    from briefing.spoken.arabic_numbers import digits
+
     out = []
-    for ch in text:
+    for ch in re.sub(r"\d+", lambda m: f" {digits(m[0])} ", text):
         if ch in SYMBOLS:
             word = SYMBOLS[ch]
             out.append(f" {word} " if word.strip() else " ")

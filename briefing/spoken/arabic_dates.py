@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from briefing.spoken.arabic_numbers import Noun, cardinal, counted, ordinal
-from briefing.spoken.arabic_words import ANY_MONTH, MONTHS, context
+from briefing.spoken.arabic_words import ANY_MONTH, MONTHS, context, word_before
 
 
 def real_date(year: str, month: str, day: str) -> bool:
@@ -89,7 +89,7 @@ def eras(text: str) -> str:
     م is a length in metres (left to :func:`units`) unless a word such as عام comes before it."""
 
     def said(m: re.Match) -> str:
-        before = text[: m.start()].split()[-1:] or [""]
+        before = [word_before(text, m.start())]
         if len(m[1]) < 4 and before[0] not in _YEAR_WORDS:
             return m[0]
         genitive, _ = context(text, m.start(), m.end())

@@ -30,19 +30,30 @@ ANY_MONTH = "|".join(sorted({m for names in MONTHS.values() for m in names} | {"
                              key=len, reverse=True))  # fmt: skip
 
 
+_NEAR = 80
+"""Characters looked at either side of a number for the words around it (a whole sentence would make
+reading a text with many numbers quadratic)."""
+
+
+def word_before(text: str, start: int) -> str:
+    """The word that ends before ``text[start]`` (spaces between them skipped), or ""."""
+    words = text[max(0, start - _NEAR) : start].split()
+    return words[-1] if words else ""
+
+
+def word_after(text: str, end: int) -> str:
+    words = text[end : end + _NEAR].split()
+    return words[0] if words else ""
+
+
 def context(text: str, start: int, end: int) -> tuple[bool, bool]:
     """Whether the number at ``text[start:end]`` is in the genitive (the word before it governs it) and
     whether it counts a feminine noun (the word after it)."""
-    before = text[:start].split()
-    after = text[end:].split()
-    previous = before[-1] if before and text[start - 1 : start].isspace() else ""
-    following = after[0].strip(".,،؛:!؟?") if after and text[end : end + 1].isspace() else ""
+    previous = word_before(text, start) if text[start - 1 : start].isspace() else ""
+    following = word_after(text, end).strip(".,،؛:!؟?") if text[end : end + 1].isspace() else ""
     genitive = previous in GENITIVE_AFTER or previous in MONTHS["latin"] or previous.startswith(("بنسبة", "بمعدل"))
     feminine = following.endswith("ة") or following in FEMININE_PLURALS
     return genitive, feminine
-
-
-
 
 
 def _currency(singular, dual, plural, adjective="", feminine=False, fixed=False) -> Noun:

@@ -42,7 +42,7 @@ def _value(written: str) -> str:
 
 def say_number(written: str) -> str:
     """A written number in words: 3.5 «three point five»; a run of digits starting with 0, digit by digit."""
-    if len(written) > 1 and written.startswith("0") and written[1].isdigit():
+    if (len(written) > 1 and written.startswith("0") and written[1].isdigit()) or len(written) > 18:
         return " ".join(num2words(int(d)) for d in written if d.isdigit())
     value = _value(written)
     if "." in value:
@@ -141,11 +141,11 @@ SYMBOLS = {"&": "and", "+": "plus", "=": "equals", "#": "number", "%": "per cent
 
 
 def symbols(text: str) -> str:
-    """Every symbol left as a word or a space."""
+    """Every symbol left as a word or a space, and any digit left, digit by digit."""
     import unicodedata
 
     out = []
-    for ch in text:
+    for ch in re.sub(r"\d+", lambda m: f" {' '.join(num2words(int(d)) for d in m[0])} ", text):
         if ch in SYMBOLS:
             out.append(f" {SYMBOLS[ch]} ")
         elif unicodedata.category(ch).startswith("S") or ch in "*_|~^<>\\/•·":
