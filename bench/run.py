@@ -12,9 +12,11 @@ Cases (see the targets in TARGETS):
   2-worker Dask cluster; peak memory of a worker.
 - long: the longest article accepted (200,000 characters, about five and a half hours of audio) without
   the cache, with an empty one and again with it full: peak memory (RSS) and time of each run.
-- spoken: the spoken-form stage alone (numbers, lexicon, vowel marks for eSpeak, the model loaded
-  once), in a process of its own, against ``generate --engine espeak`` 1x; and the share of the article's
-  Arabic words eSpeak says with no vowel, before and after the stage.
+- spoken: what the spoken-form stage adds to ``generate --engine espeak`` (1x and 20x): the rules (numbers,
+  dates...) timed alone, plus what vowel marks add to a whole run (``--no-vowels`` alternated with the
+  default; eSpeak then says vowels it used to skip, so that includes longer speech); the stage alone in a
+  process of its own (model loaded once); and the share of the article's Arabic words eSpeak says with
+  no vowel, before and after it.
 - pages: article extraction on the real news pages of ../shared/pages/ (bench/pages.py): pages accepted,
   token F1 against the hand-checked references, lines spoken that are not article text, time per page.
 Writes bench/results.json and prints a table.
@@ -59,6 +61,7 @@ TARGETS = {
     "peak RSS 200k chars, cache (MB)": 300,
     "peak RSS 200k chars, cached rerun (MB)": 300,
     "spoken form / generate 1x": 0.10,
+    "spoken form / generate 20x": 0.10,
     "words said without a vowel (%)": 1.0,
 }
 AT_LEAST = {"pages accepted (of 28)": 27, "pages mean token F1": 0.95, "batch speed-up, 2 workers": 1.7}
@@ -114,6 +117,8 @@ def bench_espeak(article: Path, runs: int, work: Path) -> dict:
                 "floor": [PYTHON, str(ROOT / "bench" / "floor.py"), str(source), str(floor_mp3)],
                 "ours": [*BRIEFING, "generate", str(source), "-o", str(ours_mp3), "--engine", "espeak",
                          "--no-cache", "-q"],
+                "ours no vowels": [*BRIEFING, "generate", str(source), "-o", str(work / f"plain-{label}.mp3"),
+                                   "--engine", "espeak", "--no-cache", "-q", "--no-vowels"],
             },
             runs if label == "1x" else max(1, runs // 2),
         )  # fmt: skip
@@ -228,18 +233,22 @@ started = time.perf_counter()
 from briefing.article import Episode
 from briefing.reading import read_article
 from briefing.script import build_script
-from briefing.spoken import SpokenForm, with_spoken
+from briefing.spoken import SpokenForm
 from briefing.speech.engines.espeak import EspeakEngine
 cues = build_script(Episode.of([read_article(sys.argv[1])]))
 read = time.perf_counter()
-said = with_spoken(cues, SpokenForm.for_engine("ar", offline=True))
-seconds = time.perf_counter() - read
+rules = SpokenForm.for_engine("ar", offline=True, vowels=False)
+[rules(c.text) for c in cues if c.voiced]
+ruled = time.perf_counter()
+form = SpokenForm.for_engine("ar", offline=True)
+said = [form(c.text) for c in cues if c.voiced]
+seconds, rules_s = time.perf_counter() - ruled, ruled - read
 espeak, word = EspeakEngine(), re.compile(r"[\u0621-\u064a][\u0621-\u064a\u064b-\u0652\u0670]*")
 def bare(texts):
     words = [w for t in texts for w in word.findall(t)]
     return sum(not re.search(r"[aeiouAEIOU@]", espeak.phonemes(w)) for w in words), len(words)
-print(json.dumps({"seconds": seconds, "before": bare(c.text for c in cues if c.voiced),
-                  "after": bare(c.spoken for c in said if c.voiced)}))
+print(json.dumps({"seconds": seconds, "rules_s": rules_s, "before": bare(c.text for c in cues if c.voiced),
+                  "after": bare(said)}))
 """
 
 
@@ -247,7 +256,8 @@ def bench_spoken(article: Path, runs: int) -> dict:
     """The spoken-form stage of one article, model loading included, in a fresh process each run."""
     found = [json.loads(subprocess.run([PYTHON, "-c", SPOKEN_PROBE, str(article)], capture_output=True, text=True,
                                        check=True, cwd=ROOT).stdout) for _ in range(runs)]  # fmt: skip
-    return {"median_s": statistics.median(f["seconds"] for f in found), "bare_before": found[0]["before"],
+    return {"median_s": statistics.median(f["seconds"] for f in found),
+            "rules_s": statistics.median(f["rules_s"] for f in found), "bare_before": found[0]["before"],
             "bare_after": found[0]["after"]}  # fmt: skip
 
 
@@ -279,9 +289,12 @@ def summary(results: dict) -> dict[str, float]:
     if "spoken" in results:
         bare, words = results["spoken"]["bare_after"]
         figures["words said without a vowel (%)"] = 100 * bare / max(words, 1)
-        if "espeak" in results:
-            figures["spoken form / generate 1x"] = (results["spoken"]["median_s"]
-                                                    / results["espeak"]["1x"]["ours"]["median_s"])  # fmt: skip
+    if "espeak" in results:  # what vowel marks add to a run (the rest of the stage is in both), and the rules
+        rules = results.get("spoken", {}).get("rules_s", 0.0)
+        for label in ("1x", "20x"):
+            e = results["espeak"][label]
+            added = e["ours"]["median_s"] - e["ours no vowels"]["median_s"] + rules * (20 if label == "20x" else 1)
+            figures[f"spoken form / generate {label}"] = added / e["ours"]["median_s"]
     if "pages" in results:
         pages = results["pages"]
         figures["pages accepted (of 28)"] = pages["accepted"]
@@ -328,7 +341,7 @@ def main() -> None:
         e = results["espeak"]
         print(f"{'case':<28}{'median s':>10}{'audio s':>10}")
         for label in ("1x", "20x"):
-            for who in ("floor", "ours"):
+            for who in ("floor", "ours", "ours no vowels"):
                 audio = e[label]["floor_audio_s" if who == "floor" else "audio_s"]
                 print(f"{who + ' ' + label:<28}{e[label][who]['median_s']:>10.3f}{audio:>10.1f}")
         print(f"{'cached rerun 1x':<28}{e['cached 1x']['median_s']:>10.3f}")
@@ -345,7 +358,8 @@ def main() -> None:
             print(f"{'longest, ' + label:<28}{long[label]['seconds']:>10.1f} s{long[label]['peak_rss_mb']:>8.0f} MB")
     if "spoken" in results:
         sp = results["spoken"]
-        print(f"\n{'spoken form 1x':<28}{sp['median_s']:>10.3f}")
+        print(f"\n{'spoken form 1x, alone':<28}{sp['median_s']:>10.3f}")
+        print(f"{'of which rules':<28}{sp['rules_s']:>10.3f}")
         for when in ("before", "after"):
             print(f"{'bare words ' + when:<28}{sp['bare_' + when][0]:>10} of {sp['bare_' + when][1]}")
     print(f"\n{'figure':<28}{'measured':>10}{'target':>10}  met")

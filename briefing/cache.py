@@ -173,10 +173,10 @@ class ClipCache:
         return about
 
     def entries(self, *kinds: str) -> list[Path]:
-        """Entry files of the given kinds (default: clips and encoded tracks)."""
+        """Entry files of the given kinds (default: clips, encoded tracks and spoken forms)."""
         if not self.folder.is_dir():
             return []
-        return [path for kind in kinds or ("clip", "track") for path in self.folder.glob(f"??/*.{kind}")]
+        return [path for kind in kinds or ("clip", "track", "spoken") for path in self.folder.glob(f"??/*.{kind}")]
 
     def stats(self) -> CacheStats:
         files = self.entries()

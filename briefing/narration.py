@@ -21,16 +21,16 @@ from briefing.assemble import TimedCue, TimedSection, Track, assemble
 from briefing.cache import ClipCache, default_cache_dir
 from briefing.errors import InputError, SynthesisError
 from briefing.language import base_language, phrases_for
-from briefing.script import Cue, Pauses, build_script
-from briefing.spoken import Lexicon, LexiconSource, SpokenForm, with_spoken
+from briefing.script import Pauses, build_script
+from briefing.spoken import Lexicon, LexiconSource, SpokenForm, remembered
 from briefing.speech.engines import AUTO, create_engine
 from briefing.speech.engines.base import Engine, VoiceOptions
 from briefing.speech.retry import DEFAULT_DEADLINE, Failures, Stopped
-from briefing.speech.synthesize import DEFAULT_JOBS, SpeechReport, synthesize_cues
+from briefing.speech.synthesize import DEFAULT_JOBS, Speech, SpeechReport, synthesize_cues
 
 Notify = Callable[[str], None]
 Progress = Callable[[int, int, str], None]
-"""Called as (clips done, clips in all, label of the section being spoken)."""
+"""Called as (clips done, clips in all, label of the section being spoken); clips in all may grow at first."""
 
 
 @dataclass(frozen=True)
@@ -172,12 +172,7 @@ def narrate(
     words = Lexicon.load(lexicon)
     SpokenForm(base_language(lang), months=months)  # months checked before anything is spoken
 
-    def spoken_cues(by: Engine) -> list[Cue]:
-        return with_spoken(script, SpokenForm.for_engine(base_language(lang), by.offline, vowels=vowels,
-                                                         lexicon=words, months=months))  # fmt: skip
-
     spoken_by, note = create_engine(engine, options)
-    cues = spoken_cues(spoken_by)
     for message in ([note] if note else []) + [f"Warning: {w}" for w in spoken_by.warnings]:
         notify(message)
     clip_cache = _cache(cache, notify)
@@ -188,22 +183,26 @@ def narrate(
         if progress:
             progress(done, total, episode.sections[cue.section].label)
 
+    def speak(by: Engine) -> tuple[SpokenForm, Speech]:
+        form = SpokenForm.for_engine(base_language(lang), by.offline, vowels=vowels, lexicon=words, months=months)
+        return form, synthesize_cues(script, by, episode, form=remembered(form, clip_cache), cache=clip_cache, jobs=jobs, progress=advance,
+                                     failures=Failures(retry_deadline, notify))  # fmt: skip
+
     try:
-        clips, report = synthesize_cues(cues, spoken_by, episode, cache=clip_cache, jobs=jobs, progress=advance,
-                                        failures=Failures(retry_deadline, notify))  # fmt: skip
+        form, speech = speak(spoken_by)
     except SynthesisError as failed:
         if engine != AUTO or spoken_by.offline or isinstance(failed, Stopped):
             raise
         notify(f"{spoken_by.name} failed ({failed}); using espeak, which works offline")
         spoken_by, _ = create_engine("espeak", options)
-        cues = spoken_cues(spoken_by)
-        clips, report = synthesize_cues(cues, spoken_by, episode, cache=clip_cache, jobs=jobs, progress=advance,
-                                        failures=Failures(retry_deadline, notify))  # fmt: skip
-    track = assemble(cues, clips, episode, sample_rate=sample_rate or max(clip.frame_rate for clip in clips.values()))
+        form, speech = speak(spoken_by)
+    rate = sample_rate or max(clip.frame_rate for clip in speech.clips.values())
+    track = assemble(speech.cues, speech.clips, episode, sample_rate=rate)
     if clip_cache:
         clip_cache.prune()
-    reading = Reading(vowels if vowels is not None else spoken_by.offline, months, words.sources)
-    return Narration(episode, track, spoken_by.name, spoken_by.voice, base_language(lang), report, clip_cache, reading)
+    reading = Reading(form.vowels, months, words.sources)
+    return Narration(episode, track, spoken_by.name, spoken_by.voice, base_language(lang), speech.report, clip_cache,
+                     reading)  # fmt: skip
 
 
 SAMPLE_RATES = (16000, 22050, 24000, 44100, 48000)

@@ -138,3 +138,20 @@ def test_sections_spoken_json_shows_exactly_what_the_engine_is_given(runner, tmp
     bad = runner.invoke(cli, ["sections", str(article), "--spoken", "--lexicon", str(article)])
     assert bad.exit_code != 0 and f"{article}:1: expected written<TAB>spoken" in bad.output
     assert "Traceback" not in bad.output
+
+
+def test_spoken_forms_are_kept_so_a_rerun_loads_no_vowel_model(tmp_path, monkeypatch):
+    from briefing.cache import ClipCache
+    from briefing.spoken import remembered, vowels
+
+    calls = []
+    real = vowels.add_vowels
+    monkeypatch.setattr(vowels, "add_vowels", lambda text: calls.append(text) or real(text))
+    cache = ClipCache(tmp_path / "cache")
+    form = SpokenForm.for_engine("ar", offline=True)
+    first = remembered(form, cache)("بلغت الكلفة 95 مليون دولار.")
+    again = remembered(SpokenForm.for_engine("ar", offline=True), cache)("بلغت الكلفة 95 مليون دولار.")
+    assert first == again and len(calls) == 1
+    other = SpokenForm.for_engine("ar", offline=True, lexicon={"الكلفة": "التكلفة"})
+    assert "التكلفة" in strip_marks(remembered(other, cache)("بلغت الكلفة 95 مليون دولار.")) and len(calls) == 2
+    assert remembered(form, None) is form

@@ -6,20 +6,25 @@ manifest's ``spoken`` and ``briefing sections --spoken`` show this form.
 
 from __future__ import annotations
 
+import contextlib
 import difflib
+import functools
+import hashlib
 import re
-from dataclasses import dataclass, field, replace
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from functools import partial
+from pathlib import Path
 
+from briefing.cache import ClipCache, clip_key
 from briefing.errors import InputError
 from briefing.spoken.lexicon import Lexicon, LexiconError, LexiconSource
-from briefing.script import Cue
 from briefing.text import clean
 
 MONTH_NAMES = ("latin", "syriac")
 """How numeric dates name their month in Arabic: يناير... (latin) or كانون الثاني... (syriac)."""
 
-__all__ = ["MONTH_NAMES", "Lexicon", "LexiconError", "LexiconSource", "SpokenForm", "with_spoken", "written_word_starts"]
+__all__ = ["MONTH_NAMES", "Lexicon", "LexiconError", "LexiconSource", "SpokenForm", "remembered", "written_word_starts"]
 
 
 @dataclass(frozen=True)
@@ -56,6 +61,11 @@ class SpokenForm:
             return list(english.STEPS)
         return []
 
+    def identity(self) -> dict:
+        """Everything that decides the spoken form of a text, for the cache: settings, lexicon hashes, the
+        rules' own source and the vowel model's version."""
+        return {"spoken": [self.lang, self.vowels, self.months, str(self.lexicon), _rules_digest(self.vowels)]}
+
     def __call__(self, text: str) -> str:
         text = self.lexicon.apply(clean(text))
         for step in self.steps():
@@ -67,15 +77,36 @@ class SpokenForm:
         return text
 
 
-def with_spoken(cues: list[Cue], form: SpokenForm) -> list[Cue]:
-    """The script's cues, each voiced one with its spoken form; a text said twice is formed once."""
-    formed: dict[str, str] = {}
-    result = []
-    for cue in cues:
-        if cue.voiced and cue.text not in formed:
-            formed[cue.text] = form(cue.text)
-        result.append(replace(cue, spoken=formed[cue.text]) if cue.voiced else cue)
-    return result
+@functools.lru_cache(maxsize=2)
+def _rules_digest(vowels: bool) -> str:
+    digest = hashlib.sha256()
+    for source in sorted(Path(__file__).parent.glob("*.py")):
+        digest.update(source.read_bytes())
+    if vowels:
+        from importlib.metadata import PackageNotFoundError, version
+
+        with contextlib.suppress(PackageNotFoundError):
+            digest.update(version("piper-tts").encode())
+    return digest.hexdigest()[:16]
+
+
+def remembered(form: SpokenForm, cache: ClipCache | None) -> Callable[[str], str]:
+    """``form`` with its results kept in ``cache``: a rerun finds every spoken form there and loads no vowel
+    model; a changed sentence is formed again alone."""
+    if cache is None:
+        return form
+    identity = form.identity()
+
+    def spoken(text: str) -> str:
+        key = clip_key(identity, text)
+        kept = cache.get_bytes(key, "spoken")
+        if kept is not None:
+            return kept.decode("utf-8")
+        said = form(text)
+        cache.put_stream(key, "spoken", [said.encode("utf-8")])
+        return said
+
+    return spoken
 
 
 _NOT_LETTER = re.compile(r"[\W\u064b-\u0652\u0670_]+")

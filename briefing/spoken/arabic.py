@@ -58,7 +58,7 @@ def western_digits(text: str) -> str:
 
 
 _ABBREVIATIONS = (
-    (r"ق\s?\.\s?م\b\.?", "قبل الميلاد"),
+    (r"ق\s?\.\s?م\b", "قبل الميلاد"),  # a point after it may end the sentence: it is kept
     (r"ص\s?\.\s?ب\b\.?", "صندوق بريد"),
     (r"أ\s?\.\s?د\s?\.", "الأستاذ الدكتور"),
     (r"(?<![\w.])د\s?\.(?=\s*[^\W\d])", "الدكتور"),

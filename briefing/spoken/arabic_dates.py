@@ -38,7 +38,7 @@ def dates(text: str, months: str = "latin") -> str:
                   lambda m: numeric(m[3], m[2], m[1], m[0]), text)  # fmt: skip
     text = re.sub(r"(?<![\d/.-])(\d{1,2})([/.-])(\d{1,2})\2(\d{4})(?![\d/-]|\.\d)",
                   lambda m: numeric(m[1], m[3], m[4], m[0]), text)  # fmt: skip
-    return re.sub(rf"(?<![\d.,])(\d{{1,2}})\s+({ANY_MONTH})(?:\s+(\d{{4}})(?![\d.,]))?",
+    return re.sub(rf"(?<![\d.,])(\d{{1,2}})\s+({ANY_MONTH})(?:\s+(\d{{4}})(?!\d|[.,]\d))?",
                   lambda m: _date(int(m[1]), m[2], m[3]) if 1 <= int(m[1]) <= 31 else m[0], text)  # fmt: skip
 
 
@@ -69,14 +69,17 @@ def _time(hour: int, minute: int, period: str | None) -> str:
 
 
 def times(text: str) -> str:
-    """Clock times: 10:30 «العاشرة والنصف», 14:00 «الثانية بعد الظهر», 9:05 م «التاسعة وخمس دقائق مساءً»."""
+    """Clock times, said with the word hour unless it is written before them: عند 10:30 «عند الساعة العاشرة
+    والنصف», 14:00 «الساعة الثانية بعد الظهر», الساعة 9:05 م «الساعة التاسعة وخمس دقائق مساءً»."""
     periods = "|".join(sorted(_PERIODS, key=len, reverse=True))
 
     def said(m: re.Match) -> str:
         hour, minute = int(m[1]), int(m[2])
         if hour > 24 or minute > 59:
             return m[0]
-        return _time(hour % 24, minute, m[3])
+        time = _time(hour % 24, minute, m[3])
+        written_hour = word_before(text, m.start()).endswith("ساعة")
+        return time if written_hour or time.startswith("منتصف") else f"الساعة {time}"
 
     return re.sub(rf"(?<![\d:.])(\d{{1,2}}):(\d{{2}})(?![\d:])(?:\s?({periods})(?!\w))?", said, text)
 
