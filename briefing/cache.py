@@ -63,6 +63,7 @@ class CacheStats:
     folder: Path
     clips: int
     tracks: int
+    spoken: int
     bytes: int
     max_bytes: int
 
@@ -181,7 +182,7 @@ class ClipCache:
     def stats(self) -> CacheStats:
         files = self.entries()
         return CacheStats(self.folder, len(self.entries("clip")), len(self.entries("track")),
-                          sum(f.stat().st_size for f in files), self.max_bytes)  # fmt: skip
+                          len(self.entries("spoken")), sum(f.stat().st_size for f in files), self.max_bytes)  # fmt: skip
 
     def prune(self, max_bytes: int | None = None) -> tuple[int, int]:
         """Remove least recently used entries down to ``max_bytes`` (default: the cap); (entries, bytes) gone."""

@@ -141,8 +141,10 @@ def test_cache_info_and_clear(runner, article, gtts_stub, cache_dir):
     generate(runner, article)
     info = runner.invoke(cli, ["cache", "info"])
     assert info.exit_code == 0 and f"Folder: {cache_dir}" in info.output and f"Clips: {CHUNKS}" in info.output
+    spoken = int(info.output.split("Spoken forms: ")[1].split()[0])  # one for each sentence, heading...
+    assert spoken > 0 and f"Entries: {CHUNKS + 1 + spoken}" in info.output
     cleared = runner.invoke(cli, ["cache", "clear"])
-    assert cleared.exit_code == 0 and f"Removed {CHUNKS + 1} entries" in cleared.output
+    assert cleared.exit_code == 0 and f"Removed {CHUNKS + 1 + spoken} entries" in cleared.output
     assert list(cache_dir.rglob("*")) == []
 
 

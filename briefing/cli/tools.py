@@ -163,10 +163,11 @@ def voices(only):
 
 @cli.group()
 def cache():
-    """Inspect or empty the cache of synthesized clips and encoded briefings.
+    """Inspect or empty the cache of synthesized clips, spoken forms and encoded briefings.
 
     Every clip is cached under a key made of the engine, its voice and options, and the exact text,
     so rerunning an unchanged article synthesizes nothing, and a failed run resumes where it stopped.
+    Each sentence's spoken form (numbers as words, vowel marks) is kept too, so a rerun computes none.
     The encoded MP3 is kept too, under a key made of its exact audio and settings, so an unchanged
     rerun does not encode again either.
     """
@@ -180,7 +181,8 @@ def info(cache_dir):
 
     stats = ClipCache(cache_dir or default_cache_dir()).stats()
     click.echo(f"Folder: {stats.folder}\nClips: {stats.clips}\nEncoded briefings: {stats.tracks}\n"
-               f"Entries: {stats.clips + stats.tracks}\nSize: {stats.bytes / 1e6:.1f} MB\n"
+               f"Spoken forms: {stats.spoken}\nEntries: {stats.clips + stats.tracks + stats.spoken}\n"
+               f"Size: {stats.bytes / 1e6:.1f} MB\n"
                f"Cap: {stats.max_bytes / 1e6:.1f} MB (least recently used entries go first; $BRIEFING_CACHE_MAX)")  # fmt: skip
 
 

@@ -11,6 +11,7 @@ rule-based alternative on PyPI, took 2.3 s for the same article. Words that alre
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 import threading
@@ -38,12 +39,28 @@ def _diacritizer():
         if _model is None:
             without_telemetry()
             try:
-                from piper.tashkeel import TashkeelDiacritizer
+                import onnxruntime
+                from piper import tashkeel
             except ImportError as exc:
                 raise InputError(f"vowel marks need the tashkeel model of piper-tts ({exc.name} is missing): "
                                  "pip install piper-tts, or set vowels to False") from None  # fmt: skip
-            _model = TashkeelDiacritizer()
+            _model = _quick_to_load(tashkeel, onnxruntime)
         return _model
+
+
+def _quick_to_load(tashkeel, onnxruntime):
+    """piper's diacritizer, its ONNX session built without graph optimizations: 25 ms to load instead of 65
+    (it is on the way to the first sentence spoken), the same marks, as quick to run on sentences."""
+    options = onnxruntime.SessionOptions()
+    options.graph_optimization_level = onnxruntime.GraphOptimizationLevel.ORT_DISABLE_ALL
+    session = getattr(tashkeel, "InferenceSession", None)
+    if session is None:  # another layout of piper-tts: its own session, as it builds it
+        return tashkeel.TashkeelDiacritizer()
+    tashkeel.InferenceSession = functools.partial(session, sess_options=options)
+    try:
+        return tashkeel.TashkeelDiacritizer()
+    finally:
+        tashkeel.InferenceSession = session
 
 
 def _pieces(text: str) -> list[str]:
