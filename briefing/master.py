@@ -181,7 +181,10 @@ def _probe(track: Track, ranges: Ranges | None = None) -> list[bytes]:
     every = max(1, math.ceil(rate / (share * total / max(1, len(spoken)))))
     wanted = set(spoken) if ranges is None else {i for start, end in ranges for i in range(start, end)}
     probe = []
-    for index in spoken[::every]:
+    # one piece in `every`, chosen along a golden-ratio sequence rather than at a fixed stride: an article
+    # that repeats itself (or a regular layout of headings) would otherwise put the same sentences in it
+    chosen = [index for n, index in enumerate(spoken) if (n * GOLDEN) % 1 < 1 / every]
+    for index in chosen:
         if index in wanted:
             pcm = track.pieces[index].raw_data
             keep = min(len(pcm), int(len(pcm) * share * every)) // 2 * 2
@@ -189,6 +192,8 @@ def _probe(track: Track, ranges: Ranges | None = None) -> list[bytes]:
             probe.append(pcm[start : start + keep])
     return probe
 
+
+GOLDEN = (5**0.5 - 1) / 2
 
 PROBE_SHARE = 0.01
 """Of a track longer than ``loudness.PROBE_SECONDS`` a hundred times, its probe is this share."""
