@@ -52,3 +52,55 @@ def encode_mp3(pcm: Iterable[bytes], sample_rate: int, bitrate_kbps: int, qualit
 ENCODER_DELAY = 1105
 """Samples of silence every decoder plays before the first one encoded: LAME's 576 plus the MP3
 decoder's 529. lameenc writes no gapless header that would let players skip them."""
+
+
+_BITRATES_KBPS = {1: (0, 32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320),
+                  2: (0, 8, 16, 24, 32, 40, 48, 56, 64, 80, 96, 112, 128, 144, 160)}  # fmt: skip
+_RATES = {3: (44100, 48000, 32000), 2: (22050, 24000, 16000), 0: (11025, 12000, 8000)}
+"""Layer III bitrates by MPEG version (1; 2 and 2.5 share a table) and sample rates by version bits."""
+
+
+def frame_length(header: bytes) -> int:
+    """The length in bytes of the Layer III frame that starts with ``header`` (4 bytes); 0 if none does."""
+    if len(header) < 4 or header[0] != 0xFF or header[1] & 0xE0 != 0xE0 or (header[1] >> 1) & 3 != 1:
+        return 0
+    version, bitrate_index, rate_index = (header[1] >> 3) & 3, header[2] >> 4, (header[2] >> 2) & 3
+    if version == 1 or bitrate_index in (0, 15) or rate_index == 3:
+        return 0
+    bitrate = _BITRATES_KBPS[1 if version == 3 else 2][bitrate_index] * 1000
+    rate = _RATES[version][rate_index]
+    return (144 if version == 3 else 72) * bitrate // rate + ((header[2] >> 1) & 1)
+
+
+def info_frame(first: bytes, frames: int, size: int) -> bytes:
+    """A Xing "Info" frame (LAME's, for a constant bitrate) to put before ``frames`` audio frames of ``size``
+    bytes whose first frame header is ``first``: players then know the exact length instead of estimating it
+    from the bitrate. No LAME extension: its encoder delay would have gapless players trim the start, and
+    every time in the manifest counts that delay in. Decoders skip this frame; it plays no sound."""
+    header = bytes([first[0], first[1] | 1, first[2] & ~2 & 0xFF, first[3]])  # no CRC, no padding
+    mono = (first[3] >> 6) == 3
+    side_info = (17 if mono else 32) if (first[1] >> 3) & 3 == 3 else (9 if mono else 17)
+    length = frame_length(header)
+    body = b"Info" + (3).to_bytes(4, "big") + frames.to_bytes(4, "big") + (size + length).to_bytes(4, "big")
+    return (header + bytes(side_info) + body).ljust(length, b"\0")
+
+
+def with_info_frame(path) -> None:
+    """Put an :func:`info_frame` before the MP3 frames of ``path`` (a file of frames alone, as encoded)."""
+    import os
+    import shutil
+
+    frames = size = 0
+    with open(path, "rb") as audio:
+        first = audio.read(4)
+        audio.seek(0)
+        while length := frame_length(audio.read(4)):
+            frames, size = frames + 1, size + length
+            audio.seek(size)
+    if not frames:
+        return
+    staged = f"{path}.info"
+    with open(path, "rb") as audio, open(staged, "wb") as out:
+        out.write(info_frame(first, frames, size))
+        shutil.copyfileobj(audio, out)
+    os.replace(staged, path)

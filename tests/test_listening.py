@@ -122,7 +122,7 @@ def test_chapter_frames_are_written_in_time_order_whatever_their_titles():
     titles = ["عنوان طويل جدا جدا في أول الموجز", "قصير", "ب", "عنوان متوسط الطول"]
     ids = chapter_ids(titles)
     assert ids[0] == "chp0" and all(i.startswith(f"chp{n}") for n, i in enumerate(ids))
-    sizes = [len(t.encode()) + len(i) for t, i in zip(titles, ids)]
+    sizes = [len(t.encode("utf-16-le")) + len(i) for t, i in zip(titles, ids)]
     assert sizes == sorted(sizes) and len(set(sizes)) == len(sizes)
 
 
@@ -239,3 +239,26 @@ def test_an_unchanged_rerun_reuses_the_encoded_audio(runner, example_txt, tmp_pa
     track.write_bytes(track.read_bytes()[:-10])  # a damaged entry is not used
     result = runner.invoke(cli, args)
     assert result.exit_code != 0 and isinstance(result.exception, AssertionError)
+
+
+def test_long_chapter_titles_are_listed_and_the_length_is_exact(runner, tmp_path):
+    """Headlines of 100 Arabic letters (200 UTF-8 bytes): every chapter is listed by libavformat, which dropped
+    ID3v2.4 titles of 126 bytes or more; and a Xing Info frame gives the exact length, not an estimate."""
+    import av
+
+    headings = ["تفاصيل " + "الاتفاق الموقع بين الحكومة والشركات " * 4, "ردود " + "الفعل المحلية والدولية على القرار " * 4]
+    assert all(len(h.encode()) >= 200 for h in headings)
+    article = tmp_path / "a.md"
+    article.write_text("# عنوان الخبر\n\nجملة أولى في المقدمة.\n\n" + "".join(f"## {h}\n\nجملة في هذا القسم.\n\n"
+                                                                             for h in headings), encoding="utf-8")  # fmt: skip
+    out = tmp_path / "a.mp3"
+    result = runner.invoke(cli, ["generate", str(article), "-o", str(out), "--engine", "espeak", "--no-cache"])
+    assert result.exit_code == 0, result.output
+    listed = ffmpeg("-v", "error", "-i", str(out), "-f", "ffmetadata", "-").stdout
+    assert re.findall(r"^title=(.+)$", listed, re.M)[1:] == ["المقدمة", *(h.strip() for h in headings)]
+    with av.open(str(out)) as container:
+        assert [c["metadata"].get("title") for c in container.chapters()][1:] == [h.strip() for h in headings]
+    probe = ffmpeg("-v", "warning", "-i", str(out), "-f", "null", "-").stderr
+    assert "Estimating duration" not in probe
+    assert ID3(out).version[:2] == (2, 3)
+    assert abs(MP3(out).info.length - decoded_seconds(out)) < 0.05  # the Info frame's length is the decoded one

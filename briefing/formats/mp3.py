@@ -1,4 +1,5 @@
-"""MP3: LAME through lameenc, ID3v2.4 tags with one CHAP chapter per section and CTOC tables of contents."""
+"""MP3: LAME through lameenc, a Xing "Info" frame with the exact length, ID3v2.3 tags with one CHAP chapter per
+section and CTOC tables of contents."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from pathlib import Path
 from mutagen.id3 import CHAP, CTOC, ID3, TALB, TCON, TDRC, TIT2, TLAN, TPE1, TRCK, WOAS, CTOCFlags
 
 from briefing.assemble import Timeline
-from briefing.codec import BITRATES, DEFAULT_BITRATE, ENCODER_DELAY, decode_mp3, encode_mp3
+from briefing.codec import BITRATES, DEFAULT_BITRATE, ENCODER_DELAY, decode_mp3, encode_mp3, with_info_frame
 from briefing.formats.base import AudioFormat, Tags
 
 
@@ -43,8 +44,12 @@ class Mp3(AudioFormat):
         return decode_mp3(b"".join(encode_mp3(pcm, sample_rate, bitrate))).raw_data
 
     def tag(self, path: Path, tags: Tags, timeline: Timeline | None, track_number: int | None = None) -> None:
-        """ID3v2.4 tags, and with a timeline, one CHAP frame per section plus an ordered top-level CTOC (in
-        an episode, one child CTOC per article)."""
+        """ID3v2.3 tags, and with a timeline, one CHAP frame per section plus an ordered top-level CTOC (in
+        an episode, one child CTOC per article); before the audio, its exact length (:func:`with_info_frame`).
+
+        ID3v2.3, not 2.4: players built on libavformat (ffprobe, mpv, VLC) drop a v2.4 CHAP whose title takes
+        126 bytes or more (about 63 Arabic letters: many a headline), and v2.3 is what podcast tools write."""
+        with_info_frame(path)
         id3 = ID3()
         for frame, value in ((TIT2, tags.title), (TPE1, tags.artist), (TALB, tags.album), (TDRC, tags.date),
                              (TLAN, tags.language), (TCON, tags.genre)):  # fmt: skip
@@ -65,7 +70,7 @@ class Mp3(AudioFormat):
                     mine = [chapter for chapter, s in zip(ids, timeline.sections) if s.article == number]
                     add_table(id3, element, article.title, mine)
             add_table(id3, "toc", tags.title, top, CTOCFlags.TOP_LEVEL)
-        id3.save(path, v2_version=4)
+        id3.save(path, v2_version=3)
 
 
 TABLE_ENTRIES = 255
@@ -93,13 +98,14 @@ def chapter_ids(titles: list[str]) -> list[str]:
 
     mutagen writes frames of equal priority shortest first, and ffprobe, mpv, VLC and other players
     built on libavformat list chapters in the order they are written: frames growing with time keep
-    those lists chronological. The IDs are never shown; titles and times are untouched.
+    those lists chronological. The IDs are never shown; titles and times are untouched. ID3v2.3 writes
+    titles in UTF-16, two bytes a letter.
     """
     ids: list[str] = []
     previous = -1
     for number, title in enumerate(titles):
         element = f"chp{number}"
-        title_bytes = len(title.encode("utf-8"))
+        title_bytes = len(title.encode("utf-16-le"))
         element += "-" * max(0, previous + 1 - title_bytes - len(element))
         previous = title_bytes + len(element)
         ids.append(element)
