@@ -130,7 +130,7 @@ class Episode:
         if len(self.articles) == 1:
             return tuple(replace(section, lead_label=phrases.lead) for section in self.articles[0].sections)
         return tuple(
-            replace(section, article=number, lead_label=article.title or phrases.story_label(number + 1))
+            replace(section, article=number, lead_label=article.title or headline_from(article))
             for number, article in enumerate(self.articles)
             for section in article.sections
         )

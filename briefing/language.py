@@ -86,7 +86,21 @@ class LanguageError(InputError):
 _NOT_ARABIC_LETTERS = set("پچژگکیۀےڈڑںھ")
 """Letters Persian and Urdu use and Arabic does not."""
 MIN_LETTERS = 40
-"""Below this, no language is told from the text: too little to be sure."""
+"""Below this, no language is told from the text by the detector: too little to be sure."""
+FEW_ARABIC_LETTERS = 0.1
+"""A text of which fewer letters than this share are Arabic is not Arabic, however short."""
+
+
+def _not_arabic(text: str, letters: list[str]) -> str:
+    """What a text with (almost) no Arabic letters is written in: the detector's answer when the text is long
+    enough to be sure of; else English for Latin letters (the other language briefings are narrated in),
+    else the detector's best guess."""
+    sure = detect_language(text, 0.9) if len(letters) >= MIN_LETTERS else None
+    if sure:
+        return sure
+    if sum(ch.isascii() for ch in letters) > len(letters) / 2:
+        return "en"
+    return detect_language(text, 0.0) or "und"
 
 
 def check_language(text: str, lang: str, label: str) -> None:
@@ -97,9 +111,11 @@ def check_language(text: str, lang: str, label: str) -> None:
     """
     lang = base_language(lang)
     letters = [ch for ch in text if ch.isalpha()]
+    arabic_script = sum("\u0600" <= ch <= "\u06ff" or "\u0750" <= ch <= "\u077f" for ch in letters)
+    if lang == "ar" and letters and arabic_script < len(letters) * FEW_ARABIC_LETTERS:  # whatever its length
+        raise LanguageError(label, _not_arabic(text, letters), lang)
     if len(letters) < MIN_LETTERS:
         return
-    arabic_script = sum("\u0600" <= ch <= "\u06ff" or "\u0750" <= ch <= "\u077f" for ch in letters)
     if lang == "ar" and arabic_script >= len(letters) / 2 and sum(ch in _NOT_ARABIC_LETTERS for ch in letters) < len(letters) / 100:
         return
     found = detect_language(text)
@@ -107,8 +123,9 @@ def check_language(text: str, lang: str, label: str) -> None:
         raise LanguageError(label, found, lang)
 
 
-def detect_language(text: str) -> str | None:
-    """The ISO 639-1 code of the language ``text`` is most likely in (langdetect), or None when unsure."""
+def detect_language(text: str, sure: float = 0.8) -> str | None:
+    """The ISO 639-1 code of the language ``text`` is most likely in (langdetect), or None when it is less
+    likely than ``sure``."""
     from langdetect import DetectorFactory, LangDetectException, detect_langs
 
     DetectorFactory.seed = 0  # the same text always gets the same answer
@@ -116,7 +133,7 @@ def detect_language(text: str) -> str | None:
         best = detect_langs(text[:1500])[0]  # a few paragraphs tell as well as the whole text
     except LangDetectException:
         return None
-    return base_language(best.lang) if best.prob >= 0.8 else None
+    return base_language(best.lang) if best.prob >= sure else None
 
 
 def language_name(code: str) -> str:

@@ -77,8 +77,8 @@ def _groups(articles: list[dict], items: list[dict], key: str) -> list[dict]:
 
 
 def clock(ms: float) -> str:
-    """m:ss, or h:mm:ss past an hour."""
-    minutes, seconds = divmod(round(ms / 1000), 60)
+    """m:ss, or h:mm:ss past an hour; whole seconds gone by, as players count them (3:27.6 is 3:27)."""
+    minutes, seconds = divmod(int(ms // 1000), 60)
     hours, minutes = divmod(minutes, 60)
     return f"{hours}:{minutes:02d}:{seconds:02d}" if hours else f"{minutes}:{seconds:02d}"
 

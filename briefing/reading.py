@@ -106,7 +106,7 @@ def checked(article: Article, label: str, max_chars: int, lang: str | None) -> A
     if article.chars > max_chars:
         raise TooLongError(f"{label}: has {article.chars:,} characters of text, more than the limit of {max_chars:,}")
     if lang:
-        check_language(spoken_text(article), lang, label)
+        check_language("\n".join(filter(None, [article.title, spoken_text(article)])), lang, label)
     return article
 
 

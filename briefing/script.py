@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from briefing.article import Episode
+from briefing.article import Episode, headline_from
 from briefing.language import phrases_for
 from briefing.text import speakable, split_sentences, clean
 
@@ -71,7 +71,8 @@ def build_script(episode: Episode, pauses: Pauses = Pauses()) -> list[Cue]:
                 cues += _section_break(index - 1, pauses, longer=True)
             article = episode.articles[section.article]
             label = phrases.story_label(section.article + 1)
-            cues += [Cue("story", index, f"{label}: {article.title}." if article.title else f"{label}."),
+            named = article.title or headline_from(article).rstrip("….!؟?")  # an untitled story: its first words
+            cues += [Cue("story", index, f"{label}: {named}."),
                      Cue("pause", index, pause_ms=pauses.after_heading)]  # fmt: skip
         if section.heading:
             if index > 0 and not opens_story:

@@ -30,8 +30,22 @@ def test_a_text_in_another_language_is_refused(text, lang, found):
     assert refused.value.found == found
 
 
-def test_a_few_words_are_too_little_to_judge():
-    check_language("Breaking news", "ar", "a.txt")
+def test_a_few_words_are_too_little_for_the_detector_but_not_for_the_script():
+    check_language("Breaking news", "en", "a.txt")
+    check_language("عاجل: NATO F-16", "ar", "a.txt")  # Arabic with Latin names, however short
+    for short in ("Breaking news", "ok", "The meeting in Sirte ended with an agreement."):
+        with pytest.raises(LanguageError) as refused:
+            check_language(short, "ar", "a.txt")
+        assert refused.value.found == "en"
+
+
+def test_a_short_english_text_is_refused_with_the_hint_a_long_one_gets(runner, tmp_path):
+    article = tmp_path / "news.txt"
+    article.write_text("Breaking news\nThe meeting in Sirte ended with an agreement.\n", encoding="utf-8")
+    result = runner.invoke(cli, ["generate", str(article), "-o", str(tmp_path / "n.mp3"), "--engine", "espeak"])
+    assert result.exit_code == 2
+    assert "the text is English, not Arabic; pass --lang en to narrate it in English" in result.output
+    assert list(tmp_path.iterdir()) == [article]
 
 
 def test_every_language_has_every_phrase_and_no_other_script():

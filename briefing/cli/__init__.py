@@ -45,6 +45,11 @@ def _terminate(signum, frame):
     raise KeyboardInterrupt
 
 
+def counted(n: int, singular: str, plural: str | None = None) -> str:
+    """``n`` and its noun: "1 section", "3 sections", "2 stories"."""
+    return f"{n} {singular if n == 1 else plural or singular + 's'}"
+
+
 def hint(error: BriefingError) -> str:
     """The option that fixes an error, as the command line spells it."""
     from briefing.errors import TooLongError

@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from briefing.article import DEFAULT_MAX_CHARS
-from briefing.cli import cli
+from briefing.cli import cli, counted
 from briefing.formats import FORMATS
 from briefing.speech.engines import AUTO, CHOICES
 from briefing.speech.retry import DEFAULT_DEADLINE
@@ -191,9 +191,9 @@ def generate(articles, output, from_feed, latest, title, quiet, **options):
     stage_line.done()
     if not quiet:
         minutes, seconds = divmod(round(published.timeline.duration_ms / 1000), 60)
-        stories = f"{len(episode.articles)} stories, " if len(episode.articles) > 1 else ""
+        stories = f"{counted(len(episode.articles), 'story', 'stories')}, " if len(episode.articles) > 1 else ""
         click.echo(
-            f"Wrote {published.audio}: {minutes}:{seconds:02d}, {stories}{len(episode.sections)} sections, "
+            f"Wrote {published.audio}: {minutes}:{seconds:02d}, {stories}{counted(len(episode.sections), 'section')}, "
             f"engine {narration.engine} ({narration.voice}), {published.audio.stat().st_size / 1e6:.1f} MB, "
             f"{narration.speech.cached} of {narration.speech.chunks} clips from cache"
         )

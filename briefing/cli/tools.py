@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from briefing.cli import cli
+from briefing.cli import cli, counted
 from briefing.cli.generate import reading_options, spoken_options, with_options
 from briefing.feed import Channel
 from briefing.speech.engines import AUTO, CHOICES, ENGINES
@@ -61,8 +61,8 @@ def sections(articles, lang, title, format_, encoding, max_chars, as_json, spoke
                 click.echo(f"{name.capitalize()}: {value}")
         for index, section in enumerate(parsed.sections, start=1):
             sentences = sum(len(split_sentences(p)) for p in section.paragraphs)
-            click.echo(f"{index:>2}. {section.heading or '(lead)'}  ({len(section.paragraphs)} paragraphs, "
-                       f"{sentences} sentences, {section.chars} chars)")  # fmt: skip
+            click.echo(f"{index:>2}. {section.heading or '(lead)'}  ({counted(len(section.paragraphs), 'paragraph')}, "
+                       f"{counted(sentences, 'sentence')}, {counted(section.chars, 'char')})")  # fmt: skip
             if form:
                 if section.heading:
                     click.echo(f"    » {form(section.heading)}")
@@ -131,7 +131,7 @@ def feed(folder, base_url, title, description, link, author, email, image):
     result = write_feed(folder, channel)
     for note in result.skipped:
         click.echo(f"Warning: {note}", err=True)
-    click.echo(f"Wrote {result.path}: {result.episodes} episodes")
+    click.echo(f"Wrote {result.path}: {counted(result.episodes, 'episode')}")
 
 
 @cli.command()
