@@ -20,6 +20,7 @@ from pathlib import Path
 
 from briefing.errors import BriefingError, InputError
 from briefing.reading import Loaded
+from briefing.sets import held_by_another, output_name, remove_set, sets_by_source, source_key
 
 ARTICLE_SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm")
 
@@ -34,11 +35,14 @@ class Job:
     narrating: dict
     saving: dict
     key: str
+    previous: tuple[str, ...] = ()
+    """The manifests of what this input made before (under this name or another): replaced once it is done."""
 
 
 @dataclass(frozen=True)
 class Outcome:
-    """What became of one input: ``done`` (with the files made), ``skipped`` or ``failed`` (with why)."""
+    """What became of one input: ``done`` (with the files made), ``skipped`` or ``failed`` (with why, and
+    ``stale``: the briefings it made before, kept and now out of date)."""
 
     source: str
     name: str
@@ -46,6 +50,7 @@ class Outcome:
     reason: str = ""
     files: dict[str, bytes] = field(default_factory=dict, repr=False)
     seconds: float = 0.0
+    stale: tuple[str, ...] = ()
 
 
 def run_job(job: Job, cores: int = 1) -> Outcome:
@@ -122,37 +127,6 @@ def unchanged(folder: Path, name: str, key: str) -> bool:
     return manifest.job == key and (folder / manifest.audio.file).is_file() and not torn_files(manifest_path, False)
 
 
-def held_by_another(folder: Path, name: str, source: str) -> bool:
-    """Whether ``folder`` holds a briefing ``name`` made from another input (or several): not to be
-    replaced by an article that shares its title, which gets a name of its own."""
-    from briefing.manifest import load_manifest
-
-    try:
-        manifest = load_manifest((folder / name).with_suffix(".json"))
-    except InputError:
-        return False  # none, or torn: this run writes it
-    sources = [str(entry.source.get("path")) for entry in manifest.articles]
-    return len(sources) != 1 or not _same_source(sources[0], source)
-
-
-def _same_source(recorded: str, source: str) -> bool:
-    links = "://" in recorded or "://" in source
-    return recorded == source or (not links and Path(recorded).resolve() == Path(source).resolve())
-
-
-def output_name(title: str | None, source: str, taken: set[str], suffix: str) -> str:
-    """``<slug of the title, else of the file name><suffix>``, made unique among ``taken``."""
-    from slugify import slugify
-
-    stem = slugify(title or "", allow_unicode=True, max_length=60, word_boundary=True)
-    stem = stem or slugify(Path(source.rstrip("/")).stem, allow_unicode=True, max_length=60) or "briefing"
-    name, number = stem, 2
-    while name + suffix in taken:
-        name, number = f"{stem}-{number}", number + 1
-    taken.add(name + suffix)
-    return name + suffix
-
-
 def run_jobs(jobs: list[Job], workers: int, cluster: str | None) -> Iterator[Outcome]:
     """Each job's outcome as it finishes, from ``workers`` local processes or the Dask cluster at ``cluster``."""
     if cluster:
@@ -214,12 +188,14 @@ def plan(sources: list[str], folder: Path, reading: dict, narrating: dict, savin
 
     suffix = audio_format(saving.get("format") or "mp3").suffix
     jobs, known, taken = [], [], set()
+    made = sets_by_source(folder)
     for source in sources:
+        previous = tuple(made.get(source_key(source), ()))
         try:
             loaded = load(source)
             article = from_loaded(loaded, **reading)
         except BriefingError as exc:
-            known.append(Outcome(source, "", "failed", str(exc)))
+            known.append(Outcome(source, "", "failed", str(exc), stale=previous))
             continue
         name = output_name(article.title, source, taken, suffix)
         while held_by_another(folder, name, source):
@@ -228,7 +204,7 @@ def plan(sources: list[str], folder: Path, reading: dict, narrating: dict, savin
         if not force and unchanged(folder, name, key):
             known.append(Outcome(source, name, "skipped", "unchanged since the last run"))
         else:
-            jobs.append(Job(name, loaded, reading, narrating, saving, key))
+            jobs.append(Job(name, loaded, reading, narrating, saving, key, previous))
     return jobs, known
 
 
@@ -237,13 +213,19 @@ def run_batch(jobs: list[Job], folder: Path, workers: int = 1, cluster: str | No
     """Run ``jobs`` and write each finished one into ``folder`` as it arrives; one that fails is reported
     and the others go on. Ctrl-C stops: finished articles stay, no partial file is left."""
     outcomes = []
+    previous = {job.name: job.previous for job in jobs}
     for outcome in run_jobs(jobs, workers, cluster):
         if outcome.status == "done":
             try:
                 write_outcome(folder, outcome)
+                for old in previous[outcome.name]:  # what the input made under another title goes
+                    if Path(old).stem != Path(outcome.name).stem:
+                        remove_set(folder / old)
             except (BriefingError, OSError) as exc:
                 outcome = Outcome(outcome.source, outcome.name, "failed", f"cannot be written: {exc}")
-        outcome = Outcome(outcome.source, outcome.name, outcome.status, outcome.reason, seconds=outcome.seconds)
+        stale = previous[outcome.name] if outcome.status == "failed" else ()
+        outcome = Outcome(outcome.source, outcome.name, outcome.status, outcome.reason, seconds=outcome.seconds,
+                          stale=stale)  # fmt: skip
         outcomes.append(outcome)
         if progress:
             progress(outcome)

@@ -86,21 +86,28 @@ def info_frame(first: bytes, frames: int, size: int) -> bytes:
 
 
 def with_info_frame(path) -> None:
-    """Put an :func:`info_frame` before the MP3 frames of ``path`` (a file of frames alone, as encoded)."""
-    import os
-    import shutil
+    """Put an :func:`info_frame` before the MP3 frames of ``path`` (a file of frames alone, as encoded), in
+    place: the frames are moved up by the frame's length, so the disk needs no room for a second copy."""
+    import mmap
 
-    frames = size = 0
-    with open(path, "rb") as audio:
-        first = audio.read(4)
+    with open(path, "r+b") as audio:
+        end = audio.seek(0, 2)
+        if end < 4:
+            return
+        with mmap.mmap(audio.fileno(), 0, access=mmap.ACCESS_READ) as frames_of:
+            first, frames, size = frames_of[:4], 0, 0
+            while length := frame_length(frames_of[size : size + 4]):
+                frames, size = frames + 1, size + length
+        if not frames:
+            return
+        info = info_frame(first, frames, size)
+        position = end
+        while position > 0:  # from the end, so that nothing is overwritten before it is moved
+            start = max(0, position - (1 << 20))
+            audio.seek(start)
+            block = audio.read(position - start)
+            audio.seek(start + len(info))
+            audio.write(block)
+            position = start
         audio.seek(0)
-        while length := frame_length(audio.read(4)):
-            frames, size = frames + 1, size + length
-            audio.seek(size)
-    if not frames:
-        return
-    staged = f"{path}.info"
-    with open(path, "rb") as audio, open(staged, "wb") as out:
-        out.write(info_frame(first, frames, size))
-        shutil.copyfileobj(audio, out)
-    os.replace(staged, path)
+        audio.write(info)

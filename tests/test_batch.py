@@ -232,3 +232,24 @@ def test_a_rerun_replaces_the_section_files_whole(runner, tmp_path):
     assert batch(runner, story, "--out-dir", out, "--per-section").exit_code == 0
     assert sorted(p.name for p in (out / "الخبر-رقم-1-sections").iterdir()) == ["01-المقدمة.mp3", "02-الوضع-في-المدينة.mp3"]
     assert not [p for p in out.iterdir() if p.name.startswith(".")]  # no temporary left
+
+
+def test_a_new_title_replaces_the_old_briefing_and_a_failing_input_keeps_its_last_as_stale(runner, tmp_path):
+    paths = write_articles(tmp_path / "in", 3)
+    out = tmp_path / "out"
+    assert batch(runner, tmp_path / "in", "--out-dir", out, "--base-url", "https://example.org/n/").exit_code == 0
+    paths[0].write_text("عنوان جديد للخبر الأول\n" + STORY.format(n=1, p=1) + "\n", encoding="utf-8")
+    result = batch(runner, tmp_path / "in", "--out-dir", out, "--base-url", "https://example.org/n/")
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in out.glob("*.mp3")) == ["الخبر-رقم-2.mp3", "الخبر-رقم-3.mp3", "عنوان-جديد-للخبر-الأول.mp3"]
+    assert not list(out.glob("الخبر-رقم-1*"))  # its subtitles, manifest and chapters went with it
+    feed = (out / "feed.xml").read_text(encoding="utf-8")
+    assert feed.count("<item>") == 3 and "الخبر رقم 1<" not in feed
+
+    paths[1].write_bytes(b"")  # now fails: its last good briefing stays, said to be stale
+    result = runner.invoke(cli, ["batch", str(tmp_path / "in"), "--out-dir", str(out), "--engine", "espeak",
+                                 "--workers", "2"])  # fmt: skip
+    assert result.exit_code == 1
+    assert "its last briefing الخبر-رقم-2.json stays, out of date" in result.output
+    (row,) = [r for r in report(out)["articles"] if r["status"] == "failed"]
+    assert row["stale"] == ["الخبر-رقم-2.json"] and (out / "الخبر-رقم-2.mp3").is_file()

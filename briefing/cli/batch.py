@@ -91,8 +91,9 @@ def batch(inputs, out_dir, from_feed, latest, workers, cluster, force, base_url,
         write_feed(out_dir, Channel(base_url))
     if not quiet:
         for row in report["articles"]:
+            stale = f"; its last briefing {', '.join(row['stale'])} stays, out of date" if row["stale"] else ""
             click.echo(f"{row['status']:<8} {row['name'] or '-':<40} {row['source']}"
-                       + (f"  ({row['reason']})" if row["status"] == "failed" else ""))  # fmt: skip
+                       + (f"  ({row['reason']}{stale})" if row["status"] == "failed" else ""))  # fmt: skip
         counts = report["counts"]
         click.echo(f"{counts['done']} done, {counts['skipped']} skipped (unchanged), {counts['failed']} failed; "
                    f"see {out_dir / 'batch.json'}")  # fmt: skip
