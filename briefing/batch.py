@@ -159,7 +159,7 @@ def write_outcome(folder: Path, outcome: Outcome) -> None:
 
     stage = Staging()
     staged: dict[str, Path] = {}
-    with locked(folder / outcome.name), stage:
+    with locked((folder / outcome.name).with_suffix(".json")), stage:
         for name in sorted(outcome.files, key=lambda n: (n.endswith(".json"), "/" not in n)):  # the manifest last
             top, _, inside = name.partition("/")
             if inside and top not in staged:

@@ -1,9 +1,8 @@
 """A podcast feed of the briefings in a folder: RSS 2.0 with the iTunes and Podcasting 2.0 namespaces.
 
 Built from the manifests ``briefing generate`` writes; each episode keeps the guid of its manifest, so
-rebuilding the feed never changes or duplicates an item. Beside the feed go one Podcasting 2.0 chapters
-file per episode and, unless an image is given, a plain square cover.
-"""
+rebuilding the feed never changes or duplicates an item; its other formats are alternate enclosures. Beside
+the feed go one Podcasting 2.0 chapters file per episode and, unless an image is given, a plain cover."""
 
 from __future__ import annotations
 
@@ -174,6 +173,11 @@ def _item(folder: Path, manifest: Manifest, url: str) -> ET.Element:
     _text(item, "description", description(manifest))
     ET.SubElement(item, "enclosure", {"url": url + quote(audio.file), "type": audio.mime,
                                       "length": str((folder / audio.file).stat().st_size)})  # fmt: skip
+    for alternate in manifest.alternates:  # the same episode in other formats (Podcasting 2.0)
+        if (folder / alternate.file).is_file():
+            offer = ET.SubElement(item, _q("podcast", "alternateEnclosure"), {"type": alternate.mime, "length": str(
+                (folder / alternate.file).stat().st_size), "bitrate": str(alternate.bitrate_kbps * 1000)})  # fmt: skip
+            ET.SubElement(offer, _q("podcast", "source"), {"uri": url + quote(alternate.file)})
     _text(item, "guid", manifest.guid, {"isPermaLink": "false"})
     article = article_metadata(manifest)
     if article.get("url"):

@@ -4,7 +4,6 @@ page, with a schema version so that a file of another version or kind gets one c
 from __future__ import annotations
 
 import datetime
-import hashlib
 import json
 import math
 from dataclasses import asdict, dataclass, field
@@ -93,6 +92,10 @@ class Manifest:
     sections: tuple[SectionEntry, ...]
     cues: tuple[CueEntry, ...]
     files: dict = field(default_factory=dict)
+    alternates: tuple[AudioInfo, ...] = ()
+    """The same briefing in other formats (``audio`` is the first), sharing every other file of the set."""
+    track: str = ""
+    """A digest of the narration's audio: a set is extended by another format only of the same narration."""
     job: str = ""
     """What made it, as a hash of the article's bytes and every option, for ``briefing batch`` to skip an
     unchanged article."""
@@ -100,7 +103,7 @@ class Manifest:
 
     def to_json(self) -> str:
         document = {"schema": self.schema, **{k: v for k, v in asdict(self).items() if k != "schema"}}
-        for optional in ("files", "job"):
+        for optional in ("files", "alternates", "track", "job"):
             if not document[optional]:
                 document.pop(optional)
         for section in document["sections"]:
@@ -152,13 +155,9 @@ class Manifest:
             engine=EngineInfo(**d["engine"]), audio=AudioInfo(**audio), subtitles=d.get("subtitles", {}),
             articles=tuple(ArticleEntry(**a) for a in d.get("articles", [])),
             sections=tuple(SectionEntry(**s) for s in d["sections"]), cues=tuple(CueEntry(**c) for c in d["cues"]),
-            files=d.get("files", {}), job=str(d.get("job", "")), schema=d["schema"],
+            files=d.get("files", {}), job=str(d.get("job", "")), schema=d["schema"], track=str(d.get("track", "")),
+            alternates=tuple(AudioInfo(**alternate) for alternate in d.get("alternates", [])),
         )  # fmt: skip
-
-
-def _rounded(value: float | None) -> float | None:
-    """Two decimals; None for nothing to say (silence measures -inf)."""
-    return None if value is None or math.isinf(value) else round(value, 2)
 
 
 def _need(passed, problem: str) -> None:
@@ -192,59 +191,3 @@ def _is_moment(value) -> bool:
     except (TypeError, ValueError):
         return False
     return True
-
-
-def build_manifest(episode, timeline, audio, fmt, tags, engine, bitrate, sample_rate, level, section_files,
-                   subtitles: bool) -> Manifest:  # fmt: skip
-    """Everything a feed, a player page or a person needs to know about the briefing, times in ms.
-
-    ``guid`` names the episode for podcast apps: the same file of the same articles keeps it.
-    """
-    from briefing import __version__, loudness
-    from briefing.assemble import TimedArticle
-    from briefing.outputs import outputs_for
-    from briefing.subtitles import spoken_cues
-
-    others = outputs_for(audio)
-    identity = json.dumps([audio.name, tags.title, [article.sha256 for article in episode.articles]])
-    spans = timeline.articles or (TimedArticle(tags.title, 0.0, timeline.duration_ms),)
-    return Manifest._build({
-        "schema": SCHEMA,
-        "briefing_version": __version__,
-        "guid": "briefing-" + hashlib.sha256(identity.encode()).hexdigest()[:32],
-        "created": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
-        "title": tags.title,
-        "engine": asdict(engine),
-        "audio": {
-            "file": audio.name,
-            "format": fmt.name,
-            "mime": fmt.mime,
-            "duration_ms": round(timeline.duration_ms),
-            "sample_rate": sample_rate,
-            "bitrate_kbps": bitrate,
-            "loudness_target_lufs": loudness.TARGET_LUFS,
-            "measured_lufs": _rounded(level.measured),
-            "gain_db": _rounded(level.gain),
-            "loudness_lufs": _rounded(level.loudness),
-            "true_peak_dbtp": _rounded(level.true_peak),
-        },
-        "subtitles": {"vtt": others["vtt"].name, "srt": others["srt"].name} if subtitles else {},
-        "articles": [
-            {"index": number, "title": span.title, "start_ms": round(span.start_ms), "end_ms": round(span.end_ms),
-             "source": {"path": article.source, "sha256": article.sha256, "format": article.format,
-                        "encoding": article.encoding},
-             "metadata": article.metadata.known()}
-            for number, (article, span) in enumerate(zip(episode.articles, spans))
-        ],  # fmt: skip
-        "sections": [
-            {"index": number, "article": section.article, "title": section.title,
-             "start_ms": round(section.start_ms), "end_ms": round(section.end_ms),
-             **({"file": str(section_files[number].relative_to(audio.parent))} if section_files else {})}
-            for number, section in enumerate(timeline.sections)
-        ],  # fmt: skip
-        "cues": [
-            {"kind": t.cue.kind, "article": timeline.sections[t.cue.section].article, "section": t.cue.section,
-             "text": t.cue.text, "spoken": t.cue.spoken, "start_ms": round(t.start_ms), "end_ms": round(t.end_ms)}
-            for t in spoken_cues(timeline)
-        ],  # fmt: skip
-    })

@@ -70,22 +70,25 @@ class Narration:
     def duration_s(self) -> float:
         return self.track.timeline.duration_ms / 1000
 
-    def save(self, path: str | Path, *, format: str | None = None, bitrate: int | None = None, subtitles: bool = True,
-             page: bool = False, embed_audio: bool = False, per_section: bool = False, manifest: bool = True,
-             waiting: Callable[[], None] | None = None, job: str = "", stage: Callable[[str], None] | None = None,
-             cores: int | None = None):  # fmt: skip
+    def save(self, path: str | Path, *, format: str | None = None, formats: Sequence[str] = (),
+             bitrate: int | None = None, subtitles: bool = True, page: bool = False, embed_audio: bool = False,
+             per_section: bool = False, manifest: bool = True, waiting: Callable[[], None] | None = None, job: str = "",
+             stage: Callable[[str], None] | None = None, cores: int | None = None):  # fmt: skip
         """Write the audio to ``path`` (its format from ``format`` or the suffix: .mp3, .m4a, .m4b, .opus)
         with its companions beside it, all or nothing; returns where everything went
-        (:class:`briefing.publish.Published`). ``stage`` is told each step (loudness, encoding, writing);
-        ``cores``: how many to encode on (default all; a batch running one article per core gives 1)."""
-        from briefing.formats import format_of
+        (:class:`briefing.publish.Published`). ``formats``: more formats of the same set, beside it
+        (``["opus"]`` writes NAME.opus too); saving another format to the same name later adds it to the set.
+        ``stage`` is told each step (loudness, encoding, writing); ``cores``: how many to encode on (default
+        all; a batch running one article per core gives 1)."""
+        from briefing.formats import audio_format, format_of
         from briefing.publish import Companions, publish
 
         path = Path(path)
         fmt = format_of(path, format)
+        fmts = [fmt] + [audio_format(name) for name in dict.fromkeys(formats) if audio_format(name).name != fmt.name]
         check_companions(path, page, embed_audio)
         companions = Companions(subtitles, page, embed_audio, per_section, manifest, job)
-        published = publish(self.track, self.episode, path, fmt, tags=self.tags(), engine=self.engine_info(),
+        published = publish(self.track, self.episode, path, fmts, tags=self.tags(), engine=self.engine_info(),
                             bitrate=bitrate, companions=companions, cache=self.cache, waiting=waiting,
                             stage=stage, cores=cores)  # fmt: skip
         if self.cache:

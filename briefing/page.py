@@ -60,6 +60,8 @@ def render(record: Manifest, audio_name: str, vtt: str, embedded_audio: bytes | 
         duration_ms=manifest["audio"]["duration_ms"],
         sections=manifest["sections"],
         audio_src=_data_uri(embedded_audio, record.audio.mime) if embedded_audio is not None else quote(audio_name),
+        sources=[] if embedded_audio is not None else [  # every format of the set: the browser plays the first it can
+            {"src": quote(audio.file), "type": audio.mime} for audio in (record.audio, *record.alternates)],
         vtt_src=_data_uri(vtt.encode("utf-8"), "text/vtt") if vtt else "",
         chapters=_groups(articles if grouped else [{"title": None}], manifest["sections"], "sections"),
         transcript=_groups(articles if grouped else [{"title": None}], cues, "cues"),

@@ -17,11 +17,12 @@ from briefing.assemble import Timeline, Track
 from briefing.cache import ClipCache
 from briefing.errors import OutputError, WriteError
 from briefing.formats.base import AudioFormat, Tags
-from briefing.manifest import EngineInfo, build_manifest
+from briefing.manifest import AudioInfo, EngineInfo
 from briefing.master import encode_track
 from briefing.outputs import file_record, outputs_for, torn_files
 from briefing.parts import balanced_ranges, place, section_ranges
 from briefing.staging import Staging, check_targets, locked, remove_leftovers
+from briefing.sets import audio_entry, build_manifest, formats_kept, track_digest
 from briefing.subtitles import captions, srt_text, webvtt_text
 
 
@@ -38,11 +39,14 @@ class Published:
     page: Path | None = None
     sections_folder: Path | None = None
     section_files: tuple[Path, ...] = ()
+    alternates: tuple[Path, ...] = ()
+    """The audio in the other formats asked for."""
 
     @property
     def files(self) -> list[Path]:
         """Every file and folder written besides the audio."""
-        return [p for p in (self.vtt, self.srt, self.manifest, self.sections_folder, self.page) if p is not None]
+        found = (*self.alternates, self.vtt, self.srt, self.manifest, self.sections_folder, self.page)
+        return [p for p in found if p is not None]
 
 
 @dataclass(frozen=True)
@@ -58,33 +62,39 @@ class Companions:
     """Recorded in the manifest: what made the set (see ``briefing.batch``)."""
 
 
-def publish(track: Track, episode: Episode, audio: Path, fmt: AudioFormat, *, tags: Tags, engine: EngineInfo,
+def publish(track: Track, episode: Episode, audio: Path, fmts: list[AudioFormat], *, tags: Tags, engine: EngineInfo,
             bitrate: int | None = None, companions: Companions = Companions(), cache: ClipCache | None = None,
             waiting: Callable[[], None] | None = None, stage: Callable[[str], None] | None = None,
             cores: int | None = None) -> Published:  # fmt: skip
     """Normalize loudness, encode (on all cores where the format allows), and write every output atomically,
-    under a lock on the output set (``waiting`` is told when another run holds it).
+    under a lock on the output set (``waiting`` is told when another run holds it). ``audio`` names the
+    first of ``fmts``; the others go beside it (``NAME.opus``...) and share its companions.
 
-    The manifest is renamed last and records the size and SHA-256 of every other file, so a set torn by a
-    kill between renames is told apart from a whole one (:func:`briefing.manifest.torn_files`).
-    Temporaries a killed run left beside these outputs are removed first.
+    A set already there of the same narration in other formats is extended: its audio files stay and the
+    manifest lists them all; one of another narration is replaced whole. The manifest is renamed last and
+    records the size and SHA-256 of every other file, so a set torn by a kill between renames is told apart
+    from a whole one (:func:`briefing.manifest.torn_files`). Temporaries a killed run left are removed first.
     """
     staging = Staging()
+    others = outputs_for(audio)
     try:
-        with locked(audio, waiting), staging:
-            remove_leftovers([audio, *outputs_for(audio).values()])
-            return _write(track, episode, audio, fmt, staging, tags, engine, fmt.check_bitrate(bitrate), companions,
-                          cache, stage or (lambda name: None), cores or os.cpu_count() or 1)  # fmt: skip
+        with locked(others["manifest"], waiting):
+            remove_leftovers([audio.with_suffix(fmt.suffix) for fmt in fmts] + list(others.values()))
+            kept, stale = formats_kept(others["manifest"], track_digest(track), {fmt.name for fmt in fmts})
+            with staging:
+                published = _write(track, episode, audio, fmts, staging, tags, engine, bitrate, companions, cache,
+                                   stage or (lambda name: None), cores or os.cpu_count() or 1, kept)  # fmt: skip
+            for name in stale:  # the other formats of a narration this one replaces
+                (audio.parent / name).unlink(missing_ok=True)
+            return published
     except OSError as exc:  # a full disk, a file system gone read-only...
         raise WriteError(f"{staging.failed_target(exc) or audio}: cannot be written ({exc.strerror or exc})") from None
 
 
-def _write(track, episode, audio, fmt, staging, tags, engine, bitrate, companions, cache, tell, jobs) -> Published:
-    others = outputs_for(audio)
-    sections = section_ranges(track) if companions.per_section else []
+def _encode(track, path, fmt, bitrate, sections, folder, staging, tags, cache, tell, jobs):
+    """One format's audio file (and section files into ``folder``): staged, tagged, with its timeline."""
     names = part_names(track, sections, fmt.suffix)
-    folder = staging.folder(others["sections"]) if companions.per_section else None
-    work = staging.scratch(audio)
+    work = staging.scratch(path)
     if fmt.concatenates:  # the audio file is its parts one after the other
         parts = sections or balanced_ranges(track, jobs)
         targets = [folder / name for name in names] if folder else [work / f"{n}{fmt.suffix}" for n in range(len(parts))]
@@ -100,24 +110,45 @@ def _write(track, episode, audio, fmt, staging, tags, engine, bitrate, companion
     mastered = encode_track(track, parts, targets, groups, fmt, bitrate, jobs, cache, tell)
     timeline = place(track, whole, mastered.decoded[: len(whole)], fmt.delay(track.sample_rate))
     tell("Writing files")
-    staged = {audio: staging.file(audio)}
-    with staged[audio].open("wb") as out:
+    staged = {path: staging.file(path)}
+    with staged[path].open("wb") as out:
         for part in targets[: len(whole)]:
             with part.open("rb") as stream:
                 shutil.copyfileobj(stream, out)
-    fmt.tag(staged[audio], tags, timeline)
+    fmt.tag(staged[path], tags, timeline)
+    section_files = [outputs_for(path)["sections"] / name for name in names]
+    for number, (name, section) in enumerate(zip(names, timeline.sections), start=1):
+        fmt.tag(folder / name, replace(tags, title=section.title, album=tags.title, source=None), None, number)
+        staged[section_files[number - 1]] = folder / name
+    return timeline, mastered.main, staged, section_files
+
+
+def _write(track, episode, audio, fmts, staging, tags, engine, bitrate, companions, cache, tell, jobs, kept):
+    others = outputs_for(audio)
+    sections = section_ranges(track) if companions.per_section else []
+    folder = staging.folder(others["sections"]) if companions.per_section else None
+    staged, entries, first = {}, {}, None
+    for fmt in fmts:
+        path, rate = audio.with_suffix(fmt.suffix), fmt.check_bitrate(bitrate)
+        timeline, level, files, section_files = _encode(track, path, fmt, rate, sections, folder, staging, tags,
+                                                        cache, tell, jobs)  # fmt: skip
+        staged.update(files)
+        entries[fmt.name] = audio_entry(path, fmt, timeline, track.sample_rate, rate, level)
+        first = first or (timeline, fmt, rate, level, section_files)
+    timeline, fmt, rate, level, section_files = first
     found = captions(timeline)
     vtt = webvtt_text(timeline, found)
     if companions.subtitles:
         for kind, text in (("vtt", vtt), ("srt", srt_text(found))):
             staged[others[kind]] = staging.file(others[kind])
             staged[others[kind]].write_text(text, encoding="utf-8")
-    section_files = [others["sections"] / name for name in names]
-    for number, (name, section) in enumerate(zip(names, timeline.sections), start=1):
-        fmt.tag(folder / name, replace(tags, title=section.title, album=tags.title, source=None), None, number)
-        staged[others["sections"] / name] = folder / name
-    manifest = build_manifest(episode, timeline, audio, fmt, tags, engine, bitrate, track.sample_rate, mastered.main,
+    if folder is not None:  # the files of the formats kept go into the new folder too
+        for name in kept.section_files:
+            shutil.copy2(audio.parent / name, folder / Path(name).relative_to(others["sections"].name))
+    manifest = build_manifest(episode, timeline, audio, fmt, tags, engine, rate, track.sample_rate, level,
                               section_files, companions.subtitles)  # fmt: skip
+    audios = [AudioInfo(**entry) for entry in kept.ordered(entries)]
+    manifest = replace(manifest, audio=audios[0], alternates=tuple(audios[1:]), track=track_digest(track))
     if companions.page:
         from briefing.page import render
 
@@ -125,36 +156,40 @@ def _write(track, episode, audio, fmt, staging, tags, engine, bitrate, companion
         staged[others["page"]] = staging.file(others["page"])
         staged[others["page"]].write_text(render(manifest, audio.name, vtt, embedded), encoding="utf-8")
     if companions.manifest:
-        manifest = replace(manifest, job=companions.job, files={
-            str(target.relative_to(audio.parent)): file_record(temporary) for target, temporary in staged.items()})  # fmt: skip
+        records = {str(target.relative_to(audio.parent)): file_record(temporary) for target, temporary in staged.items()}
+        manifest = replace(manifest, job=companions.job, files={**kept.records, **records})
         staging.file(others["manifest"]).write_text(manifest.to_json(), encoding="utf-8")
     return Published(
-        audio, fmt.name, timeline,
+        audio, fmts[0].name, timeline,
         vtt=others["vtt"] if companions.subtitles else None,
         srt=others["srt"] if companions.subtitles else None,
         manifest=others["manifest"] if companions.manifest else None,
         page=others["page"] if companions.page else None,
         sections_folder=others["sections"] if companions.per_section else None,
         section_files=tuple(section_files),
+        alternates=tuple(audio.with_suffix(f.suffix) for f in fmts[1:]),
     )  # fmt: skip
 
 
-def check_outputs(audio: Path, sources, format: str | None = None, *, bitrate: int | None = None, page: bool = False,
-                  embed_audio: bool = False, per_section: bool = False,
+def check_outputs(audio: Path, sources, format: str | None = None, *, formats=(), bitrate: int | None = None,
+                  page: bool = False, embed_audio: bool = False, per_section: bool = False,
                   notify: Callable[[str], None] | None = None) -> None:  # fmt: skip
     """Refuse, before any work, an output set that cannot be written: a name no format has, a companion
     that is a folder, an output that is one of the ``sources`` it is made from, a folder that cannot be
     made. Says (``notify``) when the set there was torn by an interrupted run: saving rewrites it."""
-    from briefing.formats import format_of
+    from briefing.formats import audio_format, format_of
     from briefing.readers.fetch import is_url
 
     if audio.is_dir():
         raise OutputError(f"{audio}: is a directory; give a file name such as {audio / 'briefing.mp3'}")
-    format_of(audio, format).check_bitrate(bitrate)
+    alternates = [audio_format(name) for name in formats]
+    for fmt in (format_of(audio, format), *alternates):
+        fmt.check_bitrate(bitrate)
     if embed_audio and not page:
         raise OutputError("embedding the audio needs the listening page too", option="embed_audio")
     others = outputs_for(audio)
-    files = [audio, others["vtt"], others["srt"], others["manifest"], *([others["page"]] if page else [])]
+    files = [audio, *(audio.with_suffix(fmt.suffix) for fmt in alternates), others["vtt"], others["srt"],
+             others["manifest"], *([others["page"]] if page else [])]
     check_targets(files, [others["sections"]] if per_section else [])
     inputs = {Path(source).resolve() for source in sources if str(source) != STDIN and not is_url(str(source))}
     for path in (*files, others["sections"]):

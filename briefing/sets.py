@@ -3,11 +3,16 @@ batch keeps one briefing per input when an article's title (and so its name) cha
 
 from __future__ import annotations
 
+import datetime
+import hashlib
 import json
+import math
 import shutil
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from briefing.errors import InputError
+from briefing.manifest import SCHEMA, Manifest
 from briefing.outputs import outputs_for, plain_path
 
 
@@ -69,7 +74,9 @@ def remove_set(manifest: Path) -> None:
         return
     audio = manifest.with_name(str(data.get("audio", {}).get("file") or manifest.with_suffix(".mp3").name))
     recorded = [name for name in data.get("files") or {} if isinstance(name, str) and plain_path(name)]
-    with locked(audio):
+    recorded += [str(alternate.get("file")) for alternate in data.get("alternates") or [] if isinstance(alternate, dict)
+                 and plain_path(str(alternate.get("file")))]  # fmt: skip
+    with locked(manifest):
         for name in recorded:
             (manifest.parent / name).unlink(missing_ok=True)
         others = outputs_for(audio)
@@ -79,3 +86,120 @@ def remove_set(manifest: Path) -> None:
         shutil.rmtree(others["sections"], ignore_errors=True)
         manifest.with_suffix(".chapters.json").unlink(missing_ok=True)
         manifest.unlink(missing_ok=True)
+
+
+def build_manifest(episode, timeline, audio, fmt, tags, engine, bitrate, sample_rate, level, section_files,
+                   subtitles: bool) -> Manifest:  # fmt: skip
+    """Everything a feed, a player page or a person needs to know about the briefing, times in ms.
+
+    ``guid`` names the episode for podcast apps: the same file of the same articles keeps it.
+    """
+    from briefing import __version__
+    from briefing.assemble import TimedArticle
+    from briefing.outputs import outputs_for
+    from briefing.subtitles import spoken_cues
+
+    others = outputs_for(audio)
+    identity = json.dumps([audio.name, tags.title, [article.sha256 for article in episode.articles]])
+    spans = timeline.articles or (TimedArticle(tags.title, 0.0, timeline.duration_ms),)
+    return Manifest._build({
+        "schema": SCHEMA,
+        "briefing_version": __version__,
+        "guid": "briefing-" + hashlib.sha256(identity.encode()).hexdigest()[:32],
+        "created": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
+        "title": tags.title,
+        "engine": asdict(engine),
+        "audio": audio_entry(audio, fmt, timeline, sample_rate, bitrate, level),
+        "subtitles": {"vtt": others["vtt"].name, "srt": others["srt"].name} if subtitles else {},
+        "articles": [
+            {"index": number, "title": span.title, "start_ms": round(span.start_ms), "end_ms": round(span.end_ms),
+             "source": {"path": article.source, "sha256": article.sha256, "format": article.format,
+                        "encoding": article.encoding},
+             "metadata": article.metadata.known()}
+            for number, (article, span) in enumerate(zip(episode.articles, spans))
+        ],  # fmt: skip
+        "sections": [
+            {"index": number, "article": section.article, "title": section.title,
+             "start_ms": round(section.start_ms), "end_ms": round(section.end_ms),
+             **({"file": str(section_files[number].relative_to(audio.parent))} if section_files else {})}
+            for number, section in enumerate(timeline.sections)
+        ],  # fmt: skip
+        "cues": [
+            {"kind": t.cue.kind, "article": timeline.sections[t.cue.section].article, "section": t.cue.section,
+             "text": t.cue.text, "spoken": t.cue.spoken, "start_ms": round(t.start_ms), "end_ms": round(t.end_ms)}
+            for t in spoken_cues(timeline)
+        ],  # fmt: skip
+    })
+
+
+def audio_entry(audio: Path, fmt, timeline, sample_rate: int, bitrate: int, level) -> dict:
+    """What a manifest records of one audio file of the set: its format, length and loudness as measured."""
+    from briefing import loudness
+
+    return {
+        "file": audio.name,
+        "format": fmt.name,
+        "mime": fmt.mime,
+        "duration_ms": round(timeline.duration_ms),
+        "sample_rate": sample_rate,
+        "bitrate_kbps": bitrate,
+        "loudness_target_lufs": loudness.TARGET_LUFS,
+        "measured_lufs": _rounded(level.measured),
+        "gain_db": _rounded(level.gain),
+        "loudness_lufs": _rounded(level.loudness),
+        "true_peak_dbtp": _rounded(level.true_peak),
+    }
+
+
+def _rounded(value: float | None) -> float | None:
+    """Two decimals; None for nothing to say (silence measures -inf; never NaN, which is not JSON)."""
+    return None if value is None or not math.isfinite(value) else round(value, 2)
+
+
+def track_digest(track) -> str:
+    """A digest of a narration's audio (its samples and rate): two saves of one narration share it."""
+    digest = hashlib.sha256(str(track.sample_rate).encode())
+    for piece in track.pieces:
+        digest.update(piece.raw_data)
+    return digest.hexdigest()[:32]
+
+
+@dataclass(frozen=True)
+class Kept:
+    """The formats a save keeps of the set already there: their manifest entries in the set's order, the
+    records of their files, and their section files (relative to the set's folder)."""
+
+    entries: tuple[dict, ...] = ()
+    records: dict = field(default_factory=dict)
+    section_files: tuple[str, ...] = ()
+
+    def ordered(self, made: dict[str, dict]) -> list[dict]:
+        """Every audio file of the set: those kept or made again in the order the set had, then new ones."""
+        order = [entry["format"] for entry in self.entries]
+        kept = {entry["format"]: entry for entry in self.entries}
+        return [made.get(name) or kept[name] for name in order] + [made[n] for n in made if n not in order]
+
+
+def formats_kept(manifest_path: Path, digest: str, making: set[str]) -> tuple[Kept, list[str]]:
+    """What a save of the narration ``digest`` in the formats ``making`` keeps of the set at
+    ``manifest_path``, and the audio files it removes: the other formats of the same narration stay (those
+    whole on disk), those of another narration go."""
+    from briefing.outputs import torn_files
+
+    try:
+        old = Manifest.from_json(manifest_path.read_text(encoding="utf-8"))
+    except (OSError, InputError):
+        return Kept(), []
+    others = [info for info in (old.audio, *old.alternates) if info.format not in making]
+    if old.track != digest or not old.track:
+        return Kept(tuple(asdict(info) for info in (old.audio, *old.alternates) if info.format in making)), \
+            [info.file for info in others]  # fmt: skip
+    torn = set(torn_files(manifest_path))
+    suffixes = {Path(info.file).suffix for info in others}
+    folder = outputs_for(manifest_path.with_suffix(".mp3"))["sections"].name
+    mine = [name for name in old.files if name not in torn and (name in {i.file for i in others}
+            or (name.startswith(folder + "/") and Path(name).suffix in suffixes))]  # fmt: skip
+    whole = [info for info in others if info.file in mine]
+    return Kept(tuple(asdict(info) for info in (old.audio, *old.alternates) if info in whole or info.format in making),
+                {name: old.files[name] for name in mine}, tuple(n for n in mine if n.startswith(folder + "/"))), \
+        [info.file for info in others if info not in whole]  # fmt: skip

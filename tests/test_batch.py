@@ -210,7 +210,7 @@ def test_a_later_article_with_the_same_title_never_replaces_an_earlier_briefing(
     assert batch(runner, later, "--out-dir", out).exit_code == 0  # a rerun finds its own output again
     assert report(out)["articles"][0] | {"seconds": None} == {
         "source": str(later), "name": "الخبر-رقم-1-2.mp3", "status": "skipped",
-        "reason": "unchanged since the last run", "seconds": None}
+        "reason": "unchanged since the last run", "seconds": None, "stale": []}
     assert batch(runner, first, "--out-dir", out).exit_code == 0  # and so does the first
     assert report(out)["articles"][0]["status"] == "skipped"
 

@@ -96,8 +96,9 @@ narration_options = with_options([
 
 
 saving_options = with_options([
-    click.option("--audio-format", type=click.Choice(list(FORMATS)),
-                 help="Audio format.  [default: from the output's suffix, else mp3]"),
+    click.option("--audio-format", callback=lambda ctx, param, value: format_list(value), metavar="FORMAT[,FORMAT]",
+                 help=f"Audio format, or several of one set (mp3,opus: the first is the feed's enclosure, the others "
+                      f"its alternates): {', '.join(FORMATS)}.  [default: from the output's suffix, else mp3]"),
     click.option("--per-section", is_flag=True, help="Also write one audio file per section into NAME-sections/."),
     click.option("--page", is_flag=True, help="Also write NAME.html, a listening page with the transcript."),
     click.option("--embed-audio", is_flag=True, help="With --page: put the audio inside the page, to share one file."),
@@ -122,9 +123,19 @@ def reading_arguments(o: dict) -> dict:
     return dict(format=o["format_"], encoding=o["encoding"], max_chars=o["max_chars"], lang=o["lang"])
 
 
+def format_list(value: str | None) -> list[str]:
+    """``--audio-format mp3,opus`` as a list of formats, each one known."""
+    names = [name.strip().lower() for name in (value or "").split(",") if name.strip()]
+    unknown = [name for name in names if name not in FORMATS]
+    if unknown:
+        raise click.BadParameter(f"{unknown[0]!r} is not one of {', '.join(FORMATS)}", param_hint="'--audio-format'")
+    return list(dict.fromkeys(names))
+
+
 def saving_arguments(o: dict) -> dict:
-    return dict(format=o["audio_format"], bitrate=o["bitrate"], page=o["page"], embed_audio=o["embed_audio"],
-                per_section=o["per_section"])  # fmt: skip
+    formats = o["audio_format"]
+    return dict(format=formats[0] if formats else None, formats=formats[1:], bitrate=o["bitrate"], page=o["page"],
+                embed_audio=o["embed_audio"], per_section=o["per_section"])  # fmt: skip
 
 
 def notify(line: str) -> None:
@@ -181,7 +192,7 @@ def generate(articles, output, from_feed, latest, title, quiet, **options):
         notify(f"Warning: no title found; players will show «{episode.display_title}» (--title sets one)")
     saving = saving_arguments(options)
     output = output or DEFAULT_OUTPUT_DIR / f"{episode.name}.{saving['format'] or 'mp3'}"
-    check_outputs(output, sources, saving["format"], bitrate=saving["bitrate"], page=saving["page"],
+    check_outputs(output, sources, saving["format"], formats=saving["formats"], bitrate=saving["bitrate"], page=saving["page"],
                   embed_audio=saving["embed_audio"], per_section=saving["per_section"], notify=notify)  # fmt: skip
     with ProgressBar(quiet) as progress:
         narration = narrate(episode, **narrate_arguments(options), notify=notify, progress=progress)
