@@ -183,3 +183,32 @@ def test_the_page_plays_every_format_in_chromium(browser, tmp_path, suffix):
         seconds = tab.evaluate("document.getElementById('player').duration")
         assert abs(seconds * 1000 - manifest["audio"]["duration_ms"]) < 150, (suffix, embed, seconds)
         context.close()
+
+
+def test_an_episode_page_in_two_formats_loads_at_its_top_and_names_each_story_once(browser, tmp_path):
+    from click.testing import CliRunner
+
+    from tests.conftest import EXAMPLES
+
+    out = tmp_path / "today.mp3"
+    result = CliRunner().invoke(cli, ["generate", str(EXAMPLES / "solar-plant.txt"), str(EXAMPLES / "city-library.html"),
+                                      "-o", str(out), "--title", "موجز اليوم", "--engine", "espeak", "--page",
+                                      "--audio-format", "mp3,opus"])  # fmt: skip
+    assert result.exit_code == 0, result.output
+    manifest = json.loads(out.with_suffix(".json").read_text(encoding="utf-8"))
+    context = browser.new_context(viewport={"width": 420, "height": 700})
+    tab = context.new_page()
+    tab.goto(out.with_suffix(".html").as_uri())
+    tab.wait_for_function("document.getElementById('player').readyState >= 1", timeout=15000)
+    assert tab.evaluate("document.getElementById('player').currentSrc").endswith("today.mp3")
+    seconds = tab.evaluate("document.getElementById('player').duration")
+    shown = tab.locator("header time").inner_text()
+    assert shown == f"{int(seconds) // 60}:{int(seconds) % 60:02d}"  # what the player counts, not rounded up
+    tab.wait_for_timeout(300)
+    assert tab.evaluate("window.scrollY") == 0
+    header_bottom = tab.evaluate("document.querySelector('header').getBoundingClientRect().bottom")
+    assert tab.evaluate("document.querySelector('nav h2').getBoundingClientRect().top") >= header_bottom
+    transcript = tab.locator(".transcript").inner_text()
+    for article in manifest["articles"]:
+        assert transcript.count(article["title"]) == 1, article["title"]
+    context.close()
