@@ -30,12 +30,13 @@ def write_page(mp3: Path, embed_audio: bool = False) -> Path:
     manifest = load_manifest(others["manifest"])
     if not mp3.is_file():
         raise InputError(f"{mp3}: no such file")
-    torn = [name for name in torn_files(others["manifest"]) if name in (mp3.name, others["vtt"].name)]
+    linked = {mp3.name, others["vtt"].name, *(audio.file for audio in (manifest.audio, *manifest.alternates))}
+    torn = [name for name in torn_files(others["manifest"]) if name in linked]
     if torn:
         raise InputError(f"{mp3}: the briefing's files do not match its manifest ({', '.join(torn)}); an earlier "
                          "run was interrupted: run briefing generate again to repair it")  # fmt: skip
     stage = Staging()
-    with locked(mp3), stage:
+    with locked(others["manifest"]), stage:
         vtt = others["vtt"].read_text(encoding="utf-8") if others["vtt"].is_file() else ""
         staged = stage.file(others["page"])
         staged.write_text(render(manifest, mp3.name, vtt, mp3.read_bytes() if embed_audio else None), encoding="utf-8")

@@ -83,3 +83,16 @@ def test_an_unknown_format_in_the_list_is_a_usage_error(runner, tmp_path):
                                  "--audio-format", "mp3,wav"])  # fmt: skip
     assert result.exit_code == 2 and "'wav' is not one of mp3, m4a, m4b, opus" in result.output
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_set_whose_other_format_no_longer_matches_is_refused(runner, tmp_path):
+    out = tmp_path / "x.mp3"
+    result = runner.invoke(cli, ["generate", str(EXAMPLES / "solar-plant.txt"), "-o", str(out), "--engine", "espeak",
+                                 "--audio-format", "mp3,opus"])  # fmt: skip
+    assert result.exit_code == 0, result.output
+    with (tmp_path / "x.opus").open("ab") as opus:
+        opus.write(b"not the encoded audio")
+    page = runner.invoke(cli, ["page", str(out)])
+    assert page.exit_code == 2 and "do not match its manifest (x.opus)" in page.output
+    feed = runner.invoke(cli, ["feed", str(tmp_path), "--base-url", "https://example.org/n/"])
+    assert feed.exit_code == 0 and "0 episodes" in feed.output and "x.opus" in feed.output
