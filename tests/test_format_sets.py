@@ -95,4 +95,4 @@ def test_a_set_whose_other_format_no_longer_matches_is_refused(runner, tmp_path)
     page = runner.invoke(cli, ["page", str(out)])
     assert page.exit_code == 2 and "do not match its manifest (x.opus)" in page.output
     feed = runner.invoke(cli, ["feed", str(tmp_path), "--base-url", "https://example.org/n/"])
-    assert feed.exit_code == 0 and "0 episodes" in feed.output and "x.opus" in feed.output
+    assert feed.exit_code == 2 and "holds no briefings" in feed.output and "x.opus" in feed.output
