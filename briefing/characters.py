@@ -8,12 +8,15 @@ from __future__ import annotations
 import re
 
 _FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
+_OVERRIDES = re.compile("[\u202a-\u202e\u2066-\u2069]")
+"""Bidi embeddings, overrides and isolates: they turn what follows around on screen (a title can show
+«عاجل exe.file» for «عاجل elif.exe»); plain Arabic and its marks never need them."""
 
 
 def without_controls(text: str) -> str:
-    """``text`` without the characters XML 1.0 forbids (and DEL): each becomes a space, so that words they
-    separated stay apart."""
-    return _FORBIDDEN.sub(" ", text)
+    """``text`` without the characters XML 1.0 forbids (and DEL), each become a space so that words they
+    separated stay apart, and without bidi overrides, embeddings and isolates."""
+    return _OVERRIDES.sub("", _FORBIDDEN.sub(" ", text))
 
 
 def cleaned(value):

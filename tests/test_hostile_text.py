@@ -151,3 +151,20 @@ def test_captions_are_at_most_two_lines_of_42_characters_and_7_seconds(runner, t
     assert "تمتد مئات الكيلومترات عبر الصحراء." in joined
     manifest = json.loads(out.with_suffix(".json").read_text(encoding="utf-8"))
     assert long_sentence in [cue["text"] for cue in manifest["cues"]]  # whole sentences there
+
+
+def test_direction_overrides_reach_no_output(runner, tmp_path):
+    article = tmp_path / "urgent.md"
+    article.write_text("# عاجل \u202eexe.file\u202c\n\n## قسم \u2067مقلوب\u2069\n\nجملة \u202dفيها\u202c تجاوز للاتجاه.\n",
+                       encoding="utf-8")  # fmt: skip
+    out = tmp_path / "urgent.mp3"
+    result = runner.invoke(cli, ["generate", str(article), "-o", str(out), "--engine", "espeak", "--page",
+                                 "--title", "موجز \u202eمقلوب"])  # fmt: skip
+    assert result.exit_code == 0, result.output
+    overrides = set("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+    tags = ID3(out)
+    shown = [str(tags["TIT2"])] + [str(chapter.sub_frames["TIT2"]) for chapter in tags.getall("CHAP")]
+    for path in (out.with_suffix(".vtt"), out.with_suffix(".srt"), out.with_suffix(".html"), out.with_suffix(".json")):
+        shown.append(path.read_text(encoding="utf-8"))
+    assert not overrides & set("".join(shown))
+    assert str(tags["TIT2"]) == "موجز مقلوب"
