@@ -89,8 +89,10 @@ def expand(inputs: list[str]) -> list[str]:
     return sources
 
 
-def feed_links(feed: str, latest: int | None = None) -> list[str]:
-    """The article links of an RSS or Atom feed (a file or a link), newest first, the ``latest`` N of them."""
+def feed_links(feed: str, latest: int | None = None) -> tuple[list[str], list[str]]:
+    """The article links of an RSS or Atom feed (a file or a link), newest first (undated items last), the
+    ``latest`` N of them; and the items whose link is not an http(s) address, refused: a feed must not
+    decide which local file is read and published."""
     import feedparser
 
     from briefing.reading import load
@@ -99,12 +101,17 @@ def feed_links(feed: str, latest: int | None = None) -> list[str]:
     if parsed.bozo and not parsed.entries:
         raise InputError(f"{feed}: is not an RSS or Atom feed")
     entries = [entry for entry in parsed.entries if entry.get("link")]
-    dated = all(entry.get("published_parsed") or entry.get("updated_parsed") for entry in entries)
-    if dated:
-        entries.sort(key=lambda e: tuple(e.get("published_parsed") or e.get("updated_parsed")), reverse=True)
     if not entries:
         raise InputError(f"{feed}: lists no article links")
-    return [entry["link"] for entry in entries[:latest]]
+    entries.sort(key=lambda e: tuple(e.get("published_parsed") or e.get("updated_parsed") or ()), reverse=True)
+    links = [str(entry["link"]) for entry in entries[:latest]]
+    web = [link for link in links if link.split(":", 1)[0].lower() in ("http", "https") and "://" in link]
+    return web, [link for link in links if link not in web]
+
+
+def refused_link(feed: str, link: str) -> str:
+    """Why a feed's item is not read: its link is not a web address."""
+    return f"{feed}: the item link {link!r} is not an http(s) address; not read"
 
 
 def job_key(loaded: Loaded, reading: dict, narrating: dict, saving: dict) -> str:

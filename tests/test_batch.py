@@ -253,3 +253,32 @@ def test_a_new_title_replaces_the_old_briefing_and_a_failing_input_keeps_its_las
     assert "its last briefing الخبر-رقم-2.json stays, out of date" in result.output
     (row,) = [r for r in report(out)["articles"] if r["status"] == "failed"]
     assert row["stale"] == ["الخبر-رقم-2.json"] and (out / "الخبر-رقم-2.mp3").is_file()
+
+
+def test_a_feed_decides_no_local_file_and_undated_items_come_last(runner, tmp_path):
+    secret = tmp_path / "secret.txt"
+    secret.write_text("سر\nهذا نص محلي لا يجوز أن ينشر أبدا عبر خلاصة من الخارج.\n", encoding="utf-8")
+    with PageServer() as server:
+        items = [(str(secret), "Tue, 05 Mar 2024 10:00:00 GMT"), ("-", "Tue, 05 Mar 2024 11:00:00 GMT"),
+                 ("file://" + str(secret), "Wed, 06 Mar 2024 10:00:00 GMT"), (server.url("/plain.txt"), ""),
+                 (server.url("/news/water-plant.html"), "Mon, 04 Mar 2024 10:00:00 GMT")]  # fmt: skip
+        rss = tmp_path / "feed.rss"
+        rss.write_text("<?xml version='1.0' encoding='utf-8'?><rss version='2.0'><channel><title>أخبار</title>"
+                       + "".join(f"<item><title>خبر</title><link>{link}</link>"
+                                 + (f"<pubDate>{date}</pubDate>" if date else "") + "</item>" for link, date in items)
+                       + "</channel></rss>", encoding="utf-8")  # fmt: skip
+        out = tmp_path / "out"
+        result = batch(runner, "--from-feed", rss, "--out-dir", out, "--base-url", "https://example.org/n/")
+        latest = runner.invoke(cli, ["generate", "--from-feed", str(rss), "--latest", "4", "-o",
+                                     str(tmp_path / "t.mp3"), "--engine", "espeak"])  # fmt: skip
+    assert result.exit_code == 1
+    rows = report(out)["articles"]
+    assert {r["source"] for r in rows if r["status"] == "done"} == {server.url("/news/water-plant.html"),
+                                                                     server.url("/plain.txt")}  # fmt: skip
+    assert sum("is not an http(s) address; not read" in r["reason"] for r in rows) == 3
+    published = " ".join(p.read_text(encoding="utf-8") for p in out.iterdir() if p.suffix in (".json", ".xml", ".vtt")
+                         and p.name != "batch.json")  # fmt: skip
+    assert "نص محلي" not in published and str(secret) not in published
+    assert latest.exit_code == 0 and latest.output.count("is not an http(s) address") == 3
+    manifest = json.loads((tmp_path / "t.json").read_text(encoding="utf-8"))
+    assert [a["source"]["path"] for a in manifest["articles"]] == [server.url("/news/water-plant.html")]

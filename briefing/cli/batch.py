@@ -45,18 +45,20 @@ def batch(inputs, out_dir, from_feed, latest, workers, cluster, force, base_url,
       briefing batch @today.txt --from-feed https://example.org/rss.xml --latest 10 --out-dir site/audio
       briefing batch archive/ --out-dir audio_out --cluster tcp://10.0.0.5:8786
     """
-    from briefing.batch import expand, feed_links, plan, run_batch, summary
+    from briefing.batch import Outcome, expand, feed_links, plan, refused_link, run_batch, summary
     from briefing.errors import InputError
 
     if title:
         raise click.UsageError("--title names one briefing; batch names each after its article")
-    sources = expand(list(inputs)) + (feed_links(from_feed, latest) if from_feed else [])
-    if not sources:
+    links, refused = feed_links(from_feed, latest) if from_feed else ([], [])
+    sources = expand(list(inputs)) + links
+    if not sources and not refused:
         raise InputError("no articles to narrate: give files, folders, links, @LIST files or --from-feed")
     saving = saving_arguments(options)
     if saving["embed_audio"] and not saving["page"]:
         raise click.UsageError("--embed-audio needs --page")
     jobs, known = plan(sources, out_dir, reading_arguments(options), narrate_arguments(options), saving, force)
+    known += [Outcome(link, "", "failed", refused_link(from_feed, link)) for link in refused]
     started, done = time.monotonic(), []
 
     def progress(outcome) -> None:

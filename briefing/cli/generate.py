@@ -180,9 +180,12 @@ def generate(articles, output, from_feed, latest, title, quiet, **options):
 
     sources = list(articles)
     if from_feed:
-        from briefing.batch import feed_links
+        from briefing.batch import feed_links, refused_link
 
-        sources += feed_links(from_feed, latest)
+        links, refused = feed_links(from_feed, latest)
+        for link in refused:
+            notify(f"Warning: {refused_link(from_feed, link)}")
+        sources += links
     if not sources:
         raise click.UsageError("give one or more ARTICLES, or --from-feed FEED")
     episode = read_articles(sources, title=title, **reading_arguments(options))
