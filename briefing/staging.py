@@ -8,9 +8,12 @@ import fcntl
 import hashlib
 import os
 import shutil
+import stat
 import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
+
+import platformdirs
 
 from briefing.errors import OutputError, WriteError
 
@@ -117,21 +120,35 @@ def remove_leftovers(targets: list[Path]) -> list[Path]:
     return removed
 
 
+def lock_folder() -> Path:
+    """Where the locks live: ``$TMPDIR/briefing-locks-UID`` when it is a folder only this user owns and can
+    write; else (another user made it first, to make every run wait on locks it holds) the user's cache."""
+    for folder in (Path(tempfile.gettempdir()) / f"briefing-locks-{os.getuid()}",
+                   Path(platformdirs.user_cache_dir("briefing")) / "locks"):  # fmt: skip
+        try:
+            folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+            found = os.lstat(folder)
+        except OSError:
+            continue
+        if stat.S_ISDIR(found.st_mode) and found.st_uid == os.getuid() and not found.st_mode & 0o022:
+            return folder
+    raise WriteError(f"no folder of this user's own for locks: {folder} is another user's or shared")
+
+
 @contextlib.contextmanager
 def locked(target: Path, waiting: Callable[[], None] | None = None) -> Iterator[None]:
     """Hold an exclusive lock on ``target``'s output set for the block: a second run writing the same
     output waits (``waiting`` is told once) until the first has renamed all its files. Use it around the
     staging (``with locked(target), stage:``) so that the renames happen under the lock.
 
-    The lock file lives in the temporary folder, named by the target's absolute path, so that no file is
-    left beside the outputs; it is never deleted, since deleting it could let a third run lock a new
+    The lock file lives in a folder of the user's own, named by the target's absolute path, so that no file
+    is left beside the outputs; it is never deleted, since deleting it could let a third run lock a new
     file while a second still waits on the old one.
     """
-    folder = Path(tempfile.gettempdir()) / f"briefing-locks-{os.getuid()}"
+    folder = lock_folder()
     digest = hashlib.sha256(str(target.absolute().resolve()).encode()).hexdigest()[:32]
     try:
-        folder.mkdir(mode=0o700, exist_ok=True)
-        handle = os.open(folder / f"{digest}.lock", os.O_RDWR | os.O_CREAT, 0o600)
+        handle = os.open(folder / f"{digest}.lock", os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW, 0o600)
     except OSError as exc:
         raise WriteError(f"{folder}: a lock cannot be taken there ({exc.strerror or exc})") from None
     try:

@@ -271,3 +271,24 @@ def test_sigterm_while_encoding_answers_at_once(tmp_path, cache_dir, example_txt
     assert time.monotonic() - signalled < 3  # not after the parts under way are done
     assert run.returncode == 143 and stderr.strip().splitlines()[-1].startswith("Error: interrupted (SIGTERM)")
     assert not (tmp_path / "out").exists()
+
+
+def test_a_lock_folder_another_user_made_first_makes_no_run_wait(tmp_path, cache_dir, example_txt):
+    import fcntl
+    import hashlib
+
+    if os.geteuid() != 0:
+        pytest.skip("giving a folder to another user needs root")
+    temporary, out = tmp_path / "tmp", tmp_path / "out" / "news.mp3"
+    squatted = temporary / f"briefing-locks-{os.getuid()}"
+    squatted.mkdir(parents=True)
+    os.chown(squatted, 65534, 65534)  # nobody's, and everyone may write in it
+    squatted.chmod(0o777)
+    digest = hashlib.sha256(str(out.with_suffix(".json").absolute().resolve()).encode()).hexdigest()[:32]
+    with (squatted / f"{digest}.lock").open("w") as held:
+        fcntl.flock(held, fcntl.LOCK_EX)  # the squatter holds the lock of our output
+        run = briefing("generate", str(example_txt), "-o", str(out), "--engine", "espeak", cache=cache_dir,
+                       env={"TMPDIR": str(temporary), "XDG_CACHE_HOME": str(tmp_path / "home-cache")})  # fmt: skip
+        _, stderr = run.communicate(timeout=120)
+    assert run.returncode == 0 and "Waiting" not in stderr, stderr
+    assert out.is_file() and list((tmp_path / "home-cache" / "briefing" / "locks").glob("*.lock"))
