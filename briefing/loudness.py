@@ -38,9 +38,17 @@ gain, more would only distort."""
 
 
 def sample_for_measurement(pieces: list[bytes], rate: int, seconds: float) -> list[bytes]:
-    """All pieces of a short track; of a long one, every k-th piece, about ``seconds`` long in all."""
-    total = sum(len(p) for p in pieces) / 2 / rate
-    return pieces[:: max(1, math.ceil(total / seconds))]
+    """All of a short probe; of a longer one, windows of two seconds spread evenly over it, about ``seconds``
+    in all, whatever its pieces' lengths (every k-th piece could be the shortest ones alone: a probe of
+    one long sentence between two short cues measured as silence)."""
+    joined = b"".join(pieces)
+    total, wanted = len(joined) // 2, int(seconds * rate)
+    if total <= wanted:
+        return pieces
+    window = min(wanted, 2 * rate)
+    count = max(1, wanted // window)
+    step = (total - window) // max(1, count - 1)
+    return [joined[2 * n * step : 2 * (n * step + window)] for n in range(count)]
 
 
 @dataclass(frozen=True)
@@ -69,6 +77,7 @@ def trial(probe: list[bytes], rate: int, roundtrip: Callable[[list[bytes]], byte
     over = heard.true_peak - TRUE_PEAK_LIMIT
     ceiling = CEILING_DBFS - (over + OVER_MARGIN if over > 0 else 0.0)
     codec_loss = integrated_loudness(limited, rate) - heard.loudness
+    codec_loss = codec_loss if math.isfinite(codec_loss) else 0.0
     return Trial(raw, ceiling, gain_for(probe, rate, TARGET_LUFS + codec_loss, ceiling, gain + codec_loss, raw) - gain)
 
 

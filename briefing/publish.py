@@ -6,6 +6,7 @@ lock on the set: a failure or Ctrl-C leaves earlier outputs as they were and no 
 
 from __future__ import annotations
 
+import math
 import os
 import shutil
 from collections.abc import Callable
@@ -15,7 +16,7 @@ from pathlib import Path
 from briefing.article import STDIN, Episode
 from briefing.assemble import Timeline, Track
 from briefing.cache import ClipCache
-from briefing.errors import OutputError, WriteError
+from briefing.errors import OutputError, SynthesisError, WriteError
 from briefing.formats.base import AudioFormat, Tags
 from briefing.manifest import AudioInfo, EngineInfo
 from briefing.master import encode_track
@@ -136,6 +137,8 @@ def _write(track, episode, audio, fmts, staging, tags, engine, bitrate, companio
         entries[fmt.name] = audio_entry(path, fmt, timeline, track.sample_rate, rate, level)
         first = first or (timeline, fmt, rate, level, section_files)
     timeline, fmt, rate, level, section_files = first
+    if level.loudness is None or not math.isfinite(level.loudness):  # never publish a file nobody can hear
+        raise SynthesisError(f"{audio}: the narration measures as silence; nothing was written")
     found = captions(timeline)
     vtt = webvtt_text(timeline, found)
     if companions.subtitles:

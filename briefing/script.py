@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from briefing.article import Episode, headline_from
 from briefing.language import phrases_for
-from briefing.text import speakable, split_sentences, clean
+from briefing.text import clean, speakable, split_for_limit, split_sentences
 
 
 @dataclass(frozen=True)
@@ -81,7 +81,7 @@ def build_script(episode: Episode, pauses: Pauses = Pauses()) -> list[Cue]:
         for p, paragraph in enumerate(section.paragraphs):
             if p > 0:
                 cues.append(Cue("pause", index, pause_ms=pauses.paragraph))
-            for s, sentence in enumerate(split_sentences(paragraph)):
+            for s, sentence in enumerate(cut_long(split_sentences(paragraph))):
                 if s > 0:
                     cues.append(Cue("pause", index, pause_ms=pauses.sentence))
                 if speakable(clean(sentence)):
@@ -91,6 +91,18 @@ def build_script(episode: Episode, pauses: Pauses = Pauses()) -> list[Cue]:
     last = len(sections) - 1
     cues += [Cue("pause", last, pause_ms=pauses.section), Cue("outro", last, phrases.outro)]
     return cues
+
+
+LONGEST_SENTENCE = 400
+"""Characters of a sentence said as one cue at most: a longer one (a text with no full stop) is cut where a
+clause or a phrase allows, so that no cue runs for minutes and every engine takes it."""
+
+
+def cut_long(sentences: list[str]) -> list[str]:
+    """``sentences``, each longer than :data:`LONGEST_SENTENCE` cut at its cheapest places (see
+    :func:`briefing.text.split_for_limit`)."""
+    return [piece for sentence in sentences
+            for piece in (split_for_limit(sentence, LONGEST_SENTENCE) if len(sentence) > LONGEST_SENTENCE else [sentence])]  # fmt: skip
 
 
 def _section_break(section: int, pauses: Pauses, longer: bool = False) -> list[Cue]:

@@ -168,3 +168,34 @@ def test_direction_overrides_reach_no_output(runner, tmp_path):
         shown.append(path.read_text(encoding="utf-8"))
     assert not overrides & set("".join(shown))
     assert str(tags["TIT2"]) == "موجز مقلوب"
+
+
+def test_one_endless_sentence_is_heard_at_the_target_and_cut_into_cues(tmp_path):
+    import math
+
+    from briefing import Article, narrate
+    from briefing.script import LONGEST_SENTENCE
+
+    words = "وقال المسؤول في المدينة إن المشروع الجديد سيغير حياة السكان، كما".split()
+    text = "عنوان الخبر\n" + " ".join(words[i % len(words)] for i in range(1500)) + "\n"  # 9,000 chars, no full stop
+    narration = narrate(Article.from_text(text), engine="espeak", cache=False, vowels=False)
+    sentences = [timed.cue.text for timed in narration.cues if timed.cue.kind == "sentence"]
+    assert len(sentences) > 10 and max(map(len, sentences)) <= LONGEST_SENTENCE
+    published = narration.save(tmp_path / "long.mp3")
+    manifest = json.loads(published.manifest.read_text(encoding="utf-8"))  # strict JSON: no NaN
+    audio = manifest["audio"]
+    assert abs(audio["loudness_lufs"] + 16) <= 0.5 and math.isfinite(audio["gain_db"])
+
+
+def test_a_narration_that_measures_as_silence_is_never_published(tmp_path, monkeypatch):
+    from briefing import Article, SynthesisError, narrate
+    from briefing.segment import AudioSegment
+    from briefing.speech.engines.espeak import EspeakEngine
+
+    monkeypatch.setattr(EspeakEngine, "synthesize", lambda self, text: AudioSegment.silent(duration=800, frame_rate=22050))
+    monkeypatch.setattr(EspeakEngine, "speak", lambda self, text: __import__("briefing.speech.engines.base",
+                        fromlist=["Spoken"]).Spoken(self.synthesize(text)))  # fmt: skip
+    narration = narrate(Article.from_text("عنوان\nجملة لا يسمعها أحد لأن المحرك صامت تماما."), engine="espeak", cache=False)
+    with pytest.raises(SynthesisError, match="measures as silence; nothing was written"):
+        narration.save(tmp_path / "silent.mp3")
+    assert list(tmp_path.iterdir()) == []
