@@ -24,36 +24,39 @@ _NUMBERED = re.compile(rf"^(?:[0-9٠-٩]{{1,2}}\s*[.)\-–]|(?:{_ORDINALS})ً?\s
 
 
 def parse(text: str) -> Parsed:
+    """Headings and paragraphs of plain text, in one pass (a file of 80,000 lines was quadratic)."""
     lines = [line.strip() for line in text.split("\n")]
-    blocks: list[Block] = []
+    following: list[str | None] = [None] * len(lines)  # the next non-blank line after each
+    for index in range(len(lines) - 2, -1, -1):
+        following[index] = lines[index + 1] or following[index + 1]
+    blocks: list[tuple[str, list[str]]] = []  # kind, lines (a hard-wrapped paragraph is joined at the end)
     previous_blank = True
     for index, line in enumerate(lines):
         if not line:
             previous_blank = True
             continue
         markdown = _MARKDOWN_HEADING.match(line)
+        last = blocks[-1] if blocks else None
+        ended = last is None or last[0] == "heading" or ends_sentence(last[1][-1])
         if markdown:
-            blocks.append(Block("heading", markdown.group(2)))
-        elif _opens_block(blocks, previous_blank) and _is_heading(line, _next_line(lines, index) or _only_headings(blocks)):
-            blocks.append(Block("heading", line))
-        elif blocks and blocks[-1].kind == "paragraph" and not previous_blank and not ends_sentence(blocks[-1].text):
-            blocks[-1] = Block("paragraph", f"{blocks[-1].text} {line}")
+            blocks.append(("heading", [markdown.group(2)]))
+        elif (previous_blank or ended) and _is_heading(line, following[index] or _only_headings(blocks)):
+            blocks.append(("heading", [line]))
+        elif last is not None and last[0] == "paragraph" and not previous_blank and not ended:
+            last[1].append(line)
         else:
-            blocks.append(Block("paragraph", line))
+            blocks.append(("paragraph", [line]))
         previous_blank = False
-    if len(blocks) > 1 and blocks[0].kind == "heading":
-        return Parsed(blocks[0].text, blocks[1:])
-    return Parsed(None, blocks)
+    found = [Block(kind, " ".join(parts)) for kind, parts in blocks]  # type: ignore[arg-type]
+    if len(found) > 1 and found[0].kind == "heading":
+        return Parsed(found[0].text, found[1:])
+    return Parsed(None, found)
 
 
-def _only_headings(blocks: list[Block]) -> str | None:
+def _only_headings(blocks: list[tuple[str, list[str]]]) -> str | None:
     """After two or more heading lines and nothing else, a last line of the same shape is one more heading
     (a file of headings alone has no text to narrate), not the body."""
-    return "" if len(blocks) >= 2 and all(block.kind == "heading" for block in blocks) else None
-
-
-def _next_line(lines: list[str], index: int) -> str | None:
-    return next((line for line in lines[index + 1 :] if line), None)
+    return "" if len(blocks) >= 2 and all(kind == "heading" for kind, _ in blocks) else None
 
 
 def _is_heading(line: str, next_line: str | None) -> bool:
@@ -66,8 +69,3 @@ def _is_heading(line: str, next_line: str | None) -> bool:
     if stripped.endswith(":"):
         return not next_line.startswith(_QUOTE_OPENERS)
     return not ends_sentence(plain) and not stripped.endswith((",", "،"))
-
-
-def _opens_block(blocks: list[Block], previous_blank: bool) -> bool:
-    """A heading starts after a blank line, another heading, or a finished sentence."""
-    return previous_blank or not blocks or blocks[-1].kind == "heading" or ends_sentence(blocks[-1].text)
