@@ -60,7 +60,8 @@ class Article:
 
     @property
     def chars(self) -> int:
-        return sum(s.chars + len(s.heading or "") for s in self.sections)
+        """What is spoken of it: the title, headings and paragraphs."""
+        return len(self.title or "") + sum(s.chars + len(s.heading or "") for s in self.sections)
 
     @classmethod
     def from_text(cls, text: str, format: str = "text", *, title: str | None = None, lang: str | None = "ar",
@@ -124,6 +125,10 @@ class Episode:
     articles: tuple[Article, ...]
     language: str = "ar"
 
+    def __post_init__(self):
+        if self.title and len(self.title) > LONGEST_TITLE:  # a title given at any length is said at a sane one
+            object.__setattr__(self, "title", shortened(self.title, LONGEST_TITLE))
+
     @cached_property
     def sections(self) -> tuple[Section, ...]:
         phrases = phrases_for(self.language)
@@ -163,7 +168,16 @@ def headline_from(article: Article) -> str:
     from briefing.text import split_sentences
 
     first = split_sentences(article.sections[0].paragraphs[0])[0] if article.sections else ""
-    if len(first) <= TITLE_CHARS:
-        return first
-    cut = first[: TITLE_CHARS - 1].rsplit(" ", 1)[0].rstrip(" ،,:؛;")
+    return shortened(first, TITLE_CHARS)
+
+
+LONGEST_TITLE = 200
+"""Characters of a title at most: a longer one (a Markdown heading of 30,000 words) is cut."""
+
+
+def shortened(text: str, limit: int) -> str:
+    """``text`` if it fits in ``limit`` characters, else cut at a word boundary, with an ellipsis."""
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1].rsplit(" ", 1)[0].rstrip(" ،,:؛;")
     return f"{cut}…"

@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from briefing.article import DEFAULT_MAX_CHARS, STDIN, Article, Episode, Section
+from briefing.article import DEFAULT_MAX_CHARS, LONGEST_TITLE, STDIN, Article, Episode, Section, shortened
 from briefing.characters import without_controls
 from briefing.errors import InputError, TooLongError
 from briefing.language import base_language, check_language
@@ -105,6 +105,9 @@ def checked(article: Article, label: str, max_chars: int, lang: str | None) -> A
     """``article``, if its text is within ``max_chars`` and (with ``lang``) written in that language."""
     if article.chars > max_chars:
         raise TooLongError(f"{label}: has {article.chars:,} characters of text, more than the limit of {max_chars:,}")
+    if article.title and len(article.title) > LONGEST_TITLE:
+        note = f"its title has {len(article.title):,} characters; it is cut to {LONGEST_TITLE}"
+        article = replace(article, title=shortened(article.title, LONGEST_TITLE), notes=(*article.notes, note))
     if lang:
         check_language("\n".join(filter(None, [article.title, spoken_text(article)])), lang, label)
     return article

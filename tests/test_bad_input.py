@@ -103,3 +103,21 @@ def test_a_page_that_would_overwrite_the_input_page_is_refused(runner, tmp_path)
     result = runner.invoke(cli, ["generate", str(article), "-o", str(tmp_path / "news.mp3"), "--page", "--engine", "espeak"])
     assert result.exit_code == 2 and result.output == f"Error: {article}: is an input article; choose another output path\n"
     assert tree_snapshot(tmp_path) == before
+
+
+def test_a_huge_title_counts_against_max_chars_and_is_said_cut(runner, tmp_path):
+    from briefing import Article, narrate
+    from briefing.article import LONGEST_TITLE
+
+    huge = "# " + " ".join(["عنوان"] * 30000) + "\n\nجملة الخبر الوحيدة هنا.\n"
+    article = tmp_path / "huge.md"
+    article.write_text(huge, encoding="utf-8")
+    refused = runner.invoke(cli, ["sections", str(article), "--max-chars", "1000"])
+    assert refused.exit_code == 2 and "more than the limit of 1,000" in refused.output
+
+    text = "# " + " ".join(["عنوان"] * 300) + "\n\nجملة الخبر الوحيدة هنا.\n"
+    read = Article.from_text(text, format="markdown")
+    assert len(read.title) <= LONGEST_TITLE and read.title.endswith("…") and "cut to" in read.notes[0]
+    narration = narrate(read, engine="espeak", cache=False, title="موجز " * 1000)
+    assert len(narration.episode.title) <= LONGEST_TITLE
+    assert narration.duration_s < 60
