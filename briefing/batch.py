@@ -72,16 +72,20 @@ def run_job(job: Job, cores: int = 1) -> Outcome:
     return Outcome(job.loaded.source, job.name, "done", files=files, seconds=time.monotonic() - started)
 
 
-def expand(inputs: list[str]) -> list[str]:
-    """Files and links as given; a folder's articles (.txt, .md, .html), sorted; ``@list.txt``'s lines."""
+def expand(inputs: list[str], within: tuple[Path, ...] = ()) -> list[str]:
+    """Files and links as given; a folder's articles (.txt, .md, .html), sorted; ``@list.txt``'s lines
+    (``within``: the lists being read, one of which may not list itself again)."""
     sources: list[str] = []
     for item in inputs:
         if item.startswith("@"):
             listed = Path(item[1:])
             if not listed.is_file():
                 raise InputError(f"{listed}: no such list file")
-            lines = listed.read_text(encoding="utf-8-sig").splitlines()
-            sources += expand([line.strip() for line in lines if line.strip() and not line.lstrip().startswith("#")])
+            if listed.resolve() in within:
+                raise InputError(f"{listed}: lists itself (through {' -> '.join(map(str, within))})")
+            lines = listed.read_text(encoding="utf-8-sig", errors="replace").splitlines()
+            sources += expand([line.strip() for line in lines if line.strip() and not line.lstrip().startswith("#")],
+                              (*within, listed.resolve()))  # fmt: skip
         elif Path(item).is_dir():
             sources += sorted(str(p) for p in Path(item).iterdir() if p.suffix.lower() in ARTICLE_SUFFIXES)
         else:
@@ -97,7 +101,7 @@ def feed_links(feed: str, latest: int | None = None) -> tuple[list[str], list[st
 
     from briefing.reading import load
 
-    parsed = feedparser.parse(load(feed).data)
+    parsed = feedparser.parse(load(feed, feed=True).data)
     if parsed.bozo and not parsed.entries:
         raise InputError(f"{feed}: is not an RSS or Atom feed")
     entries = [entry for entry in parsed.entries if entry.get("link")]

@@ -33,14 +33,19 @@ def parse_size(text: str) -> int:
     """Bytes from ``2G``, ``500M``, ``1.5GB``, ``800k`` or a plain number."""
     import re
 
-    found = re.fullmatch(r"\s*([\d.]+)\s*([kmgt]?)i?b?\s*", str(text).lower())
+    found = re.fullmatch(r"\s*(\d+(?:\.\d+)?|\.\d+)\s*([kmgt]?)i?b?\s*", str(text).lower())
     if not found:
         raise InputError(f"{text!r} is not a size (write 2G, 500M or a number of bytes)")
     return int(float(found.group(1)) * 1000 ** " kmgt".index(found.group(2) or " "))
 
 
 def default_max_bytes() -> int:
-    return parse_size(os.environ[SIZE_VARIABLE]) if os.environ.get(SIZE_VARIABLE) else DEFAULT_MAX_BYTES
+    if not os.environ.get(SIZE_VARIABLE):
+        return DEFAULT_MAX_BYTES
+    try:
+        return parse_size(os.environ[SIZE_VARIABLE])
+    except InputError as exc:
+        raise InputError(f"${SIZE_VARIABLE}: {exc}") from None
 
 
 def default_cache_dir() -> Path:

@@ -171,6 +171,9 @@ def narrate(
                            speaker, pitch)  # fmt: skip
     if jobs < 1 or (sample_rate is not None and sample_rate not in SAMPLE_RATES):
         raise InputError(f"jobs must be 1 or more and sample_rate one of {', '.join(map(str, SAMPLE_RATES))}")
+    if isinstance(rate, bool) or not isinstance(rate, (int, float)) or not RATES[0] <= rate <= RATES[1]:
+        raise InputError(f"rate must be a number from {RATES[0]} to {RATES[1]} (1.25 is a quarter faster), not {rate!r}",
+                         option="rate")  # fmt: skip
     script = build_script(episode, pauses)
     words = Lexicon.load(lexicon)
     SpokenForm(base_language(lang), months=months)  # months checked before anything is spoken
@@ -209,6 +212,8 @@ def narrate(
 
 
 SAMPLE_RATES = (16000, 22050, 24000, 44100, 48000)
+RATES = (0.5, 2.0)
+"""The slowest and fastest speech: outside them no voice stays clear (and NaN is no speed)."""
 
 
 def _episode(articles: Article | Episode | Sequence[Article], title: str | None, lang: str) -> Episode:

@@ -51,14 +51,14 @@ class Loaded:
     url: str | None = None
 
 
-def load(source: str | Path) -> Loaded:
-    """The bytes of a path, ``-`` (standard input) or an http(s) link."""
+def load(source: str | Path, feed: bool = False) -> Loaded:
+    """The bytes of a path, ``-`` (standard input) or an http(s) link (of an article, or a ``feed``)."""
     from briefing import readers
-    from briefing.readers.fetch import fetch, is_url
+    from briefing.readers.fetch import ARTICLE_TYPES, FEED_TYPES, fetch, is_url
 
     source = str(source)
     if is_url(source):
-        page = fetch(source)
+        page = fetch(source, FEED_TYPES if feed else ARTICLE_TYPES)
         return Loaded(source, page.data, page.charset, page.format, page.url)
     if source == STDIN:
         return Loaded(source, readers.read_limited(sys.stdin.buffer, "stdin"))

@@ -121,3 +121,24 @@ def test_a_huge_title_counts_against_max_chars_and_is_said_cut(runner, tmp_path)
     narration = narrate(read, engine="espeak", cache=False, title="موجز " * 1000)
     assert len(narration.episode.title) <= LONGEST_TITLE
     assert narration.duration_s < 60
+
+
+def test_rates_sizes_and_lists_that_are_no_values_are_one_line(runner, tmp_path, monkeypatch):
+    from briefing import Article, InputError, narrate
+
+    article = Article.from_text("عنوان\nجملة قصيرة للاختبار هنا.")
+    for rate in (100, "fast", float("nan"), 0):
+        with pytest.raises(InputError, match="rate must be a number from 0.5 to 2.0"):
+            narrate(article, engine="espeak", rate=rate, cache=False)
+    result = runner.invoke(cli, ["generate", "-", "--rate", "nan"], input="عنوان\nجملة.\n")
+    assert result.exit_code == 2 and "nan is not a number" in result.output
+    monkeypatch.setenv("BRIEFING_CACHE_MAX", "1.2.3")
+    result = runner.invoke(cli, ["generate", "-", "-o", str(tmp_path / "a.mp3"), "--engine", "espeak"],
+                           input="عنوان\nجملة قصيرة للاختبار هنا.\n")  # fmt: skip
+    assert result.exit_code == 2 and "$BRIEFING_CACHE_MAX: '1.2.3' is not a size" in result.output
+    assert runner.invoke(cli, ["cache", "prune", "--max-size", "."]).exit_code == 2
+    first, second = tmp_path / "a.txt", tmp_path / "b.txt"
+    first.write_text(f"@{second}\n", encoding="utf-8")
+    second.write_text(f"@{first}\n", encoding="utf-8")
+    result = runner.invoke(cli, ["batch", f"@{first}", "--out-dir", str(tmp_path / "out")])
+    assert result.exit_code == 2 and "lists itself" in result.output and not (tmp_path / "out").exists()

@@ -136,3 +136,34 @@ def test_several_links_make_one_episode(runner, server, tmp_path):
     manifest = json.loads(out.with_suffix(".json").read_text(encoding="utf-8"))
     assert [a["source"]["path"] for a in manifest["articles"]] == [server.url("/news/water-plant.html"),
                                                                    server.url("/windows")]  # fmt: skip
+
+
+@pytest.mark.parametrize("kind", ["rss", "atom", "xml"])
+def test_a_feed_served_as_a_feed_is_read(runner, tmp_path, kind):
+    from briefing.batch import feed_links
+
+    with PageServer() as server:
+        links, refused = feed_links(server.url(f"/feed.{kind}"))
+    assert links == [server.url("/news/water-plant.html"), server.url("/plain.txt")] and refused == []
+
+
+@pytest.mark.parametrize("address", ["http://[127.0.0.1", "http://exa\x01mple.org/a", "http://"])
+def test_a_malformed_address_is_one_line(runner, address):
+    result = runner.invoke(cli, ["sections", address])
+    assert result.exit_code == 2 and "not an http or https address" in result.output and "Traceback" not in result.output
+
+
+def test_a_redirect_to_a_data_address_is_one_line(runner):
+    with PageServer() as server:
+        result = runner.invoke(cli, ["sections", server.url("/data")])
+    assert result.exit_code == 1 and "redirects to an address that is not http or https" in result.output
+
+
+def test_a_page_declaring_a_codec_that_is_no_text_encoding_is_read(runner, tmp_path):
+    for codec in ("base64", "rot13"):
+        page = tmp_path / f"{codec}.html"
+        page.write_bytes(f'<html><head><meta charset="{codec}"><title>خبر</title></head><body><article><h1>خبر</h1>'
+                         f"<p>{'قالت وزارة الصحة إن عدد المصابين ارتفع في المدينة خلال الأسبوع الماضي. ' * 12}</p>"
+                         "</article></body></html>".encode("cp1256"))  # fmt: skip
+        result = runner.invoke(cli, ["sections", str(page)])
+        assert result.exit_code == 0, result.output

@@ -32,6 +32,22 @@ def with_options(options):
     return decorate
 
 
+def a_number(ctx, param, value: float) -> float:
+    """FloatRange lets NaN through (no comparison with it is true)."""
+    if value != value:
+        raise click.BadParameter("nan is not a number", param_hint=f"'--{param.name}'")
+    return value
+
+
+def format_list(value: str | None) -> list[str]:
+    """``--audio-format mp3,opus`` as a list of formats, each one known."""
+    names = [name.strip().lower() for name in (value or "").split(",") if name.strip()]
+    unknown = [name for name in names if name not in FORMATS]
+    if unknown:
+        raise click.BadParameter(f"{unknown[0]!r} is not one of {', '.join(FORMATS)}", param_hint="'--audio-format'")
+    return list(dict.fromkeys(names))
+
+
 reading_options = with_options([
     click.option("--title", help="Title to use instead of the detected one (first heading line, <h1>)."),
     click.option("--format", "format_", type=click.Choice(["text", "markdown", "html"]),
@@ -68,7 +84,7 @@ narration_options = with_options([
     click.option("--lang", default="ar", show_default=True,
                  help="Language of the articles and of the narration: ar or en. Articles in another language "
                       "are refused."),
-    click.option("--rate", type=click.FloatRange(0.5, 2.0), default=1.0, show_default=True,
+    click.option("--rate", type=click.FloatRange(0.5, 2.0), default=1.0, show_default=True, callback=a_number,
                  help="Speed: 1.25 is a quarter faster (espeak, piper, edge)."),
     click.option("--voice", help="Edge voice name, e.g. ar-EG-SalmaNeural.  [default: ar-SA-HamedNeural]"),
     click.option("--voice-model", type=click.Path(path_type=Path),
@@ -122,15 +138,6 @@ def narrate_arguments(o: dict) -> dict:
 
 def reading_arguments(o: dict) -> dict:
     return dict(format=o["format_"], encoding=o["encoding"], max_chars=o["max_chars"], lang=o["lang"])
-
-
-def format_list(value: str | None) -> list[str]:
-    """``--audio-format mp3,opus`` as a list of formats, each one known."""
-    names = [name.strip().lower() for name in (value or "").split(",") if name.strip()]
-    unknown = [name for name in names if name not in FORMATS]
-    if unknown:
-        raise click.BadParameter(f"{unknown[0]!r} is not one of {', '.join(FORMATS)}", param_hint="'--audio-format'")
-    return list(dict.fromkeys(names))
 
 
 def saving_arguments(o: dict) -> dict:

@@ -84,14 +84,16 @@ def decode(data: bytes, label: str, encoding: str | None = None) -> tuple[str, s
 
 
 def _declared_charset(data: bytes) -> str | None:
-    """The encoding an HTML page declares in its first bytes, when Python knows it."""
+    """The text encoding an HTML page declares in its first bytes, when Python knows it."""
     found = _META_CHARSET.search(data[:4096])
     if not found:
         return None
     try:
-        return codecs.lookup(found.group(1).decode("ascii")).name
+        name = codecs.lookup(found.group(1).decode("ascii")).name
+        b"a".decode(name)  # base64, rot13...: codecs Python knows that are no text encoding
     except LookupError:
         return None
+    return name
 
 
 def _refuse_binary(data: bytes, label: str) -> None:

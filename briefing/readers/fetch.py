@@ -24,6 +24,9 @@ USER_AGENT = (f"Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like 
 ARTICLE_TYPES = {"text/html": "html", "application/xhtml+xml": "html", "text/plain": None, "text/markdown": "markdown",
                  "text/x-markdown": "markdown"}  # fmt: skip
 """Content types an article comes in, and the format each is read as (None: by a look at the text)."""
+FEED_TYPES = {"application/rss+xml": None, "application/atom+xml": None, "application/xml": None, "text/xml": None,
+              "application/rdf+xml": None, **ARTICLE_TYPES}  # fmt: skip
+"""Content types a feed comes in: its own, and the article types servers mislabel feeds with."""
 
 
 @dataclass(frozen=True)
@@ -41,13 +44,18 @@ def is_url(source: str) -> bool:
     return str(source).lower().startswith(("http://", "https://"))
 
 
-def fetch(url: str) -> Fetched:
-    """Download ``url``. Network faults raise :class:`NetworkError`; a body that is no article (wrong
-    content type, too large) raises :class:`InputError`."""
+def fetch(url: str, types: dict[str, str | None] = ARTICLE_TYPES) -> Fetched:
+    """Download ``url``. Network faults raise :class:`NetworkError`; a body that is none of ``types`` (by
+    default an article: wrong content type, too large) or an address that is none raise :class:`InputError`."""
     import httpx
 
-    if urlsplit(url).scheme.lower() not in ("http", "https") or not urlsplit(url).hostname:
-        raise InputError(f"{url}: not an http or https address")
+    try:
+        parts = urlsplit(url)
+        web = parts.scheme.lower() in ("http", "https") and parts.hostname and url.isprintable()
+    except ValueError:  # http://[127.0.0.1
+        web = False
+    if not web:
+        raise InputError(f"{url!r}: not an http or https address")
     deadline = time.monotonic() + TOTAL_TIMEOUT
     timeout = httpx.Timeout(TOTAL_TIMEOUT, connect=CONNECT_TIMEOUT)
     try:
@@ -57,8 +65,9 @@ def fetch(url: str) -> Fetched:
                 if response.status_code >= 400:
                     raise NetworkError(f"{url}: the server answered {response.status_code} {response.reason_phrase}")
                 media = response.headers.get("content-type", "text/html").split(";")[0].strip().lower()
-                if media not in ARTICLE_TYPES:
-                    raise InputError(f"{url}: is {media}, not an article page (HTML or text)")
+                if media not in types:
+                    kind = "an article page (HTML or text)" if types is ARTICLE_TYPES else "a feed (RSS or Atom)"
+                    raise InputError(f"{url}: is {media}, not {kind}")
                 declared = int(response.headers.get("content-length") or 0)
                 if declared > MAX_BYTES:
                     raise InputError(f"{url}: is larger than {MAX_BYTES // 1_000_000} MB, too large to be an article")
@@ -69,12 +78,12 @@ def fetch(url: str) -> Fetched:
                         raise InputError(f"{url}: is larger than {MAX_BYTES // 1_000_000} MB, too large to be an article")
                     if time.monotonic() > deadline:
                         raise NetworkError(f"{url}: took longer than {TOTAL_TIMEOUT:.0f} s to arrive")
-                return Fetched(bytes(body), response.charset_encoding, ARTICLE_TYPES[media], str(response.url))
+                return Fetched(bytes(body), response.charset_encoding, types[media], str(response.url))
     except httpx.TooManyRedirects:
         raise NetworkError(f"{url}: redirects more than {MAX_REDIRECTS} times (a redirect loop?)") from None
     except httpx.TimeoutException:
         raise NetworkError(f"{url}: the server did not answer in time") from None
-    except httpx.UnsupportedProtocol:
+    except (httpx.InvalidURL, httpx.UnsupportedProtocol):  # the address was checked: a redirect's is wrong
         raise NetworkError(f"{url}: redirects to an address that is not http or https") from None
     except httpx.ConnectError as exc:
         raise NetworkError(f"{url}: cannot connect ({_cause(exc)})") from None
