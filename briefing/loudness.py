@@ -38,13 +38,14 @@ gain, more would only distort."""
 
 
 def sample_for_measurement(pieces: list[bytes], rate: int, seconds: float) -> list[bytes]:
-    """All of a short probe; of a longer one, windows of two seconds spread evenly over it, about ``seconds``
-    in all, whatever its pieces' lengths (every k-th piece could be the shortest ones alone: a probe of
-    one long sentence between two short cues measured as silence)."""
-    joined = b"".join(pieces)
-    total, wanted = len(joined) // 2, int(seconds * rate)
-    if total <= wanted:
-        return pieces
+    """All pieces of a short track; of a long one, every k-th piece, about ``seconds`` long in all. Where
+    those are far shorter (one long sentence between two short cues: every k-th piece can be the short ones
+    alone, which measured as silence), windows of two seconds spread evenly over the whole instead."""
+    total = sum(len(p) for p in pieces) // 2
+    chosen = pieces[:: max(1, math.ceil(total / rate / seconds))]
+    if sum(len(p) for p in chosen) // 2 >= seconds * rate / 2:
+        return chosen
+    joined, wanted = b"".join(pieces), int(seconds * rate)
     window = min(wanted, 2 * rate)
     count = max(1, wanted // window)
     step = (total - window) // max(1, count - 1)
