@@ -41,6 +41,7 @@ def encode_mp3(pcm: Iterable[bytes], sample_rate: int, bitrate_kbps: int, qualit
     encoder = lameenc.Encoder()
     encoder.set_bit_rate(bitrate_kbps)
     encoder.set_in_sample_rate(sample_rate)
+    encoder.set_out_sample_rate(sample_rate)  # LAME resamples low bitrates by default: the timeline would lie
     encoder.set_channels(1)
     encoder.set_quality(quality)
     for piece in pcm:

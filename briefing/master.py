@@ -32,7 +32,7 @@ encoder took more or less than the probe foresaw) is encoded again, corrected by
 last keeps the true-peak limit whatever it costs in loudness."""
 
 MASTERING = (f"lufs={loudness.TARGET_LUFS};ceiling={loudness.CEILING_DBFS};tp={TRUE_PEAK_LIMIT};"
-             f"tol={LOUDNESS_TOLERANCE};q={MP3_QUALITY};v=5")  # fmt: skip
+             f"tol={LOUDNESS_TOLERANCE};q={MP3_QUALITY};v=6")  # fmt: skip
 """Everything besides the PCM and the options that decides the encoded bytes; change v to renew entries."""
 
 @dataclass(frozen=True)

@@ -199,3 +199,19 @@ def test_a_narration_that_measures_as_silence_is_never_published(tmp_path, monke
     with pytest.raises(SynthesisError, match="measures as silence; nothing was written"):
         narration.save(tmp_path / "silent.mp3")
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize(("rate", "bitrate"), [("48000", "32"), ("44100", "48"), ("24000", "32")])
+def test_a_low_mp3_bitrate_keeps_the_sample_rate_the_timeline_counts_in(runner, tmp_path, example_txt, rate, bitrate):
+    import miniaudio
+
+    out = tmp_path / "s.mp3"
+    result = runner.invoke(cli, ["generate", str(example_txt), "-o", str(out), "--engine", "espeak", "--sample-rate",
+                                 rate, "--bitrate", bitrate])  # fmt: skip
+    assert result.exit_code == 0, result.output
+    info = miniaudio.mp3_get_file_info(str(out))
+    manifest = json.loads(out.with_suffix(".json").read_text(encoding="utf-8"))
+    assert info.sample_rate == manifest["audio"]["sample_rate"] == int(rate)
+    assert abs(info.duration * 1000 - manifest["audio"]["duration_ms"]) < 100
+    starts = [caption.start_in_seconds for caption in webvtt.read(str(out.with_suffix(".vtt"))).captions]
+    assert starts == sorted(starts)
