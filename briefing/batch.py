@@ -165,12 +165,13 @@ def run_jobs(jobs: list[Job], workers: int, cluster: str | None) -> Iterator[Out
 
 def write_outcome(folder: Path, outcome: Outcome) -> None:
     """Put a job's files into ``folder`` all at once, as ``generate`` does (staged, locked, renamed; a
-    folder of section files replaces the old one whole)."""
-    from briefing.staging import Staging, locked
+    folder of section files replaces the old one whole; what a killed run left of them removed first)."""
+    from briefing.staging import Staging, locked, remove_leftovers
 
     stage = Staging()
     staged: dict[str, Path] = {}
     with locked((folder / outcome.name).with_suffix(".json")), stage:
+        remove_leftovers([folder / name for name in {name.partition("/")[0] for name in outcome.files}])  # a kill's
         for name in sorted(outcome.files, key=lambda n: (n.endswith(".json"), "/" not in n)):  # the manifest last
             top, _, inside = name.partition("/")
             if inside and top not in staged:

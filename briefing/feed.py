@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime
 import json
-import shutil
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 from pathlib import Path
@@ -17,11 +16,11 @@ from xml.etree import ElementTree as ET
 
 from briefing import __version__
 from briefing.characters import without_controls
+from briefing.cover import cover_url
 from briefing.errors import InputError
 
 if TYPE_CHECKING:  # the command line loads this module for Channel's defaults: the rest comes when used
     from briefing.manifest import Manifest
-    from briefing.staging import Staging
 
 NAMESPACES = {
     "itunes": "http://www.itunes.com/dtds/podcast-1.0.dtd",
@@ -29,9 +28,6 @@ NAMESPACES = {
     "atom": "http://www.w3.org/2005/Atom",
 }
 FEED_NAME = "feed.xml"
-COVER_NAME = "cover.png"
-COVER_SIZE = 1400
-"""Pixels a side: the smallest cover Apple Podcasts accepts."""
 
 
 @dataclass(frozen=True)
@@ -81,7 +77,7 @@ def write_feed(folder: Path, channel: Channel) -> FeedResult:
     from briefing.staging import Staging
 
     with Staging() as stage:
-        image = _cover(folder, channel.image, stage, url)
+        image = cover_url(folder, channel.image, stage, url)
         for manifest in episodes:
             stage.file(folder / _chapters_name(manifest)).write_text(
                 json.dumps(chapters(manifest), ensure_ascii=False, indent=2) + "\n", encoding="utf-8")  # fmt: skip
@@ -206,24 +202,6 @@ def description(manifest: Manifest, sentences: int = 3) -> str:
     """The first sentences the briefing speaks, after its intro."""
     spoken = [cue.text for cue in manifest.cues if cue.kind == "sentence"]
     return " ".join(spoken[:sentences]) or manifest.title
-
-
-def _cover(folder: Path, image: str | None, stage: Staging, url: str) -> str:
-    """The cover's URL: ``image`` when it is one; else a file copied (or a plain cover made) in the folder."""
-    if image and urlsplit(image).scheme in ("http", "https"):
-        return image
-    if image:
-        source = Path(image)
-        if not source.is_file():
-            raise InputError(f"{image}: no such image file")
-        target = folder / source.name
-        if source.resolve() != target.resolve():
-            shutil.copyfile(source, stage.file(target))
-        return url + quote(source.name)
-    from briefing.cover import plain_cover
-
-    plain_cover(stage.file(folder / COVER_NAME), COVER_SIZE)
-    return url + COVER_NAME
 
 
 def _chapters_name(manifest: Manifest) -> str:

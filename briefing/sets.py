@@ -50,6 +50,10 @@ def held_by_another(folder: Path, name: str, source: str) -> bool:
     return len(sources) != 1 or source_key(sources[0]) != source_key(source)
 
 
+RESERVED = frozenset({"batch", "feed", "cover"})
+"""Names the folder's own files take (batch.json, feed.xml, cover.png): no briefing is named so."""
+
+
 def output_name(title: str | None, source: str, taken: set[str], suffix: str) -> str:
     """``<slug of the title, else of the file name><suffix>``, made unique among ``taken``."""
     from slugify import slugify
@@ -57,7 +61,7 @@ def output_name(title: str | None, source: str, taken: set[str], suffix: str) ->
     stem = slugify(title or "", allow_unicode=True, max_length=60, word_boundary=True)
     stem = stem or slugify(Path(source.rstrip("/")).stem, allow_unicode=True, max_length=60) or "briefing"
     name, number = stem, 2
-    while name + suffix in taken:
+    while name + suffix in taken or name in RESERVED:
         name, number = f"{stem}-{number}", number + 1
     taken.add(name + suffix)
     return name + suffix

@@ -282,3 +282,18 @@ def test_a_feed_decides_no_local_file_and_undated_items_come_last(runner, tmp_pa
     assert latest.exit_code == 0 and latest.output.count("is not an http(s) address") == 3
     manifest = json.loads((tmp_path / "t.json").read_text(encoding="utf-8"))
     assert [a["source"]["path"] for a in manifest["articles"]] == [server.url("/news/water-plant.html")]
+
+
+def test_no_briefing_takes_a_name_the_folder_owns_and_a_killed_run_s_temporaries_go(runner, tmp_path):
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    (inputs / "a.txt").write_text("batch\n" + STORY.format(n=1, p=1) + "\n", encoding="utf-8")
+    (inputs / "b.txt").write_text("feed\n" + STORY.format(n=2, p=1) + "\n", encoding="utf-8")
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / ".batch-2.mp3.x1y2.part").write_bytes(b"half")  # what a killed batch left
+    assert batch(runner, inputs, "--out-dir", out, "--base-url", "https://example.org/n/").exit_code == 0
+    assert sorted(p.name for p in out.glob("*.mp3")) == ["batch-2.mp3", "feed-2.mp3"]
+    assert report(out)["counts"]["done"] == 2 and not list(out.glob(".*.part"))
+    assert (out / "feed.xml").read_text(encoding="utf-8").count("<item>") == 2
+    assert batch(runner, inputs, "--out-dir", out).exit_code == 0 and report(out)["counts"]["skipped"] == 2

@@ -199,8 +199,16 @@ def test_feed_copies_a_given_cover_file(runner, published, tmp_path):
     cover = tmp_path / "my cover.png"
     Image.new("RGB", (1400, 1400), (200, 30, 30)).save(cover)
     assert run_feed(runner, published, "--image", str(cover)).exit_code == 0
-    assert (published / "my cover.png").read_bytes() == cover.read_bytes()
+    assert (published / "cover.png").read_bytes() == cover.read_bytes()  # under the feed's own name
     channel = etree.parse(str(published / "feed.xml")).getroot().find("channel")
-    assert channel.find(f"{{{ITUNES}}}image").get("href") == QUOTED + "my%20cover.png"
+    assert channel.find(f"{{{ITUNES}}}image").get("href") == QUOTED + "cover.png"
     missing = run_feed(runner, published, "--image", str(tmp_path / "none.png"))
     assert missing.exit_code == 2 and "no such image file" in missing.output
+    manifest = (published / "today.json").read_bytes()
+    posing = tmp_path / "today.json"  # an image named like an episode's manifest is no image
+    posing.write_bytes(b'{"not": "an image"}')
+    refused = run_feed(runner, published, "--image", str(posing))
+    assert refused.exit_code == 2 and "is not an image" in refused.output
+    shutil.copy(cover, posing)
+    assert run_feed(runner, published, "--image", str(posing)).exit_code == 0
+    assert (published / "today.json").read_bytes() == manifest
