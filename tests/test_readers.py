@@ -158,3 +158,14 @@ def test_markdown_skips_code_images_and_reads_link_text():
     text = " ".join(p for s in article.sections for p in s.paragraphs)
     assert "code that is never read" not in text and "صورة" not in text and "example.org" not in text
     assert "وقالت الوزارة إن" in text
+
+
+def test_a_front_matter_of_nested_aliases_is_not_expanded():
+    from briefing import Article
+
+    layers = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
+    for name, previous in zip("bcdefghi", "abcdefgh"):
+        layers.append(f"{name}: &{name} [{','.join(['*' + previous] * 9)}]")
+    text = "---\n" + "\n".join(layers) + "\ntitle: *i\n---\n# عنوان الخبر\n\nجملة من الخبر هنا للقراءة.\n"
+    article = Article.from_text(text, format="markdown")  # 9**9 items if expanded: this would not return
+    assert article.title == "عنوان الخبر" and article.metadata.known() == {}

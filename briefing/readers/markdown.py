@@ -63,9 +63,28 @@ def front_matter(text: str) -> tuple[Metadata, str]:
     """The front matter's metadata and the text after it; no front matter, or one that is not YAML, is
     left as text."""
     import frontmatter
+    import yaml
+    from frontmatter.default_handlers import YAMLHandler
+
+    class Aliased(yaml.YAMLError):
+        pass
+
+    class NoAliases(yaml.SafeLoader):
+        """YAML without anchors' aliases: 800 bytes of nested aliases expand into gigabytes."""
+
+        def compose_node(self, parent, index):
+            if self.check_event(yaml.AliasEvent):
+                raise Aliased("aliases are not read")
+            return super().compose_node(parent, index)
+
+    class Handler(YAMLHandler):
+        def load(self, fm: str, **kwargs: object) -> object:
+            return yaml.load(fm, Loader=NoAliases)  # noqa: S506 - a safe loader, aliases refused
 
     try:
-        fields, content = frontmatter.parse(text)
+        fields, content = frontmatter.parse(text, handler=Handler())
+    except Aliased:  # front matter all the same, not read
+        return Metadata(), Handler().split(text)[1]
     except Exception:  # noqa: BLE001 - python-frontmatter raises whatever its YAML parser raises
         return Metadata(), text
     found = {}
