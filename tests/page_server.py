@@ -54,6 +54,15 @@ class Handler(BaseHTTPRequestHandler):
         elif route == "/slow":
             time.sleep(self.server.slow_seconds)
             self._send(200, "text/html", b"<p>late</p>")
+        elif route == "/trickle":  # headers a byte at a time: every read is quick, the whole never ends
+            try:
+                for byte in b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nX-Slow: " + b"a" * 200:
+                    self.wfile.write(bytes([byte]))
+                    self.wfile.flush()
+                    time.sleep(0.2)
+            except OSError:
+                pass
+            self.close_connection = True
         elif route == "/endless":
             self.send_response(200)
             self.send_header("Content-Type", "text/html")

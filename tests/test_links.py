@@ -167,3 +167,12 @@ def test_a_page_declaring_a_codec_that_is_no_text_encoding_is_read(runner, tmp_p
                          "</article></body></html>".encode("cp1256"))  # fmt: skip
         result = runner.invoke(cli, ["sections", str(page)])
         assert result.exit_code == 0, result.output
+
+
+def test_headers_sent_a_byte_at_a_time_are_cut_at_the_whole_fetch_s_limit(runner, server, quick_limits):
+    import time
+
+    started = time.monotonic()
+    result = runner.invoke(cli, ["sections", server.url("/trickle")])
+    assert time.monotonic() - started < 5  # the limit is 1 s here (30 s for real): each byte came in 0.2 s
+    assert result.exit_code == 1 and "took longer than 1 s to arrive" in result.output
