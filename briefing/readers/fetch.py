@@ -48,7 +48,6 @@ def is_url(source: str) -> bool:
 def fetch(url: str, types: dict[str, str | None] = ARTICLE_TYPES) -> Fetched:
     """Download ``url``. Network faults raise :class:`NetworkError`; a body that is none of ``types`` (by
     default an article: wrong content type, too large) or an address that is none raise :class:`InputError`."""
-    import httpx
 
     try:
         parts = urlsplit(url)
