@@ -11,15 +11,15 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import tempfile
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from briefing.errors import BriefingError, InputError
 from briefing.reading import Loaded
+from briefing.pools import run_jobs
 from briefing.sets import held_by_another, output_name, remove_set, sets_by_source, source_key
 
 ARTICLE_SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm")
@@ -138,31 +138,6 @@ def unchanged(folder: Path, name: str, key: str) -> bool:
     return manifest.job == key and (folder / manifest.audio.file).is_file() and not torn_files(manifest_path, False)
 
 
-def run_jobs(jobs: list[Job], workers: int, cluster: str | None) -> Iterator[Outcome]:
-    """Each job's outcome as it finishes, from ``workers`` local processes or the Dask cluster at ``cluster``."""
-    if cluster:
-        from distributed import Client, as_completed
-
-        with Client(cluster, timeout="10s") as client:
-            futures = client.map(run_job, jobs, key=[f"briefing-{job.key[:16]}-{job.name}" for job in jobs],
-                                 retries=1, pure=False)  # fmt: skip
-            for future in as_completed(futures):
-                yield future.result()
-        return
-    from concurrent.futures import ProcessPoolExecutor, as_completed as completed
-
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        cores = max(1, (os.cpu_count() or 1) // workers)  # the cores the workers leave each article
-        futures = [pool.submit(run_job, job, cores) for job in jobs]
-        try:
-            for future in completed(futures):
-                yield future.result()
-        except BaseException:
-            for future in futures:
-                future.cancel()
-            raise
-
-
 def write_outcome(folder: Path, outcome: Outcome) -> None:
     """Put a job's files into ``folder`` all at once, as ``generate`` does (staged, locked, renamed; a
     folder of section files replaces the old one whole; what a killed run left of them removed first)."""
@@ -226,7 +201,7 @@ def run_batch(jobs: list[Job], folder: Path, workers: int = 1, cluster: str | No
     and the others go on. Ctrl-C stops: finished articles stay, no partial file is left."""
     outcomes = []
     previous = {job.name: job.previous for job in jobs}
-    for outcome in run_jobs(jobs, workers, cluster):
+    for outcome in run_jobs(run_job, jobs, workers, cluster):
         if outcome.status == "done":
             try:
                 write_outcome(folder, outcome)

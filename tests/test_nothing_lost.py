@@ -292,3 +292,40 @@ def test_a_lock_folder_another_user_made_first_makes_no_run_wait(tmp_path, cache
         _, stderr = run.communicate(timeout=120)
     assert run.returncode == 0 and "Waiting" not in stderr, stderr
     assert out.is_file() and list((tmp_path / "home-cache" / "briefing" / "locks").glob("*.lock"))
+
+
+def processes_marked(mark: str) -> list[int]:
+    """Processes whose environment holds ``mark``: a run and every process it started."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                if mark.encode() in (entry / "environ").read_bytes():
+                    found.append(int(entry.name))
+            except OSError:
+                pass
+    return found
+
+
+@pytest.mark.parametrize("how", [signal.SIGTERM, signal.SIGKILL])
+def test_a_stopped_batch_answers_at_once_keeps_what_finished_and_leaves_no_process(tmp_path, cache_dir, how):
+    inputs, out = tmp_path / "in", tmp_path / "out"
+    inputs.mkdir()
+    for n in range(6):
+        (inputs / f"s{n}.txt").write_text(f"الخبر {n}\n" + "\n".join(f"{PARAGRAPH} ({n}-{p})" for p in range(25)) + "\n",
+                                          encoding="utf-8")  # fmt: skip
+    mark = f"BRIEFING_TEST_RUN=batch-{os.getpid()}-{how}"
+    name, value = mark.split("=")
+    run = briefing("batch", str(inputs), "--out-dir", str(out), "--engine", "espeak", "--workers", "2", "-q",
+                   cache=cache_dir, env={name: value})  # fmt: skip
+    wait_for(lambda: any(out.glob("*.json")), seconds=120)  # one article is done, the next are under way
+    stopped = time.monotonic()
+    run.send_signal(how)
+    run.communicate(timeout=30)
+    assert time.monotonic() - stopped < 3
+    wait_for(lambda: processes_marked(mark) == [], seconds=5)  # workers go with their batch, even killed
+    done = [p for p in out.glob("*.json") if p.name != "batch.json"]
+    assert done and all((out / json.loads(p.read_text(encoding="utf-8"))["audio"]["file"]).is_file() for p in done)
+    if how == signal.SIGTERM:  # (a SIGKILL may land mid-rename: the next run removes what it left)
+        assert run.returncode == 143 and json.loads((out / "batch.json").read_text(encoding="utf-8"))["counts"]["done"]
+        assert not list(out.glob(".*.part"))
