@@ -105,12 +105,15 @@ class Article:
 
     @property
     def name(self) -> str:
-        """A file-name stem for outputs: the file's own, the link's last path part, or ``briefing``."""
+        """A file-name stem for outputs: the file's own, the link's last path part, or ``briefing``; at most
+        :data:`LONGEST_NAME` bytes, so the set's longest name (and a temporary's) fits a file system's 255."""
         if self.source in ("", STDIN):
             return "briefing"
         if self.source.lower().startswith(("http://", "https://")):
-            return PurePosixPath(urlsplit(self.source).path).stem or urlsplit(self.source).hostname or "briefing"
-        return Path(self.source).stem
+            stem = PurePosixPath(urlsplit(self.source).path).stem or urlsplit(self.source).hostname or "briefing"
+        else:
+            stem = Path(self.source).stem
+        return stem.encode()[:LONGEST_NAME].decode(errors="ignore") or "briefing"
 
 
 @dataclass(frozen=True)
@@ -170,6 +173,9 @@ def headline_from(article: Article) -> str:
     first = split_sentences(article.sections[0].paragraphs[0])[0] if article.sections else ""
     return shortened(first, TITLE_CHARS)
 
+
+LONGEST_NAME = 150
+"""Bytes of an output's stem at most (``.chapters.json``, a temporary's ``.NAME.mp3.x1y2z3.part`` add more)."""
 
 LONGEST_TITLE = 200
 """Characters of a title at most: a longer one (a Markdown heading of 30,000 words) is cut."""

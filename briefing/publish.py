@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from briefing.article import STDIN, Episode
+from briefing.article import LONGEST_NAME, STDIN, Episode
 from briefing.assemble import Timeline, Track
 from briefing.cache import ClipCache
 from briefing.errors import OutputError, SynthesisError, WriteError
@@ -185,6 +185,8 @@ def check_outputs(audio: Path, sources, format: str | None = None, *, formats=()
 
     if audio.is_dir():
         raise OutputError(f"{audio}: is a directory; give a file name such as {audio / 'briefing.mp3'}")
+    if len(audio.stem.encode()) > LONGEST_NAME:  # its companions and temporaries would not fit, after all the work
+        raise OutputError(f"{audio.name}: the name is too long; give one of at most {LONGEST_NAME} bytes")
     alternates = [audio_format(name) for name in formats]
     for fmt in (format_of(audio, format), *alternates):
         fmt.check_bitrate(bitrate)

@@ -142,3 +142,18 @@ def test_rates_sizes_and_lists_that_are_no_values_are_one_line(runner, tmp_path,
     second.write_text(f"@{first}\n", encoding="utf-8")
     result = runner.invoke(cli, ["batch", f"@{first}", "--out-dir", str(tmp_path / "out")])
     assert result.exit_code == 2 and "lists itself" in result.output and not (tmp_path / "out").exists()
+
+
+def test_a_very_long_file_name_and_a_bad_batch_bitrate_are_refused_before_any_work(runner, tmp_path, monkeypatch):
+    long_name = tmp_path / ("خبر" * 40 + ".txt")  # 240 bytes
+    long_name.write_text("عنوان\nجملة قصيرة من الخبر للقراءة هنا.\n", encoding="utf-8")
+    out = tmp_path / "out"
+    result = runner.invoke(cli, ["generate", str(long_name), "-o", str(out / ("x" * 200 + ".mp3")), "--engine", "espeak"])
+    assert result.exit_code == 2 and "the name is too long" in result.output and not out.exists()
+    monkeypatch.chdir(tmp_path)
+    result = runner.invoke(cli, ["generate", str(long_name), "--engine", "espeak"])  # the default output's name
+    assert result.exit_code == 0, result.output
+    (made,) = (tmp_path / "audio_out").glob("*.mp3")
+    assert len(made.stem.encode()) <= 150
+    result = runner.invoke(cli, ["batch", str(long_name), "--out-dir", str(out), "--bitrate", "33"])
+    assert result.exit_code == 2 and "33" in result.output and not out.exists()

@@ -57,6 +57,10 @@ def batch(inputs, out_dir, from_feed, latest, workers, cluster, force, base_url,
     saving = saving_arguments(options)
     if saving["embed_audio"] and not saving["page"]:
         raise click.UsageError("--embed-audio needs --page")
+    from briefing.formats import audio_format
+
+    for name in [saving["format"] or "mp3", *saving["formats"]]:  # before any article is spoken
+        audio_format(name).check_bitrate(saving["bitrate"])
     jobs, known = plan(sources, out_dir, reading_arguments(options), narrate_arguments(options), saving, force)
     known += [Outcome(link, "", "failed", refused_link(from_feed, link)) for link in refused]
     started, done = time.monotonic(), []
