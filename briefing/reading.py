@@ -91,7 +91,7 @@ def from_loaded(loaded: Loaded, *, title: str | None = None, format: str | None 
 
     source = loaded.source
     label = "stdin" if source == STDIN else source
-    text, encoding = readers.decode(loaded.data, label, encoding or loaded.charset)
+    text, encoding = readers.decode(loaded.data, label, encoding, loaded.charset)
     if not text.strip():
         raise InputError(f"{label}: is empty")
     format = format or loaded.format or readers.detect_format(urlsplit(source).path if loaded.url else source, text)

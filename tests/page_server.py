@@ -26,6 +26,8 @@ class Handler(BaseHTTPRequestHandler):
             self._send(200, "text/html; charset=utf-8", (PAGES / "ar-share-byline.html").read_bytes())
         elif route == "/windows":
             self._send(200, "text/html", (PAGES / "ar-cp1256-ads.html").read_bytes())
+        elif route == "/lying":  # the cp1256 page, its header saying it is Latin-1
+            self._send(200, "text/html; charset=iso-8859-1", (PAGES / "ar-cp1256-ads.html").read_bytes())
         elif route == "/english":
             self._send(200, "text/html; charset=utf-8", (PAGES / "en-menus-share.html").read_bytes())
         elif route == "/plain.txt":

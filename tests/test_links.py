@@ -176,3 +176,11 @@ def test_headers_sent_a_byte_at_a_time_are_cut_at_the_whole_fetch_s_limit(runner
     result = runner.invoke(cli, ["sections", server.url("/trickle")])
     assert time.monotonic() - started < 5  # the limit is 1 s here (30 s for real): each byte came in 0.2 s
     assert result.exit_code == 1 and "took longer than 1 s to arrive" in result.output
+
+
+def test_a_charset_header_that_lies_is_passed_over(runner, server):
+    honest = plan_of(runner.invoke(cli, ["sections", server.url("/windows"), "--json"]).output)
+    result = runner.invoke(cli, ["sections", server.url("/lying"), "--json"])
+    assert result.exit_code == 0, result.output
+    plan = plan_of(result.output)
+    assert plan["sections"] == honest["sections"] and plan["encoding"] != "latin-1"

@@ -47,9 +47,10 @@ def read_limited(stream, label: str, limit: int = MAX_INPUT_BYTES) -> bytes:
     return data
 
 
-def decode(data: bytes, label: str, encoding: str | None = None) -> tuple[str, str]:
-    """Decode ``data``: with ``encoding`` if given, else by BOM, strict UTF-8, a page's own
-    ``<meta charset>``, then charset detection.
+def decode(data: bytes, label: str, encoding: str | None = None, sent: str | None = None) -> tuple[str, str]:
+    """Decode ``data``: with ``encoding`` if given, else by BOM, strict UTF-8, the charset the server
+    ``sent``, a page's own ``<meta charset>``, then charset detection. A charset that reads the bytes as a
+    jumble of accented Latin letters (a server saying ISO-8859-1 of a cp1256 page) is passed over.
 
     Returns the text (line endings normalized to ``\\n``) and the name of the encoding used.
     """
@@ -68,12 +69,14 @@ def decode(data: bytes, label: str, encoding: str | None = None) -> tuple[str, s
         return _lines(data.decode("utf-8")), "utf-8"
     except UnicodeDecodeError:
         pass
-    declared = _declared_charset(data)
-    if declared:
-        try:
-            return _lines(data.decode(declared)), declared
-        except UnicodeDecodeError:
-            pass  # the page's word is wrong: detect
+    for declared in (_text_encoding(sent), _declared_charset(data)):
+        if declared:
+            try:
+                text = data.decode(declared)
+            except UnicodeDecodeError:
+                continue  # the server's or the page's word is wrong: detect
+            if not _jumbled(text):
+                return _lines(text), declared
     from charset_normalizer import from_bytes
 
     best = from_bytes(data).best()
@@ -86,14 +89,25 @@ def decode(data: bytes, label: str, encoding: str | None = None) -> tuple[str, s
 def _declared_charset(data: bytes) -> str | None:
     """The text encoding an HTML page declares in its first bytes, when Python knows it."""
     found = _META_CHARSET.search(data[:4096])
-    if not found:
+    return _text_encoding(found.group(1).decode("ascii")) if found else None
+
+
+def _text_encoding(name: str | None) -> str | None:
+    """``name``'s codec when it is a text encoding Python knows (not base64, rot13...)."""
+    if not name:
         return None
     try:
-        name = codecs.lookup(found.group(1).decode("ascii")).name
-        b"a".decode(name)  # base64, rot13...: codecs Python knows that are no text encoding
+        codec = codecs.lookup(name).name
+        b"a".decode(codec)
     except LookupError:
         return None
-    return name
+    return codec
+
+
+def _jumbled(text: str) -> bool:
+    """Whether most letters are accented Latin ones (À-ÿ): bytes of another script read as Latin-1."""
+    letters = [ch for ch in text[:20000] if ch.isalpha()]
+    return bool(letters) and sum("\u00c0" <= ch <= "\u00ff" for ch in letters) > len(letters) / 4
 
 
 def _refuse_binary(data: bytes, label: str) -> None:
