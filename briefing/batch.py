@@ -14,15 +14,24 @@ import json
 import tempfile
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from briefing.errors import BriefingError, InputError
-from briefing.reading import Loaded
 from briefing.pools import run_jobs
-from briefing.sets import held_by_another, output_name, remove_set, sets_by_source, source_key
+from briefing.reading import Loaded
+from briefing.sets import (
+    held_by_another,
+    output_name,
+    remove_set,
+    sets_by_source,
+    source_key,
+)
 
 ARTICLE_SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm")
+READERS = 8
+"""Inputs read at once while planning: a slow link no longer holds up the others."""
 
 
 @dataclass(frozen=True)
@@ -176,11 +185,23 @@ def plan(sources: list[str], folder: Path, reading: dict, narrating: dict, savin
     suffix = audio_format(saving.get("format") or "mp3").suffix
     jobs, known, taken = [], [], set()
     made = sets_by_source(folder)
-    for source in sources:
+
+    def fetched(source: str) -> Loaded | BriefingError:
+        try:
+            return load(source)
+        except BriefingError as exc:
+            return exc
+
+    if any("://" in source for source in sources):
+        import httpx  # noqa: F401 - imported once here, not by the threads at once
+    with ThreadPoolExecutor(max_workers=READERS) as readers:  # links are fetched side by side, not in turn
+        found = list(readers.map(fetched, sources))
+    for source, loaded in zip(sources, found):
         previous = tuple(made.get(source_key(source), ()))
         try:
-            loaded = load(source)
-            article = from_loaded(loaded, **reading)
+            if isinstance(loaded, BriefingError):
+                raise loaded
+            article = from_loaded(loaded, **reading)  # parsed here, in turn: its modules import once
         except BriefingError as exc:
             known.append(Outcome(source, "", "failed", str(exc), stale=previous))
             continue

@@ -33,6 +33,12 @@ def without_telemetry() -> None:
     os.environ.setdefault("ORT_DISABLE_TELEMETRY", "1")
 
 
+def load_model() -> None:
+    """Load the model now (narrate does it on the thread that imports the heavy modules one after another:
+    two threads importing numpy at once can meet it half-imported)."""
+    _diacritizer()
+
+
 def _diacritizer():
     global _model
     with _lock:
@@ -41,7 +47,7 @@ def _diacritizer():
             try:
                 import onnxruntime
                 from piper import tashkeel
-            except ImportError as exc:
+            except ModuleNotFoundError as exc:
                 raise InputError(f"vowel marks need the tashkeel model of piper-tts ({exc.name} is missing): "
                                  "pip install piper-tts, or set vowels to False") from None  # fmt: skip
             _model = _quick_to_load(tashkeel, onnxruntime)
