@@ -2,21 +2,19 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
+import time
 from collections.abc import Callable, Iterator
+
+from briefing.errors import InputError, NetworkError
 
 
 def run_jobs(function: Callable, jobs: list, workers: int, cluster: str | None) -> Iterator:
     """``function`` of each job (and the cores it may use), each as it finishes, from ``workers`` local
     processes or the Dask cluster at ``cluster``."""
     if cluster:
-        from distributed import Client, as_completed
-
-        with Client(cluster, timeout="10s") as client:
-            futures = client.map(function, jobs, key=[f"briefing-{job.key[:16]}-{job.name}" for job in jobs],
-                                 retries=1, pure=False)  # fmt: skip
-            for future in as_completed(futures):
-                yield future.result()
+        yield from _on_cluster(function, jobs, cluster)
         return
     from concurrent.futures import ProcessPoolExecutor, as_completed as completed
 
@@ -48,3 +46,55 @@ def _worker_start() -> None:
         ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
     except (OSError, AttributeError):
         pass  # not Linux: workers end when their queue closes
+
+
+CONNECT_SECONDS = 15
+"""How long a Dask scheduler has to answer before the batch gives up on it."""
+
+
+def _on_cluster(function: Callable, jobs: list, cluster: str) -> Iterator:
+    """The jobs on the Dask cluster at ``cluster``. A scheduler that does not answer, or goes away during
+    the run, is one line (what finished before is kept by the caller)."""
+    from distributed import as_completed
+
+    client = _connect(cluster)
+    try:
+        futures = client.map(function, jobs, key=[f"briefing-{job.key[:16]}-{job.name}" for job in jobs], retries=1,
+                             pure=False)  # fmt: skip
+        for future in as_completed(futures):
+            try:
+                outcome = future.result()
+            except Exception as exc:  # noqa: BLE001 - the scheduler or its connection gone: cancelled, closed...
+                raise NetworkError(f"{cluster}: the Dask cluster went away during the run ({type(exc).__name__})") from None
+            yield outcome
+    finally:
+        with contextlib.suppress(Exception):
+            client.close(timeout=5)
+
+
+def _connect(cluster: str):
+    """A Dask client of ``cluster``, connected within :data:`CONNECT_SECONDS` (a port that accepts and never
+    speaks held Client(timeout=...) forever), or one line saying why not."""
+    import threading
+
+    from distributed import Client
+
+    found: list = []
+
+    def connect() -> None:
+        try:
+            found.append(Client(cluster, timeout=f"{CONNECT_SECONDS}s"))
+        except Exception as exc:  # noqa: BLE001 - what Dask raises for a bad address or a closed port varies
+            found.append(exc)
+
+    threading.Thread(target=connect, daemon=True).start()
+    deadline = time.monotonic() + CONNECT_SECONDS + 2
+    while not found and time.monotonic() < deadline:
+        time.sleep(0.05)
+    if not found:
+        raise NetworkError(f"{cluster}: no Dask scheduler answered within {CONNECT_SECONDS} s")
+    if isinstance(found[0], ValueError):
+        raise InputError(f"{cluster}: is not a Dask scheduler address such as tcp://host:8786 ({found[0]})")
+    if isinstance(found[0], Exception):
+        raise NetworkError(f"{cluster}: cannot reach a Dask scheduler there ({type(found[0]).__name__})")
+    return found[0]

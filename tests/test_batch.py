@@ -297,3 +297,30 @@ def test_no_briefing_takes_a_name_the_folder_owns_and_a_killed_run_s_temporaries
     assert report(out)["counts"]["done"] == 2 and not list(out.glob(".*.part"))
     assert (out / "feed.xml").read_text(encoding="utf-8").count("<item>") == 2
     assert batch(runner, inputs, "--out-dir", out).exit_code == 0 and report(out)["counts"]["skipped"] == 2
+
+
+def test_a_cluster_address_that_is_none_is_one_line_within_its_bound(runner, tmp_path):
+    pytest.importorskip("distributed", reason="the cluster extra is not installed (pip install 'briefing[cluster]')")
+    from briefing import pools
+
+    paths = write_articles(tmp_path / "in", 1)
+    closed = socket.socket()
+    closed.bind(("127.0.0.1", 0))
+    closed_port = closed.getsockname()[1]
+    closed.close()
+    mute = socket.socket()  # accepts, and never says a word
+    mute.bind(("127.0.0.1", 0))
+    mute.listen(8)
+    pools.CONNECT_SECONDS = 2
+    try:
+        for address, code, words in ((f"tcp://127.0.0.1:{closed_port}", 1, "cannot reach a Dask scheduler"),
+                                     ("nonsense://x", 2, "is not a Dask scheduler address"),
+                                     (f"tcp://127.0.0.1:{mute.getsockname()[1]}", 1, "no Dask scheduler answered")):  # fmt: skip
+            started = time.monotonic()
+            result = runner.invoke(cli, ["batch", str(paths[0]), "--out-dir", str(tmp_path / "out"), "--engine",
+                                         "espeak", "--cluster", address, "-q"])  # fmt: skip
+            assert time.monotonic() - started < 10, address
+            assert result.exit_code == code and words in result.output and "Traceback" not in result.output, result.output
+    finally:
+        pools.CONNECT_SECONDS = 15
+        mute.close()

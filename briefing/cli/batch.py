@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import time
@@ -10,6 +11,7 @@ from pathlib import Path
 import click
 
 from briefing.cli import cli
+from briefing.errors import BriefingError, WriteError
 from briefing.cli.generate import (narration_options, narrate_arguments, notify, reading_arguments, reading_options,
                                    saving_arguments, saving_options)  # fmt: skip
 
@@ -82,9 +84,10 @@ def batch(inputs, out_dir, from_feed, latest, workers, cluster, force, base_url,
         bar = tqdm(total=len(jobs), unit="article", desc="Narrating", disable=None, leave=False, dynamic_ncols=True)
     try:
         outcomes = known + run_batch(jobs, out_dir, workers, cluster, progress)
-    except KeyboardInterrupt:
+    except BaseException:  # Ctrl-C, SIGTERM, a cluster gone: what finished is summed up all the same
         outcomes = known + done
-        _write_summary(out_dir, summary(outcomes, sources))
+        with contextlib.suppress(BriefingError, OSError):
+            _write_summary(out_dir, summary(outcomes, sources))
         raise
     finally:
         if bar is not None:
@@ -111,7 +114,10 @@ def batch(inputs, out_dir, from_feed, latest, workers, cluster, force, base_url,
 def _write_summary(folder: Path, report: dict) -> None:
     from briefing.staging import Staging
 
-    folder.mkdir(parents=True, exist_ok=True)
-    with Staging() as stage:
-        stage.file(folder / "batch.json").write_text(json.dumps(report, ensure_ascii=False, indent=2) + "\n",
-                                                     encoding="utf-8")  # fmt: skip
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        with Staging() as stage:
+            stage.file(folder / "batch.json").write_text(json.dumps(report, ensure_ascii=False, indent=2) + "\n",
+                                                         encoding="utf-8")  # fmt: skip
+    except OSError as exc:  # a full disk: the briefings written stay
+        raise WriteError(f"{folder / 'batch.json'}: cannot be written ({exc.strerror or exc})") from None
