@@ -15,7 +15,7 @@ import tempfile
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
 from briefing.errors import BriefingError, InputError
@@ -46,6 +46,15 @@ class Job:
     key: str
     previous: tuple[str, ...] = ()
     """The manifests of what this input made before (under this name or another): replaced once it is done."""
+    spooled: str = ""
+    """Where the article's bytes wait on the client's disk (``loaded`` then holds none): a batch of thousands
+    of pages keeps none of them in memory, and :meth:`shipped` puts them back for a remote worker."""
+
+    def shipped(self) -> Job:
+        """The job with its article's bytes in it, to travel to a worker with no access to the client's disk."""
+        if not self.spooled:
+            return self
+        return replace(self, loaded=replace(self.loaded, data=Path(self.spooled).read_bytes()), spooled="")
 
 
 @dataclass(frozen=True)
@@ -71,7 +80,7 @@ def run_job(job: Job, cores: int = 1) -> Outcome:
 
     started = time.monotonic()
     try:
-        article = from_loaded(job.loaded, **job.reading)
+        article = from_loaded(job.shipped().loaded, **job.reading)
         narration = narrate(article, **job.narrating)
         with tempfile.TemporaryDirectory(prefix="briefing-job-") as folder:
             narration.save(Path(folder) / job.name, job=job.key, cores=cores, **job.saving)
@@ -176,9 +185,10 @@ def summary(outcomes: list[Outcome], sources: list[str] | None = None) -> dict:
 
 
 def plan(sources: list[str], folder: Path, reading: dict, narrating: dict, saving: dict,
-         force: bool = False) -> tuple[list[Job], list[Outcome]]:  # fmt: skip
+         force: bool = False, spool: Path | None = None) -> tuple[list[Job], list[Outcome]]:  # fmt: skip
     """The jobs to run, and the outcomes known already: inputs that cannot be read (failed) and outputs
-    that are unchanged since the last run (skipped, unless ``force``)."""
+    that are unchanged since the last run (skipped, unless ``force``). With a ``spool`` folder, each job's
+    article bytes wait there rather than in memory."""
     from briefing.formats import audio_format
     from briefing.reading import from_loaded, load
 
@@ -212,7 +222,11 @@ def plan(sources: list[str], folder: Path, reading: dict, narrating: dict, savin
         if not force and unchanged(folder, name, key):
             known.append(Outcome(source, name, "skipped", "unchanged since the last run"))
         else:
-            jobs.append(Job(name, loaded, reading, narrating, saving, key, previous))
+            job = Job(name, loaded, reading, narrating, saving, key, previous)
+            if spool is not None:
+                (spool / key).write_bytes(loaded.data)
+                job = replace(job, loaded=replace(loaded, data=b""), spooled=str(spool / key))
+            jobs.append(job)
     return jobs, known
 
 
@@ -222,7 +236,7 @@ def run_batch(jobs: list[Job], folder: Path, workers: int = 1, cluster: str | No
     and the others go on. Ctrl-C stops: finished articles stay, no partial file is left."""
     outcomes = []
     previous = {job.name: job.previous for job in jobs}
-    for outcome in run_jobs(run_job, jobs, workers, cluster):
+    for outcome in run_jobs(run_job, jobs, workers, cluster, ship=Job.shipped):
         if outcome.status == "done":
             try:
                 write_outcome(folder, outcome)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import itertools
 import os
 import time
 from collections.abc import Callable, Iterator
@@ -10,11 +11,12 @@ from collections.abc import Callable, Iterator
 from briefing.errors import InputError, NetworkError
 
 
-def run_jobs(function: Callable, jobs: list, workers: int, cluster: str | None) -> Iterator:
+def run_jobs(function: Callable, jobs: list, workers: int, cluster: str | None,
+             ship: Callable = lambda job: job) -> Iterator:  # fmt: skip
     """``function`` of each job (and the cores it may use), each as it finishes, from ``workers`` local
-    processes or the Dask cluster at ``cluster``."""
+    processes or the Dask cluster at ``cluster``; ``ship`` makes a job ready to leave this machine."""
     if cluster:
-        yield from _on_cluster(function, jobs, cluster)
+        yield from _on_cluster(function, jobs, cluster, ship)
         return
     from concurrent.futures import ProcessPoolExecutor, as_completed as completed
 
@@ -52,20 +54,31 @@ CONNECT_SECONDS = 15
 """How long a Dask scheduler has to answer before the batch gives up on it."""
 
 
-def _on_cluster(function: Callable, jobs: list, cluster: str) -> Iterator:
-    """The jobs on the Dask cluster at ``cluster``. A scheduler that does not answer, or goes away during
-    the run, is one line (what finished before is kept by the caller)."""
+IN_FLIGHT = 4
+"""Jobs sent to the cluster per worker at once: the rest wait on the client's disk, not in its memory."""
+
+
+def _on_cluster(function: Callable, jobs: list, cluster: str, ship: Callable) -> Iterator:
+    """The jobs on the Dask cluster at ``cluster``, a few per worker at a time. A scheduler that does not
+    answer, or goes away during the run, is one line (what finished before is kept by the caller)."""
     from distributed import as_completed
 
     client = _connect(cluster)
     try:
-        futures = client.map(function, jobs, key=[f"briefing-{job.key[:16]}-{job.name}" for job in jobs], retries=1,
-                             pure=False)  # fmt: skip
-        for future in as_completed(futures):
+        waiting = iter(jobs)
+        window = IN_FLIGHT * max(1, len(client.scheduler_info().get("workers", {})))
+
+        def submit(job):
+            return client.submit(function, ship(job), key=f"briefing-{job.key[:16]}-{job.name}", retries=1, pure=False)
+
+        running = as_completed([submit(job) for job in itertools.islice(waiting, window)])
+        for future in running:
             try:
                 outcome = future.result()
             except Exception as exc:  # noqa: BLE001 - the scheduler or its connection gone: cancelled, closed...
                 raise NetworkError(f"{cluster}: the Dask cluster went away during the run ({type(exc).__name__})") from None
+            for job in itertools.islice(waiting, 1):
+                running.add(submit(job))
             yield outcome
     finally:
         with contextlib.suppress(Exception):

@@ -324,3 +324,16 @@ def test_a_cluster_address_that_is_none_is_one_line_within_its_bound(runner, tmp
     finally:
         pools.CONNECT_SECONDS = 15
         mute.close()
+
+
+def test_planned_jobs_keep_their_articles_on_disk_not_in_memory(tmp_path):
+    from briefing.batch import plan
+
+    paths = write_articles(tmp_path / "in", 3)
+    spool = tmp_path / "spool"
+    spool.mkdir()
+    jobs, known = plan([str(p) for p in paths], tmp_path / "out", {}, {"engine": "espeak"}, {}, spool=spool)
+    assert known == [] and len(jobs) == 3
+    assert all(job.loaded.data == b"" and Path(job.spooled).parent == spool for job in jobs)
+    shipped = jobs[0].shipped()  # what travels to a worker of a cluster: the bytes, and no path
+    assert shipped.loaded.data == paths[0].read_bytes() and shipped.spooled == ""

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import tempfile
 import time
 from pathlib import Path
 
@@ -63,7 +64,9 @@ def batch(inputs, out_dir, from_feed, latest, workers, cluster, force, base_url,
 
     for name in [saving["format"] or "mp3", *saving["formats"]]:  # before any article is spoken
         audio_format(name).check_bitrate(saving["bitrate"])
-    jobs, known = plan(sources, out_dir, reading_arguments(options), narrate_arguments(options), saving, force)
+    spool = tempfile.TemporaryDirectory(prefix="briefing-batch-")  # the articles' bytes wait there
+    jobs, known = plan(sources, out_dir, reading_arguments(options), narrate_arguments(options), saving, force,
+                       Path(spool.name))  # fmt: skip
     known += [Outcome(link, "", "failed", refused_link(from_feed, link)) for link in refused]
     started, done = time.monotonic(), []
 
@@ -90,6 +93,7 @@ def batch(inputs, out_dir, from_feed, latest, workers, cluster, force, base_url,
             _write_summary(out_dir, summary(outcomes, sources))
         raise
     finally:
+        spool.cleanup()
         if bar is not None:
             bar.close()
     report = summary(outcomes, sources)
