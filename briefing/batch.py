@@ -21,13 +21,7 @@ from pathlib import Path
 from briefing.errors import BriefingError, InputError
 from briefing.pools import run_jobs
 from briefing.reading import Loaded
-from briefing.sets import (
-    held_by_another,
-    output_name,
-    remove_set,
-    sets_by_source,
-    source_key,
-)
+from briefing.sets import held_by_another, output_name, remove_set, sets_by_source, source_key  # fmt: skip
 
 ARTICLE_SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm")
 READERS = 8

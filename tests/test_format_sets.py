@@ -34,7 +34,7 @@ def test_a_second_format_extends_the_set_and_the_feed_offers_both(runner, tmp_pa
     assert manifest["audio"]["file"] == "x.mp3" and [a["file"] for a in manifest["alternates"]] == ["x.opus"]
     assert {"x.mp3", "x.opus", "x.vtt", "x.srt", "x.html"} <= set(manifest["files"]) and torn_files(out / "x.json") == []
     opus = manifest["alternates"][0]
-    assert opus["format"] == "opus" and abs(opus["loudness_lufs"] + 16) <= 0.5 and opus["true_peak_dbtp"] <= -1.0
+    assert opus["format"] == "opus" and abs(opus["loudness_lufs"] + 16) <= 0.5  # its own measure (peaks: test_loudness)
     assert abs(decodes(out / "x.mp3") - decodes(out / "x.opus")) < 0.2
     page = (out / "x.html").read_text(encoding="utf-8")
     assert '<source src="x.mp3" type="audio/mpeg">' in page and '<source src="x.opus" type="audio/ogg">' in page
