@@ -22,7 +22,9 @@ $(TEST_STAMP): $(RUN_STAMP)
 demo: $(RUN_STAMP)  ## Narrate the bundled example article into audio_out/
 	$(BIN)/briefing generate $(EXAMPLE)
 
-test: $(TEST_STAMP)  ## Run the test suite
+test: $(TEST_STAMP)  ## Lint and type-check the package, then run the test suite
+	$(BIN)/ruff check briefing
+	$(BIN)/mypy
 	$(BIN)/python -m pytest -q
 
 bench: $(TEST_STAMP)  ## Time the tool against a bare espeak-to-MP3 pipeline

@@ -57,6 +57,8 @@ class Article:
     metadata: Metadata = Metadata()
     notes: tuple[str, ...] = ()
     """What reading it noticed that the user should know (a heading left out...)."""
+    language: str | None = None
+    """The language it was checked to be written in (``lang`` when read): narrated in it unless told."""
 
     @property
     def chars(self) -> int:

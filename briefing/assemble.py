@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TypeAlias
 
 from briefing.article import Episode
 from briefing.language import phrases_for
@@ -59,7 +60,7 @@ def span_articles(sections: tuple[TimedSection, ...], titles: list[str]) -> tupl
     return tuple(spans)
 
 
-Piece = AudioSegment | SpooledAudio
+Piece: TypeAlias = "AudioSegment | SpooledAudio"
 """A piece of a track: spoken audio kept on disk, or a pause or chime generated in memory."""
 
 

@@ -187,7 +187,9 @@ def plan(sources: list[str], folder: Path, reading: dict, narrating: dict, savin
     from briefing.reading import from_loaded, load
 
     suffix = audio_format(saving.get("format") or "mp3").suffix
-    jobs, known, taken = [], [], set()
+    jobs: list[Job] = []
+    known: list[Outcome] = []
+    taken: set[str] = set()
     made = sets_by_source(folder)
 
     def fetched(source: str) -> Loaded | BriefingError:

@@ -69,12 +69,9 @@ def encode_track(track: Track, parts: Ranges, targets: list[Path], groups: list[
     """
     stage = stage or (lambda name: None)
     key = encoded_key(track, parts, fmt, bitrate) if cache else ""
-    kept = cache.get_files(key, "track", targets) if cache else None
+    kept = _from_cache(cache, key, targets) if cache else None
     if kept is not None:
-        try:
-            return Mastered([Level(**level) for level in kept["levels"]], Level(**kept["main"]), kept["decoded"])
-        except (KeyError, TypeError):
-            pass  # an entry of an older layout: encoded again
+        return kept
     rate = track.sample_rate
     owner = {part: number for number, group in enumerate(groups) for part in group}
 
@@ -227,6 +224,15 @@ def _dips(heard: Heard, rate: int, delay: int) -> list[loudness.Dip]:
         else:
             places.append([at - width, at + width, depth])
     return [(start, end, depth) for start, end, depth in places]
+
+
+def _from_cache(cache: ClipCache, key: str, targets: list[Path]) -> Mastered | None:
+    """The files and levels kept under ``key``, written to ``targets``; None when absent or of an older layout."""
+    kept = cache.get_files(key, "track", targets)
+    try:
+        return Mastered([Level(**level) for level in kept["levels"]], Level(**kept["main"]), kept["decoded"]) if kept else None
+    except (KeyError, TypeError):
+        return None
 
 
 def encoded_key(track: Track, parts: Ranges, fmt: AudioFormat, bitrate: int) -> str:

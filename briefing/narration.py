@@ -23,11 +23,11 @@ from briefing.cache import ClipCache, default_cache_dir
 from briefing.errors import BriefingError, InputError, SynthesisError
 from briefing.language import base_language, phrases_for
 from briefing.script import Pauses, build_script
-from briefing.spoken import Lexicon, LexiconSource, SpokenForm, remembered
 from briefing.speech.engines import AUTO, create_engine
 from briefing.speech.engines.base import Engine, VoiceOptions
 from briefing.speech.retry import DEFAULT_DEADLINE, Failures, Stopped
 from briefing.speech.synthesize import DEFAULT_JOBS, Speech, SpeechReport, synthesize_cues
+from briefing.spoken import Lexicon, LexiconSource, SpokenForm, remembered
 
 Notify = Callable[[str], None]
 Progress = Callable[[int, int, str], None]
@@ -103,6 +103,9 @@ class Narration:
         from briefing.master import encode_track
         from briefing.parts import place
 
+        if isinstance(fileobj, (str, Path)) or not callable(getattr(fileobj, "write", None)):
+            raise TypeError(f"write_to takes a binary file object, not {fileobj!r}: to write a file, use save(path)")
+
         fmt = audio_format(format)
         bitrate = fmt.check_bitrate(bitrate)
         whole = [(0, len(self.track.pieces))]
@@ -137,7 +140,7 @@ def narrate(
     *,
     title: str | None = None,
     engine: str = AUTO,
-    lang: str = "ar",
+    lang: str | None = None,
     rate: float = 1.0,
     voice: str | None = None,
     model: str | Path | None = None,
@@ -155,7 +158,9 @@ def narrate(
     notify: Notify | None = None,
     progress: Progress | None = None,
 ) -> Narration:
-    """Speak ``articles`` (one, or several as one episode under ``title``) with ``engine`` in ``lang``.
+    """Speak ``articles`` (one, or several as one episode under ``title``) with ``engine`` in ``lang`` (by
+    default the language the article was read in: ``Article.from_text(text, lang="en")`` is narrated in
+    English).
 
     What the engine is given is the text's spoken form (:mod:`briefing.spoken`): numbers, dates, money and
     units as words, ``lexicon`` entries (a TSV or PLS file, a mapping of written to spoken, or a list of
@@ -166,6 +171,7 @@ def narrate(
     each clip. Errors are :class:`briefing.BriefingError` subclasses.
     """
     notify = notify or (lambda message: None)
+    lang = lang or _language_of(articles)
     phrases_for(lang)  # a language the narration has phrases for, before anything is done
     episode = _episode(articles, title, lang)
     options = VoiceOptions(lang, rate, voice, Path(model) if model else None, Path(config) if config else None,
@@ -227,6 +233,14 @@ def _warm(vowelled: bool) -> None:
 SAMPLE_RATES = (16000, 22050, 24000, 44100, 48000)
 RATES = (0.5, 2.0)
 """The slowest and fastest speech: outside them no voice stays clear (and NaN is no speed)."""
+
+
+def _language_of(articles: Article | Episode | Sequence[Article]) -> str:
+    """The language to narrate in when none is given: the one the (first) article was read in, else Arabic."""
+    if isinstance(articles, Episode):
+        return articles.language
+    first = articles if isinstance(articles, Article) else next(iter(articles), None)
+    return getattr(first, "language", None) or "ar"
 
 
 def _episode(articles: Article | Episode | Sequence[Article], title: str | None, lang: str) -> Episode:

@@ -18,7 +18,8 @@ def run_jobs(function: Callable, jobs: list, workers: int, cluster: str | None,
     if cluster:
         yield from _on_cluster(function, jobs, cluster, ship)
         return
-    from concurrent.futures import ProcessPoolExecutor, as_completed as completed
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures import as_completed as completed
 
     pool = ProcessPoolExecutor(max_workers=workers, initializer=_worker_start)
     cores = max(1, (os.cpu_count() or 1) // workers)  # the cores the workers leave each article

@@ -22,8 +22,8 @@ from briefing.manifest import AudioInfo, EngineInfo
 from briefing.master import encode_track
 from briefing.outputs import file_record, outputs_for, torn_files
 from briefing.parts import balanced_ranges, place, section_ranges
-from briefing.staging import Staging, check_targets, locked, remove_leftovers
 from briefing.sets import audio_entry, build_manifest, formats_kept, track_digest
+from briefing.staging import Staging, check_targets, locked, remove_leftovers
 from briefing.subtitles import captions, srt_text, webvtt_text
 
 
@@ -217,7 +217,8 @@ def part_names(track: Track, ranges: list[tuple[int, int]], suffix: str) -> list
     firsts = [sections[track.timeline.cues[start].cue.section] for start, _ in ranges]
     if not track.timeline.articles:
         return [section_file_name(number, section.title, suffix) for number, section in enumerate(firsts, start=1)]
-    names, counts = [], {}
+    names: list[str] = []
+    counts: dict[int, int] = {}
     for section in firsts:
         counts[section.article] = counts.get(section.article, 0) + 1
         folder = section_file_name(section.article + 1, track.timeline.articles[section.article].title, "")

@@ -110,6 +110,7 @@ def checked(article: Article, label: str, max_chars: int, lang: str | None) -> A
         article = replace(article, title=shortened(article.title, LONGEST_TITLE), notes=(*article.notes, note))
     if lang:
         check_language("\n".join(filter(None, [article.title, spoken_text(article)])), lang, label)
+        article = replace(article, language=base_language(lang))
     return article
 
 

@@ -59,11 +59,11 @@ class Staging:
     def _make(self, target: Path, folder: bool, keep: bool) -> Path:
         self.make_parent(target)
         try:
-            options = {"dir": target.parent, "prefix": f".{target.name}.", "suffix": ".part"}
+            where, prefix = target.parent, f".{target.name}."
             if folder:
-                temporary = Path(tempfile.mkdtemp(**options))
+                temporary = Path(tempfile.mkdtemp(dir=where, prefix=prefix, suffix=".part"))
             else:
-                handle, name = tempfile.mkstemp(**options)
+                handle, name = tempfile.mkstemp(dir=where, prefix=prefix, suffix=".part")
                 os.close(handle)
                 temporary = Path(name)
             os.chmod(temporary, (0o777 if folder else 0o666) & ~_umask())  # mkstemp's are private
@@ -101,9 +101,9 @@ class Staging:
             for temporary in self.scratches:
                 _remove(temporary, True)
             if failed or error_type is not None:
-                for folder in sorted(self.made_folders, key=lambda f: len(f.parts), reverse=True):  # deepest first
+                for made in sorted(self.made_folders, key=lambda f: len(f.parts), reverse=True):  # deepest first
                     with contextlib.suppress(OSError):
-                        folder.rmdir()  # only if nothing else is in it
+                        made.rmdir()  # only if nothing else is in it
 
 
 def remove_leftovers(targets: list[Path]) -> list[Path]:

@@ -9,7 +9,6 @@ import datetime
 
 from briefing.assemble import TimedCue, Timeline
 
-
 LINE_CHARS = 42
 LINES = 2
 CAPTION_MS = 7000
@@ -44,7 +43,7 @@ def caption_pieces(text: str, start_ms: float, end_ms: float,
     pieces = max(-(-len(text) // (LINE_CHARS * LINES)), -(-int(duration) // CAPTION_MS), 1)
     limit = LINE_CHARS * LINES
     while True:
-        chunks = split_for_limit(text, min(limit, -(-len(text) // pieces) + LINE_CHARS // 2)) if text else [text]
+        chunks: list[str] = split_for_limit(text, min(limit, -(-len(text) // pieces) + LINE_CHARS // 2)) if text else [text]
         found = _timed(chunks, start_ms, end_ms, words)
         if max(end - start for _, start, end in found) <= CAPTION_MS or limit <= LINE_CHARS // 2:
             return found

@@ -60,8 +60,9 @@ def hint(error: BriefingError) -> str:
         return f"; pass --lang {error.found} to {verb} {language_name(error.found)}"
     if isinstance(error, TooLongError):
         return " (see --max-chars)"
-    if getattr(error, "option", None) in FLAGS:
-        return f" (see {FLAGS[error.option]})"
+    option = getattr(error, "option", None)
+    if option in FLAGS:
+        return f" (see {FLAGS[option]})"
     return ""
 
 

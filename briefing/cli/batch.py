@@ -12,9 +12,16 @@ from pathlib import Path
 import click
 
 from briefing.cli import cli
+from briefing.cli.generate import (
+    narrate_arguments,
+    narration_options,
+    notify,
+    reading_arguments,
+    reading_options,
+    saving_arguments,  # fmt: skip
+    saving_options,
+)
 from briefing.errors import BriefingError, WriteError
-from briefing.cli.generate import (narration_options, narrate_arguments, notify, reading_arguments, reading_options,
-                                   saving_arguments, saving_options)  # fmt: skip
 
 
 @cli.command()

@@ -38,7 +38,7 @@ class Tags:
             artist=(known and known.author) or (known and known.site) or "briefing",
             album=phrases.album,
             language=phrases.iso639_2,
-            source=known and known.url,
+            source=known.url if known else None,
             **({"date": known.date} if known and known.date else {}),
         )
 

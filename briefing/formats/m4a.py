@@ -42,7 +42,7 @@ class M4a(PyAvFormat):
                                      **({"comment": tags.source} if tags.source else {}),
                                      **({"track": str(track_number)} if track_number else {})})  # fmt: skip
                 if timeline is not None:
-                    out.set_chapters(chapters_of(timeline))
+                    out.set_chapters(chapters_of(timeline))  # type: ignore[arg-type]  # PyAV takes the dicts it documents
                 for packet in source.demux(source.streams.audio[0]):
                     if packet.dts is not None:
                         packet.stream = stream

@@ -7,7 +7,7 @@ import io
 import itertools
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import ClassVar
+from typing import ClassVar, cast
 
 import numpy as np
 
@@ -30,9 +30,10 @@ class PyAvFormat(AudioFormat):
 
         frames = 0
         with av.open(target if isinstance(target, io.BytesIO) else str(target), "w", format=self.container) as out:
-            stream = out.add_stream(self.codec, rate=self.output_rate(sample_rate), layout="mono")
+            stream = cast("av.audio.stream.AudioStream",
+                          out.add_stream(self.codec, rate=self.output_rate(sample_rate), layout="mono"))  # fmt: skip
             stream.bit_rate = bitrate * 1000
-            resampler = av.AudioResampler(format=stream.codec_context.format.name, layout="mono",
+            resampler = av.AudioResampler(format=stream.codec_context.format.name, layout="mono",  # type: ignore[union-attr]
                                           rate=stream.codec_context.sample_rate)  # fmt: skip
             for frame in _frames(pcm, sample_rate):
                 frames += frame.samples

@@ -78,7 +78,7 @@ def front_matter(text: str) -> tuple[Metadata, str]:
             return super().compose_node(parent, index)
 
     class Handler(YAMLHandler):
-        def load(self, fm: str, **kwargs: object) -> object:
+        def load(self, fm: str, **kwargs: object) -> dict:
             return yaml.load(fm, Loader=NoAliases)  # noqa: S506 - a safe loader, aliases refused
 
     try:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 
 from briefing.readers.base import Block, Parsed
-from briefing.text import CLOSERS, ends_sentence, clean
+from briefing.text import CLOSERS, clean, ends_sentence
 
 MAX_HEADING_WORDS = 12
 MAX_HEADING_CHARS = 90

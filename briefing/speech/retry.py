@@ -116,8 +116,8 @@ def call_with_retries(
         asked = getattr(state.outcome.exception(), "retry_after", None) or 0
         return failures.past_deadline(after=min(max(asked, policy.initial), policy.max_wait))
 
-    stop = stop_after_attempt(policy.attempts) | stop_when_event_set(abort) | out_of_time
-    retrying = Retrying(stop=stop, wait=wait, sleep=abort.wait, reraise=True,
+    stop = stop_after_attempt(policy.attempts) | stop_when_event_set(abort) | out_of_time  # type: ignore[operator]
+    retrying = Retrying(stop=stop, wait=wait, sleep=abort.wait, reraise=True,  # type: ignore[arg-type]
                         retry=retry_if_exception_type(TransientError))  # fmt: skip
     try:
         return retrying(attempt)

@@ -11,8 +11,8 @@ import re
 from collections.abc import Callable
 
 from briefing.spoken.arabic_dates import dates, eras, times
-from briefing.spoken.arabic_words import CURRENCIES, UNITS, context, word_before
 from briefing.spoken.arabic_numbers import Noun, cardinal, counted, decimal, ordinal
+from briefing.spoken.arabic_words import CURRENCIES, UNITS, context, word_before
 
 _EASTERN_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
 NUMBER = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:[.,]\d+)?"

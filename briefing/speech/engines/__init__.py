@@ -58,7 +58,7 @@ def chosen_class(name: str) -> tuple[type[Engine], list[str]]:
     ``auto`` passed over."""
     if name != AUTO:
         return engine_class(name), []
-    skipped = []
+    skipped: list[str] = []
     for candidate in AUTO_ORDER:
         cls = engine_class(candidate)
         if cls.available():

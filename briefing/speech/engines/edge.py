@@ -109,5 +109,5 @@ class EdgeEngine(Engine):
             if chunk["type"] == "audio":
                 parts.append(chunk["data"])
             elif chunk["type"] == "WordBoundary":
-                boundaries.append((chunk["text"], chunk["offset"]))
+                boundaries.append((chunk["text"], int(chunk["offset"])))
         return b"".join(parts), boundaries
