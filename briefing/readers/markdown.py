@@ -63,7 +63,7 @@ def front_matter(text: str) -> tuple[Metadata, str]:
     """The front matter's metadata and the text after it; no front matter, or one that is not YAML, is
     left as text."""
     import frontmatter
-    import yaml
+    import yaml  # type: ignore[import-untyped]  # (its stubs are a package of their own)
     from frontmatter.default_handlers import YAMLHandler
 
     class Aliased(yaml.YAMLError):
