@@ -8,7 +8,6 @@ output set or written to any binary file object, in MP3, M4A/M4B or Opus.
 
 from __future__ import annotations
 
-import contextlib
 import tempfile
 import threading
 from collections.abc import Callable, Iterable, Sequence
@@ -20,7 +19,7 @@ from typing import BinaryIO
 from briefing.article import Article, Episode
 from briefing.assemble import TimedCue, TimedSection, Track, assemble
 from briefing.cache import ClipCache, default_cache_dir
-from briefing.errors import BriefingError, InputError, SynthesisError
+from briefing.errors import InputError, SynthesisError
 from briefing.language import base_language, phrases_for
 from briefing.script import Pauses, build_script
 from briefing.speech.engines import AUTO, create_engine
@@ -189,8 +188,7 @@ def narrate(
     for message in ([note] if note else []) + [f"Warning: {w}" for w in spoken_by.warnings]:
         notify(message)
     clip_cache = _cache(cache, notify)
-    vowelled = SpokenForm.for_engine(base_language(lang), spoken_by.offline, vowels=vowels).vowels
-    threading.Thread(target=_warm, args=(vowelled,), daemon=True).start()  # while the first requests are out
+    threading.Thread(target=_warm, daemon=True).start()  # while the first requests are out
 
     def advance(done, total, cue):
         if progress:
@@ -218,16 +216,14 @@ def narrate(
                      reading)  # fmt: skip
 
 
-def _warm(vowelled: bool) -> None:
-    """Import what comes later, one module after another on one thread: the vowel model first (the first
-    sentence waits for it), then the codecs and publishing."""
-    if vowelled:
-        from briefing.spoken.vowels import load_model
+def _warm() -> None:
+    """Import the codecs and publishing while the first sentences are spoken; the vowel model, when one is
+    needed, is loaded by the thread that needs it, never at the same time (its lock)."""
+    from briefing.spoken.vowels import HEAVY_IMPORTS
 
-        with contextlib.suppress(BriefingError):  # said by the thread that needs it
-            load_model()
-    for name in ("miniaudio", "lameenc", "briefing.publish"):
-        import_module(name)
+    with HEAVY_IMPORTS:
+        for name in ("miniaudio", "lameenc", "briefing.publish"):
+            import_module(name)
 
 
 SAMPLE_RATES = (16000, 22050, 24000, 44100, 48000)

@@ -25,6 +25,9 @@ _CHUNK = 4000
 
 _lock = threading.Lock()
 _model = None
+HEAVY_IMPORTS = threading.Lock()
+"""Held while numpy-based modules are imported off the main thread: two threads importing numpy at once can
+meet it half-imported (an article of a batch failed so now and then)."""
 
 
 def without_telemetry() -> None:
@@ -33,24 +36,19 @@ def without_telemetry() -> None:
     os.environ.setdefault("ORT_DISABLE_TELEMETRY", "1")
 
 
-def load_model() -> None:
-    """Load the model now (narrate does it on the thread that imports the heavy modules one after another:
-    two threads importing numpy at once can meet it half-imported)."""
-    _diacritizer()
-
-
 def _diacritizer():
     global _model
     with _lock:
         if _model is None:
             without_telemetry()
-            try:
-                import onnxruntime
-                from piper import tashkeel
-            except ModuleNotFoundError as exc:
-                raise InputError(f"vowel marks need the tashkeel model of piper-tts ({exc.name} is missing): "
-                                 "pip install piper-tts, or set vowels to False") from None  # fmt: skip
-            _model = _quick_to_load(tashkeel, onnxruntime)
+            with HEAVY_IMPORTS:
+                try:
+                    import onnxruntime
+                    from piper import tashkeel
+                except ModuleNotFoundError as exc:
+                    raise InputError(f"vowel marks need the tashkeel model of piper-tts ({exc.name} is missing): "
+                                     "pip install piper-tts, or set vowels to False") from None  # fmt: skip
+                _model = _quick_to_load(tashkeel, onnxruntime)
         return _model
 
 
