@@ -221,9 +221,10 @@ def _warm() -> None:
     needed, is loaded by the thread that needs it, never at the same time (its lock)."""
     from briefing.spoken.vowels import HEAVY_IMPORTS
 
-    with HEAVY_IMPORTS:
-        for name in ("miniaudio", "lameenc", "briefing.publish"):
-            import_module(name)
+    with HEAVY_IMPORTS:  # numpy, which the vowel model's onnxruntime imports too; the rest in parallel with it
+        import_module("numpy")
+    for name in ("miniaudio", "lameenc", "briefing.publish"):
+        import_module(name)
 
 
 SAMPLE_RATES = (16000, 22050, 24000, 44100, 48000)

@@ -187,8 +187,9 @@ def test_a_dask_cluster_runs_the_same_job_and_survives_a_killed_worker(runner, t
     cluster_made, local_made = durations_and_chapters(out), durations_and_chapters(local)
     assert cluster_made.keys() == local_made.keys() and len(cluster_made) == 6
     for name, (duration, chapters) in cluster_made.items():
-        # eSpeak NG varies a clip's length by about 0.04 % from one synthesis to the next
-        assert chapters == local_made[name][1] and abs(duration - local_made[name][0]) <= 0.001 * duration
+        # eSpeak NG varies a clip's length from one synthesis to the next (0.04 % a clip; up to 0.11 % seen on a
+        # whole vowelled article)
+        assert chapters == local_made[name][1] and abs(duration - local_made[name][0]) <= 0.002 * duration
 
 
 def test_a_later_article_with_the_same_title_never_replaces_an_earlier_briefing(runner, tmp_path):

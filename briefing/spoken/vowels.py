@@ -26,8 +26,8 @@ _CHUNK = 4000
 _lock = threading.Lock()
 _model = None
 HEAVY_IMPORTS = threading.Lock()
-"""Held while numpy-based modules are imported off the main thread: two threads importing numpy at once can
-meet it half-imported (an article of a batch failed so now and then)."""
+"""Held while numpy is imported off the main thread (directly, or by onnxruntime): two threads importing it at
+once can meet it half-imported (an article of a batch failed so now and then)."""
 
 
 def without_telemetry() -> None:
@@ -57,6 +57,7 @@ def _quick_to_load(tashkeel, onnxruntime):
     (it is on the way to the first sentence spoken), the same marks, as quick to run on sentences."""
     options = onnxruntime.SessionOptions()
     options.graph_optimization_level = onnxruntime.GraphOptimizationLevel.ORT_DISABLE_ALL
+    options.intra_op_num_threads = 1  # the other core speaks meanwhile
     session = getattr(tashkeel, "InferenceSession", None)
     if session is None:  # another layout of piper-tts: its own session, as it builds it
         return tashkeel.TashkeelDiacritizer()
