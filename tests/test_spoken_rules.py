@@ -67,10 +67,6 @@ def test_decimals_digits_and_ordinals():
     assert ordinal(11, feminine=True) == "الحادية عشرة"
 
 
-def run(step, text, **options):
-    return step(text, **options)
-
-
 ARABIC = [
     # digits of every script, decimal and thousands marks
     (arabic.western_digits, "٣٥ و۴۲", "35 و42"),

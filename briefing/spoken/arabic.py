@@ -11,7 +11,7 @@ import re
 from collections.abc import Callable
 
 from briefing.spoken.arabic_dates import dates, eras, times
-from briefing.spoken.arabic_numbers import Noun, cardinal, counted, decimal, ordinal
+from briefing.spoken.arabic_numbers import Noun, cardinal, counted, decimal, digits, ordinal
 from briefing.spoken.arabic_words import CURRENCIES, UNITS, context, word_before
 
 _EASTERN_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
@@ -20,7 +20,7 @@ NUMBER = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:[.,]\d+)?"
 _LEAD = r"(?<![\w.,])(?P<lead>[وفبلك]{0,2})"
 """Where an amount starts: after a space or punctuation, or after a clitic (و، ب، ل...) kept before it."""
 
-def _value(written: str) -> str:
+def number_value(written: str) -> str:
     """A written number in the form :func:`decimal` reads: thousands separators out, a decimal comma a point."""
     if re.fullmatch(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?", written):
         return written.replace(",", "")
@@ -30,19 +30,17 @@ def _value(written: str) -> str:
 def say_number(written: str, feminine: bool = False, genitive: bool = False) -> str:
     """A written number (see :data:`NUMBER`) in words; a long run of digits that starts with 0 (a phone
     number, a code) digit by digit."""
-    from briefing.spoken.arabic_numbers import digits
-
     if len(written) > 1 and written.startswith("0") and written[1].isdigit():
         return digits(written)  # a code, a phone number
     if len(written) > 18:  # past any number said in words
-        whole, _, fraction = _value(written).partition(".")
+        whole, _, fraction = number_value(written).partition(".")
         return digits(whole) + (f" فاصلة {digits(fraction)}" if fraction else "")
-    return decimal(_value(written), feminine, genitive)
+    return decimal(number_value(written), feminine, genitive)
 
 
 def _amount(written: str, noun: Noun, genitive: bool) -> str:
     """A number with the noun it counts: whole numbers as Arabic counts them, decimals with the singular."""
-    value = _value(written)
+    value = number_value(written)
     if "." in value or (len(written) > 1 and written.startswith("0")):
         return f"{say_number(written, noun.feminine, genitive)} {noun.singular}" + (
             f" {noun.adjective}" if noun.adjective else ""
@@ -179,8 +177,6 @@ def symbols(text: str) -> str:
     """Every symbol left as a word or a space, and any digit left (3 in 1,2,3) digit by digit: no engine is
     given a sign it may read in another language."""
     import unicodedata
-
-    from briefing.spoken.arabic_numbers import digits
 
     out = []
     for ch in re.sub(r"\d+", lambda m: f" {digits(m[0])} ", text):

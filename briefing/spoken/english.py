@@ -7,7 +7,7 @@ import re
 
 from num2words import num2words
 
-from briefing.spoken.arabic import NUMBER, western_digits
+from briefing.spoken.arabic import NUMBER, number_value, western_digits
 from briefing.spoken.arabic_dates import real_date
 
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
@@ -34,17 +34,11 @@ def _plural(noun: str, value: str) -> str:
     return " ".join(words) + (f" per {tail}" if tail else "")
 
 
-def _value(written: str) -> str:
-    if re.fullmatch(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?", written):
-        return written.replace(",", "")
-    return written.replace(",", ".")
-
-
 def say_number(written: str) -> str:
     """A written number in words: 3.5 «three point five»; a run of digits starting with 0, digit by digit."""
     if (len(written) > 1 and written.startswith("0") and written[1].isdigit()) or len(written) > 18:
         return " ".join(num2words(int(d)) for d in written if d.isdigit())
-    value = _value(written)
+    value = number_value(written)
     if "." in value:
         whole, _, fraction = value.partition(".")
         return f"{num2words(int(whole or '0'))} point {' '.join(num2words(int(d)) for d in fraction)}"
@@ -101,7 +95,7 @@ def currencies(text: str) -> str:
         if scale:
             scale = {"bn": "billion", "m": "million"}.get(scale, scale)
             return f"{say_number(written)} {scale} {_plural(noun, '2')}"
-        return f"{say_number(written)} {_plural(noun, _value(written))}"
+        return f"{say_number(written)} {_plural(noun, number_value(written))}"
 
     before = rf"(?P<c1>{codes})\s?(?P<n1>{NUMBER})(?:\s?(?P<s1>{_SCALES})\b)?"
     after = rf"(?P<n2>{NUMBER})(?:\s?(?P<s2>{_SCALES})\b)?\s?(?P<c2>{codes})(?![A-Za-z])"
@@ -118,7 +112,7 @@ def units(text: str) -> str:
     names = "|".join(re.escape(u) for u in sorted(UNITS, key=len, reverse=True))
 
     def said(m: re.Match) -> str:
-        amount = f"{say_number(m[2])} {_plural(UNITS[m[3]], _value(m[2]))}"
+        amount = f"{say_number(m[2])} {_plural(UNITS[m[3]], number_value(m[2]))}"
         return f"minus {amount}" if m[1] else amount
 
     return re.sub(rf"(?<![\w.,])(-|−)?({NUMBER})\s?({names})(?![\w²³])", said, text)
