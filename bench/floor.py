@@ -6,7 +6,7 @@ Usage: python bench/floor.py TEXT_FILE OUT_MP3
 
 import sys
 
-from briefing.codec import DEFAULT_BITRATE, encode_mp3
+from briefing.formats.mp3 import DEFAULT_BITRATE, encode_mp3
 from briefing.speech.engines.espeak import EspeakEngine
 
 

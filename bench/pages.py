@@ -21,7 +21,7 @@ from pathlib import Path
 from click.testing import CliRunner
 from lxml import html as lxml_html
 
-from briefing.reading import read_article
+from briefing.article import read_article
 from briefing.cli import cli
 from briefing.language import base_language, detect_language
 

@@ -232,7 +232,7 @@ SPOKEN_PROBE = """
 import json, re, sys, time
 started = time.perf_counter()
 from briefing.article import Episode
-from briefing.reading import read_article
+from briefing.article import read_article
 from briefing.script import build_script
 from briefing.spoken import SpokenForm
 from briefing.speech.engines.espeak import EspeakEngine

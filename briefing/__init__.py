@@ -21,7 +21,7 @@ _EXPORTS = {
     "Pauses": "briefing.script",
     "Lexicon": "briefing.spoken",
     "SpokenForm": "briefing.spoken",
-    "Published": "briefing.publish",
+    "Published": "briefing.publishing.publish",
     "BriefingError": "briefing.errors",
     "InputError": "briefing.errors",
     "OutputError": "briefing.errors",

@@ -6,10 +6,9 @@ from dataclasses import dataclass
 from typing import TypeAlias
 
 from briefing.article import Episode
+from briefing.audio import AudioSegment, SpooledAudio
 from briefing.language import phrases_for
 from briefing.script import Cue
-from briefing.segment import AudioSegment
-from briefing.spool import SpooledAudio
 
 
 @dataclass(frozen=True)

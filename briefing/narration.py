@@ -76,12 +76,12 @@ class Narration:
              stage: Callable[[str], None] | None = None, cores: int | None = None):  # fmt: skip
         """Write the audio to ``path`` (its format from ``format`` or the suffix: .mp3, .m4a, .m4b, .opus)
         with its companions beside it, all or nothing; returns where everything went
-        (:class:`briefing.publish.Published`). ``formats``: more formats of the same set, beside it
+        (:class:`briefing.publishing.publish.Published`). ``formats``: more formats of the same set, beside it
         (``["opus"]`` writes NAME.opus too); saving another format to the same name later adds it to the set.
         ``stage`` is told each step (loudness, encoding, writing); ``cores``: how many to encode on (default
         all; a batch running one article per core gives 1)."""
         from briefing.formats import audio_format, format_of
-        from briefing.publish import Companions, publish
+        from briefing.publishing.publish import Companions, publish
 
         path = Path(path)
         fmt = format_of(path, format)
@@ -99,8 +99,8 @@ class Narration:
         """Write the audio, tagged and with chapters, to a binary file object (a socket, a response
         body, ``io.BytesIO``...); nothing else is written."""
         from briefing.formats import audio_format
-        from briefing.master import encode_track
-        from briefing.parts import place
+        from briefing.mastering.encode import encode_track
+        from briefing.mastering.parts import place
 
         if isinstance(fileobj, (str, Path)) or not callable(getattr(fileobj, "write", None)):
             raise TypeError(f"write_to takes a binary file object, not {fileobj!r}: to write a file, use save(path)")
@@ -123,7 +123,7 @@ class Narration:
 
     def engine_info(self):
         """Which engine spoke, in which voice and language, as the manifest records it."""
-        from briefing.manifest import EngineInfo
+        from briefing.publishing.manifest import EngineInfo
 
         return EngineInfo(self.engine, self.voice, self.lang, self.reading.vowels, self.reading.months,
                           [{"source": source, "sha256": digest} for source, digest in self.reading.lexicons])  # fmt: skip
@@ -223,7 +223,7 @@ def _warm() -> None:
 
     with HEAVY_IMPORTS:  # numpy, which the vowel model's onnxruntime imports too; the rest in parallel with it
         import_module("numpy")
-    for name in ("miniaudio", "lameenc", "briefing.publish"):
+    for name in ("miniaudio", "lameenc", "briefing.publishing.publish"):
         import_module(name)
 
 

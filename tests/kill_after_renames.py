@@ -4,7 +4,7 @@ output set, as a power cut or the OOM killer would, to leave a torn set behind."
 import os
 import signal
 
-from briefing import staging
+from briefing.publishing import staging
 
 _renames = {"done": 0}
 _replace = staging._replace

@@ -4,7 +4,7 @@
 import os
 import time
 
-from briefing import staging
+from briefing.publishing import staging
 
 _replace = staging._replace
 

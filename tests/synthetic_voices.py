@@ -12,7 +12,7 @@ import hashlib
 
 import numpy as np
 
-from briefing.segment import AudioSegment
+from briefing.audio import AudioSegment
 from briefing.speech.engines.base import Engine
 
 RATE = 22050

@@ -1,7 +1,6 @@
 import pytest
 
-from briefing.article import Episode
-from briefing.reading import parse_article, read_article
+from briefing.article import Episode, parse_article, read_article
 from briefing.errors import InputError
 
 EXAMPLE_HEADINGS = [None, "تفاصيل المشروع", "ماذا ينتظر السكان"]

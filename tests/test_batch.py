@@ -302,7 +302,7 @@ def test_no_briefing_takes_a_name_the_folder_owns_and_a_killed_run_s_temporaries
 
 def test_a_cluster_address_that_is_none_is_one_line_within_its_bound(runner, tmp_path):
     pytest.importorskip("distributed", reason="the cluster extra is not installed (pip install 'briefing[cluster]')")
-    from briefing import pools
+    from briefing.batch import pools
 
     paths = write_articles(tmp_path / "in", 1)
     closed = socket.socket()

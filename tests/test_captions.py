@@ -7,8 +7,8 @@ import pytest
 import webvtt
 
 from briefing import Article, narrate
+from briefing.publishing.subtitles import caption_pieces
 from briefing.speech.engines.base import word_starts
-from briefing.subtitles import caption_pieces
 
 SENTENCE = ("قال رئيس الوزراء في مؤتمر صحفي عقده مساء اليوم في العاصمة إن الحكومة ستطلق خلال الأسابيع المقبلة "
             "برنامجا واسعا لدعم المزارعين الصغار في المناطق الريفية والجبلية، يشمل قروضا ميسرة وبذورا محسنة "
@@ -82,8 +82,8 @@ def test_captions_without_word_starts_share_time_by_characters(tmp_path, gtts_st
 
 
 def test_a_cached_clip_with_unreadable_word_starts_is_made_again(tmp_path):
+    from briefing.audio import AudioSegment
     from briefing.cache import ClipCache
-    from briefing.segment import AudioSegment
     from briefing.speech.clips import cached_clip, keep_clip
     from briefing.speech.engines.base import Spoken
 

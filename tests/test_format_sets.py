@@ -9,7 +9,7 @@ from lxml import etree
 
 from briefing import Article, narrate
 from briefing.cli import cli
-from briefing.outputs import torn_files
+from briefing.publishing.sets import torn_files
 from tests.conftest import EXAMPLES
 
 PODCAST = "https://podcastindex.org/namespace/1.0"

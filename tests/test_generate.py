@@ -109,7 +109,7 @@ def test_what_runs_before_the_first_request_leaves_numpy_and_publishing_unloaded
     # numpy, mutagen and the publish stage load while the first requests are out, not before them
     code = (
         "import sys, briefing.cli, briefing.narration, briefing.speech.engines.gtts; "
-        "print([m for m in ('numpy', 'mutagen', 'briefing.publish') if m in sys.modules])"
+        "print([m for m in ('numpy', 'mutagen', 'briefing.publishing.publish') if m in sys.modules])"
     )
     run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert run.returncode == 0 and run.stdout.strip() == "[]", run.stderr

@@ -3,8 +3,7 @@
 import json
 import re
 
-from briefing.article import Episode
-from briefing.reading import read_article
+from briefing.article import Episode, read_article
 from briefing.cli import cli
 from briefing.script import build_script
 from briefing.spoken import SpokenForm

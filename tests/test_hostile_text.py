@@ -11,7 +11,7 @@ from mutagen.id3 import ID3
 
 from briefing.characters import without_controls
 from briefing.cli import cli
-from briefing.subtitles import srt_caption, vtt_caption
+from briefing.publishing.subtitles import srt_caption, vtt_caption
 from briefing.text import speakable
 
 
@@ -189,7 +189,7 @@ def test_one_endless_sentence_is_heard_at_the_target_and_cut_into_cues(tmp_path)
 
 def test_a_narration_that_measures_as_silence_is_never_published(tmp_path, monkeypatch):
     from briefing import Article, SynthesisError, narrate
-    from briefing.segment import AudioSegment
+    from briefing.audio import AudioSegment
     from briefing.speech.engines.espeak import EspeakEngine
 
     monkeypatch.setattr(EspeakEngine, "synthesize", lambda self, text: AudioSegment.silent(duration=800, frame_rate=22050))

@@ -7,7 +7,7 @@ from mutagen.id3 import ID3
 
 from briefing.cli import cli
 from briefing.errors import InputError
-from briefing.language import LanguageError, PHRASES, check_language, phrases_for
+from briefing.language import PHRASES, LanguageError, check_language, phrases_for
 
 ENGLISH = ("Markets rose sharply today after the central bank said it would keep interest rates on hold. "
            "Analysts expect more gains next week as investors return from the holidays.")  # fmt: skip
@@ -94,8 +94,7 @@ def test_sections_accepts_any_language_code(runner, tmp_path):
 
 
 def test_a_briefing_without_a_title_shows_its_first_words_never_a_file_name(runner, tmp_path):
-    from briefing.article import Episode
-    from briefing.reading import parse_article
+    from briefing.article import Episode, parse_article
 
     article = tmp_path / "seed_article.txt"
     article.write_text("أعلنت وزارة المياه اليوم الأحد تشغيل أكبر محطة لتحلية مياه البحر على الساحل الجنوبي، بطاقة "

@@ -16,9 +16,10 @@ import webvtt
 from mutagen.id3 import ID3, CTOCFlags
 from mutagen.mp3 import MP3
 
-from briefing import master, publish
-from briefing.formats.mp3 import Mp3, chapter_ids
 from briefing.cli import cli
+from briefing.formats.mp3 import Mp3, chapter_ids
+from briefing.mastering import encode as master
+from briefing.publishing import publish
 from tests.conftest import decoded_seconds, ffmpeg, tree_snapshot
 
 

@@ -8,8 +8,9 @@ import wave
 import numpy as np
 import pytest
 
-from briefing import Article, loudness, narrate
-from briefing.meter import Meter, integrated_loudness
+from briefing import Article, narrate
+from briefing.mastering import loudness
+from briefing.mastering.meter import Meter, integrated_loudness
 from briefing.speech.engines import ENGINES
 from tests.conftest import loudness_of
 from tests.synthetic_voices import RATE, VOICES, speech

@@ -9,7 +9,7 @@ from xml.etree import ElementTree
 
 from mutagen.id3 import ID3
 
-from briefing.reading import parse_article
+from briefing.article import parse_article
 from briefing.cli import cli
 
 PAGES = Path(__file__).parent / "pages"

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from briefing.cli import cli
-from briefing.outputs import torn_files
+from briefing.publishing.sets import torn_files
 from tests.conftest import tree_snapshot
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -4,7 +4,7 @@ import socket
 
 import pytest
 
-from briefing.reading import parse_article, read_article
+from briefing.article import parse_article, read_article
 from briefing.cli import cli
 from briefing.errors import InputError
 

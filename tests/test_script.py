@@ -1,7 +1,6 @@
 import pytest
 
-from briefing.article import Episode
-from briefing.reading import parse_article
+from briefing.article import Episode, parse_article
 from briefing.language import PHRASES
 from briefing.script import Pauses, build_script
 from briefing.text import split_sentences

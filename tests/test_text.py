@@ -3,12 +3,12 @@ import re
 import pytest
 
 from briefing.text import (
+    clean,
     collapse_whitespace,
     cut_cost,
     plain_quotes,
     remove_tatweel,
     split_for_limit,
-    clean,
     strip_direction_controls,
     strip_zero_width,
     unescape_entities,

@@ -11,6 +11,7 @@ import sys
 import click
 
 from briefing import __version__
+from briefing.cli import batch, generate, tools
 from briefing.errors import BriefingError
 
 FLAGS = {"max_chars": "--max-chars", "lang": "--lang", "rate": "--rate", "voice": "--voice", "model": "--voice-model",
@@ -43,11 +44,6 @@ def _terminate(signum, frame):
     """SIGTERM ends a run as Ctrl-C does: temporaries removed, one line, exit 143."""
     _SIGNALS["SIGTERM"] = True
     raise KeyboardInterrupt
-
-
-def counted(n: int, singular: str, plural: str | None = None) -> str:
-    """``n`` and its noun: "1 section", "3 sections", "2 stories"."""
-    return f"{n} {singular if n == 1 else plural or singular + 's'}"
 
 
 def hint(error: BriefingError) -> str:
@@ -98,4 +94,5 @@ def main():
         gc.freeze()
 
 
-from briefing.cli import batch, generate, tools  # noqa: E402,F401  - the commands register themselves on `cli`
+for command in (generate.generate, tools.sections, batch.batch, tools.feed, tools.page, tools.voices, tools.cache):
+    cli.add_command(command)

@@ -11,7 +11,6 @@ from pathlib import Path
 
 import click
 
-from briefing.cli import cli
 from briefing.cli.generate import (
     narrate_arguments,
     narration_options,
@@ -24,7 +23,7 @@ from briefing.cli.generate import (
 from briefing.errors import BriefingError, WriteError
 
 
-@cli.command()
+@click.command()
 @click.argument("inputs", nargs=-1)
 @click.option("--out-dir", type=click.Path(path_type=Path, file_okay=False), required=True,
               help="Folder the briefings are written into (made when missing).")
@@ -106,7 +105,7 @@ def batch(inputs, out_dir, from_feed, latest, workers, cluster, force, base_url,
     report = summary(outcomes, sources)
     _write_summary(out_dir, report)
     if base_url and any(o.status in ("done", "skipped") for o in outcomes):
-        from briefing.feed import Channel, write_feed
+        from briefing.publishing.feed import Channel, write_feed
 
         write_feed(out_dir, Channel(base_url))
     if not quiet:
@@ -123,7 +122,7 @@ def batch(inputs, out_dir, from_feed, latest, workers, cluster, force, base_url,
 
 
 def _write_summary(folder: Path, report: dict) -> None:
-    from briefing.staging import Staging
+    from briefing.publishing.staging import Staging
 
     try:
         folder.mkdir(parents=True, exist_ok=True)

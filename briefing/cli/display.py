@@ -48,3 +48,8 @@ class ProgressBar:
     def __exit__(self, *exc):
         if self.bar is not None:
             self.bar.close()
+
+
+def counted(n: int, singular: str, plural: str | None = None) -> str:
+    """``n`` and its noun: "1 section", "3 sections", "2 stories"."""
+    return f"{n} {singular if n == 1 else plural or singular + 's'}"

@@ -7,8 +7,7 @@ from pathlib import Path
 import click
 
 from briefing.article import DEFAULT_MAX_CHARS
-from briefing.cli import cli, counted
-from briefing.cli.display import ProgressBar, StageLine
+from briefing.cli.display import ProgressBar, StageLine, counted
 from briefing.formats import FORMATS
 from briefing.speech.engines import AUTO, CHOICES
 from briefing.speech.retry import DEFAULT_DEADLINE
@@ -150,7 +149,7 @@ def notify(line: str) -> None:
     click.echo(line, err=True)
 
 
-@cli.command()
+@click.command()
 @click.argument("articles", nargs=-1)
 @click.option("-o", "--output", type=click.Path(path_type=Path),
               help="Audio file to write (.mp3, .m4a, .m4b or .opus); subtitles and manifest go beside it.  "
@@ -181,9 +180,9 @@ def generate(articles, output, from_feed, latest, title, quiet, **options):
       briefing generate --from-feed https://example.org/rss.xml --latest 5 -o today.mp3
       cat article.txt | briefing generate - -o news.mp3 --per-section
     """
+    from briefing.article import read_articles
     from briefing.narration import narrate
-    from briefing.publish import check_outputs
-    from briefing.reading import read_articles
+    from briefing.publishing.publish import check_outputs
 
     sources = list(articles)
     if from_feed:

@@ -7,13 +7,13 @@ from pathlib import Path
 
 import click
 
-from briefing.cli import cli, counted
+from briefing.cli.display import counted
 from briefing.cli.generate import reading_options, spoken_options, with_options
-from briefing.feed import Channel
+from briefing.publishing.feed import Channel
 from briefing.speech.engines import AUTO, CHOICES, ENGINES
 
 
-@cli.command()
+@click.command()
 @click.argument("articles", nargs=-1, required=True)
 @click.option("--lang", default="ar", show_default=True,
               help="Language the articles are written in (ISO 639-1); others are refused.")
@@ -36,7 +36,7 @@ def sections(articles, lang, title, format_, encoding, max_chars, as_json, spoke
     Example:
       briefing sections article.txt --spoken --json --engine espeak --lexicon names.tsv
     """
-    from briefing.reading import read_articles
+    from briefing.article import read_articles
     from briefing.text import split_sentences
 
     episode = read_articles(list(articles), title=title, format=format_, encoding=encoding, max_chars=max_chars,
@@ -105,7 +105,7 @@ def _plan(article, title, language, form=None) -> dict:
     }
 
 
-@cli.command()
+@click.command()
 @click.argument("folder", type=click.Path(path_type=Path, file_okay=False))
 @click.option("--base-url", help="Address FOLDER is published at, e.g. https://example.org/news/ (required).")
 @click.option("--title", default=Channel.title, show_default=True, help="The podcast's title.")
@@ -125,7 +125,7 @@ def feed(folder, base_url, title, description, link, author, email, image):
     Example:
       briefing feed audio_out --base-url https://example.org/news/
     """
-    from briefing.feed import write_feed
+    from briefing.publishing.feed import write_feed
 
     channel = Channel(base_url, title, description, link, author, email, image)
     result = write_feed(folder, channel)
@@ -134,7 +134,7 @@ def feed(folder, base_url, title, description, link, author, email, image):
     click.echo(f"Wrote {result.path}: {counted(result.episodes, 'episode')}")
 
 
-@cli.command()
+@click.command()
 @click.argument("mp3", type=click.Path(path_type=Path, dir_okay=False))
 @click.option("--embed-audio", is_flag=True, help="Put the MP3 inside the page, to share one file.")
 def page(mp3, embed_audio):
@@ -144,12 +144,12 @@ def page(mp3, embed_audio):
     transcript with the sentence being spoken highlighted. It is one file that loads nothing from the
     network; with --embed-audio it holds the MP3 too.
     """
-    from briefing.page import write_page
+    from briefing.publishing.page import write_page
 
     click.echo(f"Wrote {write_page(mp3, embed_audio=embed_audio)}")
 
 
-@cli.command()
+@click.command()
 @click.option("--engine", "only", type=click.Choice(list(ENGINES)), help="Only this engine.")
 def voices(only):
     """List the speech engines, whether each can speak here, and their Arabic voices."""
@@ -161,7 +161,7 @@ def voices(only):
             click.echo(f"    {voice}")
 
 
-@cli.group()
+@click.group()
 def cache():
     """Inspect or empty the cache of synthesized clips, spoken forms and encoded briefings.
 

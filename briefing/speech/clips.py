@@ -7,8 +7,8 @@ import io
 import json
 import wave
 
+from briefing.audio import AudioSegment
 from briefing.cache import ClipCache
-from briefing.segment import AudioSegment
 from briefing.speech.engines.base import Spoken
 
 WORDS = b"WORDS "

@@ -9,13 +9,13 @@ from concurrent.futures import Future, ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, replace
 
 from briefing.article import Episode
+from briefing.audio import Spool, SpooledAudio
 from briefing.cache import ClipCache, clip_key
 from briefing.errors import SynthesisError
 from briefing.script import Cue
 from briefing.speech.clips import cached_clip, keep_clip
 from briefing.speech.engines.base import Engine, Spoken
 from briefing.speech.retry import Failures, Stopped, call_with_retries
-from briefing.spool import Spool, SpooledAudio
 from briefing.text import speakable
 
 DEFAULT_JOBS = 8

@@ -5,8 +5,8 @@ from __future__ import annotations
 import ctypes
 import threading
 
+from briefing.audio import AudioSegment
 from briefing.errors import InputError, SynthesisError
-from briefing.segment import AudioSegment
 from briefing.speech.engines.base import Engine, Spoken, VoiceOptions, word_starts
 
 WORDS_PER_MINUTE = 165

@@ -13,9 +13,8 @@ import os
 from gtts import gTTS, gTTSError
 from gtts.lang import tts_langs
 
-from briefing.codec import decode_mp3
+from briefing.audio import AudioSegment, decode_mp3
 from briefing.errors import InputError, SynthesisError
-from briefing.segment import AudioSegment
 from briefing.speech.engines.base import Engine, VoiceOptions, reachable
 from briefing.speech.retry import TransientError, parse_retry_after
 from briefing.text import split_for_limit

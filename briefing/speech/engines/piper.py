@@ -15,8 +15,8 @@ from pathlib import Path
 
 import numpy as np
 
+from briefing.audio import AudioSegment
 from briefing.errors import InputError, SynthesisError
-from briefing.segment import AudioSegment
 from briefing.speech.engines.base import Engine, VoiceOptions
 from briefing.spoken.vowels import without_telemetry
 

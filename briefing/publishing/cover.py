@@ -11,7 +11,7 @@ from urllib.parse import quote, urlsplit
 from briefing.errors import InputError
 
 if TYPE_CHECKING:
-    from briefing.staging import Staging
+    from briefing.publishing.staging import Staging
 
 COVER_NAME = "cover.png"
 COVER_SIZE = 1400

@@ -16,11 +16,11 @@ from xml.etree import ElementTree as ET
 
 from briefing import __version__
 from briefing.characters import without_controls
-from briefing.cover import cover_url
 from briefing.errors import InputError
+from briefing.publishing.cover import cover_url
 
 if TYPE_CHECKING:  # the command line loads this module for Channel's defaults: the rest comes when used
-    from briefing.manifest import Manifest
+    from briefing.publishing.manifest import Manifest
 
 NAMESPACES = {
     "itunes": "http://www.itunes.com/dtds/podcast-1.0.dtd",
@@ -74,7 +74,7 @@ def write_feed(folder: Path, channel: Channel) -> FeedResult:
         raise InputError(f"{folder}: holds no briefings (no manifest of an MP3 made by briefing generate){why}")
     episodes.sort(key=lambda manifest: manifest.created, reverse=True)
 
-    from briefing.staging import Staging
+    from briefing.publishing.staging import Staging
 
     with Staging() as stage:
         image = cover_url(folder, channel.image, stage, url)
@@ -99,8 +99,8 @@ def checked_xml(rss: ET.Element) -> bytes:
 
 def read_manifests(folder: Path) -> tuple[list[Manifest], list[str]]:
     """The manifests of briefings whose audio is in ``folder``, and a note for each JSON file passed over."""
-    from briefing.manifest import load_manifest
-    from briefing.outputs import torn_files
+    from briefing.publishing.manifest import load_manifest
+    from briefing.publishing.sets import torn_files
 
     manifests, skipped = [], []
     for path in sorted(folder.glob("*.json")):

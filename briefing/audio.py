@@ -1,17 +1,41 @@
-"""Spoken audio kept on disk while a narration is built and saved, so that memory does not grow with the
-length of the article: five hours of speech are a gigabyte of PCM, held in an unnamed temporary file
-(nothing is left behind, even by a killed run) and read back piece by piece."""
+"""Audio as the pipeline holds it: pydub's ``AudioSegment`` (imported without its warning that no system
+ffmpeg exists: briefing never asks pydub to run one), MP3 decoded in-process, and the spool that keeps spoken
+audio on disk while a narration is built and saved, so that memory does not grow with the article: five hours
+of speech are a gigabyte of PCM, held in an unnamed temporary file (nothing is left behind, even by a killed
+run) and read back piece by piece."""
 
 from __future__ import annotations
 
 import os
 import tempfile
 import threading
+import warnings
 import weakref
 from dataclasses import dataclass
 
-from briefing.errors import WriteError
-from briefing.segment import AudioSegment
+from briefing.errors import SynthesisError, WriteError
+
+with warnings.catch_warnings():  # silenced for this import only, not for the program importing briefing
+    warnings.filterwarnings("ignore", message="Couldn't find ffmpeg or avconv", category=RuntimeWarning)
+    from pydub import AudioSegment
+
+__all__ = ["AudioSegment", "Spool", "SpooledAudio", "decode_mp3"]
+
+
+def decode_mp3(data: bytes) -> AudioSegment:
+    """Decode MP3 bytes in-process (miniaudio's dr_mp3) to 16-bit PCM at the stream's own rate, mono."""
+    import miniaudio
+
+    try:
+        decoded = miniaudio.mp3_read_s16(data)
+    except miniaudio.DecodeError:
+        raise SynthesisError("audio could not be decoded as MP3") from None
+    if not decoded.samples:
+        raise SynthesisError("audio holds no samples")
+    clip = AudioSegment(data=decoded.samples.tobytes(), sample_width=2, frame_rate=decoded.sample_rate,
+                        channels=decoded.nchannels)  # fmt: skip
+    return clip.set_channels(1)
+
 
 
 class Spool:

@@ -18,10 +18,10 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
+from briefing.article import Loaded
+from briefing.batch.pools import run_jobs
 from briefing.errors import BriefingError, InputError
-from briefing.pools import run_jobs
-from briefing.reading import Loaded
-from briefing.sets import held_by_another, output_name, remove_set, sets_by_source, source_key  # fmt: skip
+from briefing.publishing.sets import held_by_another, output_name, remove_set, sets_by_source, source_key  # fmt: skip
 
 ARTICLE_SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm")
 READERS = 8
@@ -69,8 +69,8 @@ def run_job(job: Job, cores: int = 1) -> Outcome:
     """Narrate one article and return its files, encoded on ``cores`` (the pool keeps every core busy with
     articles: a Dask task takes one); never raises for what a user can cause. The one job function of the
     local pool and of the Dask cluster alike."""
+    from briefing.article import from_loaded
     from briefing.narration import narrate
-    from briefing.reading import from_loaded
 
     started = time.monotonic()
     try:
@@ -111,7 +111,7 @@ def feed_links(feed: str, latest: int | None = None) -> tuple[list[str], list[st
     decide which local file is read and published."""
     import feedparser
 
-    from briefing.reading import load
+    from briefing.article import load
 
     parsed = feedparser.parse(load(feed, feed=True).data)
     if parsed.bozo and not parsed.entries:
@@ -139,8 +139,8 @@ def job_key(loaded: Loaded, reading: dict, narrating: dict, saving: dict) -> str
 
 def unchanged(folder: Path, name: str, key: str) -> bool:
     """Whether ``folder`` holds a whole briefing ``name`` made from the same bytes and options."""
-    from briefing.manifest import load_manifest
-    from briefing.outputs import torn_files
+    from briefing.publishing.manifest import load_manifest
+    from briefing.publishing.sets import torn_files
 
     manifest_path = (folder / name).with_suffix(".json")
     try:
@@ -153,7 +153,7 @@ def unchanged(folder: Path, name: str, key: str) -> bool:
 def write_outcome(folder: Path, outcome: Outcome) -> None:
     """Put a job's files into ``folder`` all at once, as ``generate`` does (staged, locked, renamed; a
     folder of section files replaces the old one whole; what a killed run left of them removed first)."""
-    from briefing.staging import Staging, locked, remove_leftovers
+    from briefing.publishing.staging import Staging, locked, remove_leftovers
 
     stage = Staging()
     staged: dict[str, Path] = {}
@@ -183,8 +183,8 @@ def plan(sources: list[str], folder: Path, reading: dict, narrating: dict, savin
     """The jobs to run, and the outcomes known already: inputs that cannot be read (failed) and outputs
     that are unchanged since the last run (skipped, unless ``force``). With a ``spool`` folder, each job's
     article bytes wait there rather than in memory."""
+    from briefing.article import from_loaded, load
     from briefing.formats import audio_format
-    from briefing.reading import from_loaded, load
 
     suffix = audio_format(saving.get("format") or "mp3").suffix
     jobs: list[Job] = []

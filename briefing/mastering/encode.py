@@ -13,14 +13,14 @@ from pathlib import Path
 
 import numpy as np
 
-from briefing import loudness
 from briefing.assemble import Track
 from briefing.cache import ClipCache
-from briefing.codec import MP3_QUALITY
 from briefing.formats.base import AudioFormat
-from briefing.loudness import TRUE_PEAK_LIMIT
-from briefing.meter import Meter, gated_loudness, integrated_loudness
-from briefing.parts import Ranges
+from briefing.formats.mp3 import MP3_QUALITY
+from briefing.mastering import loudness
+from briefing.mastering.loudness import TRUE_PEAK_LIMIT
+from briefing.mastering.meter import Meter, gated_loudness, integrated_loudness
+from briefing.mastering.parts import Ranges
 
 LOUDNESS_TOLERANCE = 0.3
 """LU a decoded file may miss the target by before it is encoded again: the promise is 0.5, the rest is

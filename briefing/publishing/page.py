@@ -15,9 +15,9 @@ from urllib.parse import quote
 
 from briefing import __version__
 from briefing.errors import InputError
-from briefing.manifest import Manifest, load_manifest
-from briefing.outputs import file_record, outputs_for, torn_files
-from briefing.staging import Staging, locked
+from briefing.publishing.manifest import Manifest, load_manifest
+from briefing.publishing.sets import file_record, outputs_for, torn_files
+from briefing.publishing.staging import Staging, locked
 
 
 def write_page(mp3: Path, embed_audio: bool = False) -> Path:
@@ -51,7 +51,7 @@ def render(record: Manifest, audio_name: str, vtt: str, embedded_audio: bytes | 
     from jinja2 import Environment, PackageLoader, select_autoescape
 
     manifest = asdict(record)
-    environment = Environment(loader=PackageLoader("briefing"), autoescape=select_autoescape(["html"]))
+    environment = Environment(loader=PackageLoader("briefing.publishing"), autoescape=select_autoescape(["html"]))
     articles = manifest.get("articles", [])
     grouped = len(articles) > 1
     cues = [dict(cue, index=number) for number, cue in enumerate(manifest["cues"])]

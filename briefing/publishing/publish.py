@@ -18,13 +18,20 @@ from briefing.assemble import Timeline, Track
 from briefing.cache import ClipCache
 from briefing.errors import OutputError, SynthesisError, WriteError
 from briefing.formats.base import AudioFormat, Tags
-from briefing.manifest import AudioInfo, EngineInfo
-from briefing.master import encode_track
-from briefing.outputs import file_record, outputs_for, torn_files
-from briefing.parts import balanced_ranges, place, section_ranges
-from briefing.sets import audio_entry, build_manifest, formats_kept, track_digest
-from briefing.staging import Staging, check_targets, locked, remove_leftovers
-from briefing.subtitles import captions, srt_text, webvtt_text
+from briefing.mastering.encode import encode_track
+from briefing.mastering.parts import balanced_ranges, place, section_ranges
+from briefing.publishing.manifest import AudioInfo, EngineInfo
+from briefing.publishing.sets import (
+    audio_entry,
+    build_manifest,
+    file_record,
+    formats_kept,
+    outputs_for,
+    torn_files,
+    track_digest,
+)
+from briefing.publishing.staging import Staging, check_targets, locked, remove_leftovers
+from briefing.publishing.subtitles import captions, srt_text, webvtt_text
 
 
 @dataclass(frozen=True)
@@ -74,7 +81,7 @@ def publish(track: Track, episode: Episode, audio: Path, fmts: list[AudioFormat]
     A set already there of the same narration in other formats is extended: its audio files stay and the
     manifest lists them all; one of another narration is replaced whole. The manifest is renamed last and
     records the size and SHA-256 of every other file, so a set torn by a kill between renames is told apart
-    from a whole one (:func:`briefing.manifest.torn_files`). Temporaries a killed run left are removed first.
+    from a whole one (:func:`briefing.publishing.manifest.torn_files`). Temporaries a killed run left are removed first.
     """
     staging = Staging()
     others = outputs_for(audio)
@@ -153,7 +160,7 @@ def _write(track, episode, audio, fmts, staging, tags, engine, bitrate, companio
     audios = [AudioInfo(**entry) for entry in kept.ordered(entries)]
     manifest = replace(manifest, audio=audios[0], alternates=tuple(audios[1:]), track=track_digest(track))
     if companions.page:
-        from briefing.page import render
+        from briefing.publishing.page import render
 
         embedded = staged[audio].read_bytes() if companions.embed_audio else None
         staged[others["page"]] = staging.file(others["page"])

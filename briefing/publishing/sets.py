@@ -1,5 +1,6 @@
-"""The briefings of a folder as whole sets of files: which input made each, and removing one whole, so that a
-batch keeps one briefing per input when an article's title (and so its name) changes."""
+"""A briefing as a set of files beside its audio: their names, telling a whole set from one torn by an
+interrupted run, which input made each set of a folder, and removing one whole (so that a batch keeps one
+briefing per input when an article's title, and so its name, changes)."""
 
 from __future__ import annotations
 
@@ -12,8 +13,53 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from briefing.errors import InputError
-from briefing.manifest import SCHEMA, Manifest
-from briefing.outputs import outputs_for, plain_path
+from briefing.publishing.manifest import SCHEMA, Manifest
+
+
+def outputs_for(audio: Path) -> dict[str, Path]:
+    """The files that go with the ``audio`` file: subtitles, manifest, listening page, the per-section folder."""
+    return {
+        "vtt": audio.with_suffix(".vtt"),
+        "srt": audio.with_suffix(".srt"),
+        "manifest": audio.with_suffix(".json"),
+        "page": audio.with_suffix(".html"),
+        "sections": audio.with_name(f"{audio.stem}-sections"),
+    }
+
+
+def file_record(path: Path) -> dict:
+    """What a manifest records of one of its briefing's files: its size and SHA-256."""
+    digest = hashlib.sha256()
+    with path.open("rb") as stream:
+        for block in iter(lambda: stream.read(1 << 20), b""):
+            digest.update(block)
+    return {"bytes": path.stat().st_size, "sha256": digest.hexdigest()}
+
+
+def torn_files(manifest_path: Path, thorough: bool = True) -> list[str]:
+    """The files of a briefing that are missing or differ from what its manifest recorded: a run killed
+    between its final renames leaves some files new and some old. Empty for a whole set, and for a
+    manifest from before files were recorded. ``thorough=False`` compares sizes only, for folders of
+    thousands of briefings (the feed); otherwise contents are hashed."""
+    try:
+        recorded = json.loads(manifest_path.read_text(encoding="utf-8")).get("files")
+    except (OSError, ValueError, AttributeError):
+        return []
+    if not isinstance(recorded, dict):
+        return []
+    torn = []
+    for name, record in recorded.items():
+        path = manifest_path.parent / name
+        if not (isinstance(record, dict) and plain_path(name) and path.is_file()
+                and path.stat().st_size == record.get("bytes")
+                and (not thorough or file_record(path)["sha256"] == record.get("sha256"))):  # fmt: skip
+            torn.append(str(name))
+    return torn
+
+
+def plain_path(name: str) -> bool:
+    """A path inside the briefing's folder: relative, without ``..``."""
+    return bool(name) and not name.startswith(("/", "\\")) and ".." not in name.replace("\\", "/").split("/")
 
 
 def source_key(source: str) -> str:
@@ -40,7 +86,7 @@ def sets_by_source(folder: Path) -> dict[str, list[str]]:
 def held_by_another(folder: Path, name: str, source: str) -> bool:
     """Whether ``folder`` holds a briefing ``name`` made from another input (or several): not to be
     replaced by an article that shares its title, which gets a name of its own."""
-    from briefing.manifest import load_manifest
+    from briefing.publishing.manifest import load_manifest
 
     try:
         manifest = load_manifest((folder / name).with_suffix(".json"))
@@ -70,7 +116,7 @@ def output_name(title: str | None, source: str, taken: set[str], suffix: str) ->
 def remove_set(manifest: Path) -> None:
     """Remove a briefing whole: every file its manifest records, its section folder, the chapters file a
     feed wrote for it, and the manifest last (a set torn by a kill midway is still found and finished)."""
-    from briefing.staging import locked
+    from briefing.publishing.staging import locked
 
     try:
         data = json.loads(manifest.read_text(encoding="utf-8"))
@@ -100,8 +146,8 @@ def build_manifest(episode, timeline, audio, fmt, tags, engine, bitrate, sample_
     """
     from briefing import __version__
     from briefing.assemble import TimedArticle
-    from briefing.outputs import outputs_for
-    from briefing.subtitles import spoken_cues
+    from briefing.publishing.sets import outputs_for
+    from briefing.publishing.subtitles import spoken_cues
 
     others = outputs_for(audio)
     identity = json.dumps([audio.name, tags.title, [article.sha256 for article in episode.articles]])
@@ -138,7 +184,7 @@ def build_manifest(episode, timeline, audio, fmt, tags, engine, bitrate, sample_
 
 def audio_entry(audio: Path, fmt, timeline, sample_rate: int, bitrate: int, level) -> dict:
     """What a manifest records of one audio file of the set: its format, length and loudness as measured."""
-    from briefing import loudness
+    from briefing.mastering import loudness
 
     return {
         "file": audio.name,
@@ -188,7 +234,7 @@ def formats_kept(manifest_path: Path, digest: str, making: set[str]) -> tuple[Ke
     """What a save of the narration ``digest`` in the formats ``making`` keeps of the set at
     ``manifest_path``, and the audio files it removes: the other formats of the same narration stay (those
     whole on disk), those of another narration go."""
-    from briefing.outputs import torn_files
+    from briefing.publishing.sets import torn_files
 
     try:
         old = Manifest.from_json(manifest_path.read_text(encoding="utf-8"))

@@ -1,5 +1,5 @@
 """Podcast loudness: the target, the gain that reaches it (tried on a probe of the track), and a true-peak
-limiter. Measuring is :mod:`briefing.meter`."""
+limiter. Measuring is :mod:`briefing.mastering.meter`."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from briefing.meter import CONTEXT, Meter, block_peaks, integrated_loudness
+from briefing.mastering.meter import CONTEXT, Meter, block_peaks, integrated_loudness
 
 TARGET_LUFS = -16.0
 """The common podcast target."""
