@@ -234,11 +234,11 @@ started = time.perf_counter()
 from briefing.article import Episode
 from briefing.article import read_article
 from briefing.script import build_script
-from briefing.spoken import SpokenForm
+from briefing.spoken import Pronunciation, SpokenForm
 from briefing.speech.engines.espeak import EspeakEngine
 cues = build_script(Episode.of([read_article(sys.argv[1])]))
 read = time.perf_counter()
-rules = SpokenForm.for_engine("ar", offline=True, vowels=False)
+rules = SpokenForm.for_engine("ar", offline=True, pronunciation=Pronunciation(vowels=False))
 [rules(c.text) for c in cues if c.voiced]
 ruled = time.perf_counter()
 form = SpokenForm.for_engine("ar", offline=True)

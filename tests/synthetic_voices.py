@@ -23,17 +23,17 @@ VOICES = ("soft", "plosive", "sparse")
 class SyntheticEngine(Engine):
     name = "synthetic"
     offline = True
-    honours = frozenset({"lang", "voice"})
+    honours = frozenset({"lang", "name"})
 
     @property
     def voice(self) -> str:
-        return f"synthetic {self.options.voice or 'soft'}"
+        return f"synthetic {self.options.name or 'soft'}"
 
     def sound(self) -> dict:
-        return {**super().sound(), "voice": self.options.voice}
+        return {**super().sound(), "voice": self.options.name}
 
     def synthesize(self, text: str) -> AudioSegment:
-        samples = speech(text, self.options.voice or "soft")
+        samples = speech(text, self.options.name or "soft")
         pcm = (np.clip(samples, -1, 1) * 32767).astype("<i2").tobytes()
         return AudioSegment(data=pcm, sample_width=2, frame_rate=RATE, channels=1)
 

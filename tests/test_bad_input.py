@@ -6,6 +6,7 @@ import zipfile
 
 import pytest
 
+from briefing import Episode, Voice
 from briefing.cli import cli
 from tests.conftest import tree_snapshot
 
@@ -118,7 +119,7 @@ def test_a_huge_title_counts_against_max_chars_and_is_said_cut(runner, tmp_path)
     text = "# " + " ".join(["عنوان"] * 300) + "\n\nجملة الخبر الوحيدة هنا.\n"
     read = Article.from_text(text, format="markdown")
     assert len(read.title) <= LONGEST_TITLE and read.title.endswith("…") and "cut to" in read.notes[0]
-    narration = narrate(read, engine="espeak", cache=False, title="موجز " * 1000)
+    narration = narrate(Episode.of([read], title="موجز " * 1000), voice=Voice("espeak"), cache=False)
     assert len(narration.episode.title) <= LONGEST_TITLE
     assert narration.duration_s < 60
 
@@ -129,7 +130,7 @@ def test_rates_sizes_and_lists_that_are_no_values_are_one_line(runner, tmp_path,
     article = Article.from_text("عنوان\nجملة قصيرة للاختبار هنا.")
     for rate in (100, "fast", float("nan"), 0):
         with pytest.raises(InputError, match="rate must be a number from 0.5 to 2.0"):
-            narrate(article, engine="espeak", rate=rate, cache=False)
+            narrate(article, voice=Voice("espeak", rate=rate), cache=False)
     result = runner.invoke(cli, ["generate", "-", "--rate", "nan"], input="عنوان\nجملة.\n")
     assert result.exit_code == 2 and "nan is not a number" in result.output
     monkeypatch.setenv("BRIEFING_CACHE_MAX", "1.2.3")

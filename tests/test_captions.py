@@ -6,7 +6,7 @@ import re
 import pytest
 import webvtt
 
-from briefing import Article, narrate
+from briefing import Article, Voice, narrate
 from briefing.publishing.subtitles import caption_pieces
 from briefing.speech.engines.base import word_starts
 
@@ -58,7 +58,7 @@ def test_engines_that_tell_word_starts_time_the_captions_by_them(engine, tmp_pat
     if engine == "edge":
         request.getfixturevalue("edge_stub")
     article = Article.from_text(f"موجز الزراعة\n\n{SENTENCE}\n")
-    narration = narrate(article, engine=engine, cache=tmp_path / "cache")
+    narration = narrate(article, voice=Voice(engine), cache=tmp_path / "cache")
     published = narration.save(tmp_path / "a.mp3")
     spoken = [timed for timed in published.timeline.cues if timed.cue.kind == "sentence"]
     assert len(spoken) == 1 and spoken[0].words is not None
@@ -68,13 +68,13 @@ def test_engines_that_tell_word_starts_time_the_captions_by_them(engine, tmp_pat
     assert [s for s in caption_starts(tmp_path / "a.vtt") if s >= expected[0] - 0.001][: len(expected)] == \
         pytest.approx(expected, abs=0.002)  # fmt: skip
 
-    again = narrate(article, engine=engine, cache=tmp_path / "cache").save(tmp_path / "b.mp3")  # from the cache
+    again = narrate(article, voice=Voice(engine), cache=tmp_path / "cache").save(tmp_path / "b.mp3")  # from the cache
     assert (tmp_path / "b.vtt").read_text().replace("b.", "a.") == (tmp_path / "a.vtt").read_text()
     assert again.timeline.cues[-1].words is not None or again.timeline.cues[-1].cue.kind == "pause"
 
 
 def test_captions_without_word_starts_share_time_by_characters(tmp_path, gtts_stub):
-    narration = narrate(Article.from_text(f"موجز الزراعة\n\n{SENTENCE}\n"), engine="gtts", cache=False)
+    narration = narrate(Article.from_text(f"موجز الزراعة\n\n{SENTENCE}\n"), voice=Voice("gtts"), cache=False)
     published = narration.save(tmp_path / "g.mp3")
     (spoken,) = [timed for timed in published.timeline.cues if timed.cue.kind == "sentence"]
     assert spoken.words is None

@@ -7,7 +7,7 @@ import av
 import pytest
 from lxml import etree
 
-from briefing import Article, narrate
+from briefing import Article, Voice, narrate
 from briefing.cli import cli
 from briefing.publishing.sets import torn_files
 from tests.conftest import EXAMPLES
@@ -68,7 +68,7 @@ def test_several_formats_at_once_and_another_narration_replaces_the_set(runner, 
 
 
 def test_the_api_saves_several_formats_and_refuses_an_unknown_one(tmp_path):
-    narration = narrate(Article.from_file(EXAMPLES / "solar-plant.txt"), engine="espeak", cache=False)
+    narration = narrate(Article.from_file(EXAMPLES / "solar-plant.txt"), voice=Voice("espeak"), cache=False)
     published = narration.save(tmp_path / "z.opus", formats=["mp3"])
     assert published.audio == tmp_path / "z.opus" and tmp_path / "z.mp3" in published.files
     assert [a["format"] for a in manifest_of(tmp_path / "z.json")["alternates"]] == ["mp3"]

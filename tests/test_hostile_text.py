@@ -9,6 +9,7 @@ import webvtt
 from lxml import etree
 from mutagen.id3 import ID3
 
+from briefing import Pronunciation, Voice
 from briefing.characters import without_controls
 from briefing.cli import cli
 from briefing.publishing.subtitles import srt_caption, vtt_caption
@@ -178,7 +179,7 @@ def test_one_endless_sentence_is_heard_at_the_target_and_cut_into_cues(tmp_path)
 
     words = "وقال المسؤول في المدينة إن المشروع الجديد سيغير حياة السكان، كما".split()
     text = "عنوان الخبر\n" + " ".join(words[i % len(words)] for i in range(1500)) + "\n"  # 9,000 chars, no full stop
-    narration = narrate(Article.from_text(text), engine="espeak", cache=False, vowels=False)
+    narration = narrate(Article.from_text(text), voice=Voice("espeak"), cache=False, pronunciation=Pronunciation(vowels=False))
     sentences = [timed.cue.text for timed in narration.cues if timed.cue.kind == "sentence"]
     assert len(sentences) > 10 and max(map(len, sentences)) <= LONGEST_SENTENCE
     published = narration.save(tmp_path / "long.mp3")
@@ -195,7 +196,7 @@ def test_a_narration_that_measures_as_silence_is_never_published(tmp_path, monke
     monkeypatch.setattr(EspeakEngine, "synthesize", lambda self, text: AudioSegment.silent(duration=800, frame_rate=22050))
     monkeypatch.setattr(EspeakEngine, "speak", lambda self, text: __import__("briefing.speech.engines.base",
                         fromlist=["Spoken"]).Spoken(self.synthesize(text)))  # fmt: skip
-    narration = narrate(Article.from_text("عنوان\nجملة لا يسمعها أحد لأن المحرك صامت تماما."), engine="espeak", cache=False)
+    narration = narrate(Article.from_text("عنوان\nجملة لا يسمعها أحد لأن المحرك صامت تماما."), voice=Voice("espeak"), cache=False)
     with pytest.raises(SynthesisError, match="measures as silence; nothing was written"):
         narration.save(tmp_path / "silent.mp3")
     assert list(tmp_path.iterdir()) == []

@@ -11,7 +11,7 @@ import pytest
 from mutagen.oggopus import OggOpus
 
 import briefing
-from briefing import Article, InputError, narrate
+from briefing import Article, Companions, Episode, InputError, Voice, narrate
 from tests.conftest import loudness_of
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -32,7 +32,7 @@ TEXT = """# افتتاح محطة للطاقة الشمسية
 @pytest.fixture(scope="module")
 def narration(tmp_path_factory):
     article = Article.from_text(TEXT, format="markdown")
-    return narrate(article, engine="espeak", cache=tmp_path_factory.mktemp("cache"))
+    return narrate(article, voice=Voice("espeak"), cache=tmp_path_factory.mktemp("cache"))
 
 
 def chapters_read_back(path: Path) -> list[tuple[float, str]]:
@@ -51,7 +51,7 @@ def test_five_lines_narrate_a_string(narration):
 @pytest.mark.parametrize("suffix", [".mp3", ".m4a", ".m4b", ".opus"])
 def test_each_format_decodes_with_chapters_in_order_at_the_target_loudness(narration, tmp_path, suffix):
     path = tmp_path / f"today{suffix}"
-    published = narration.save(path, page=True)
+    published = narration.save(path, companions=Companions(page=True))
     manifest = json.loads(path.with_suffix(".json").read_text(encoding="utf-8"))
     assert published.audio == path and manifest["audio"]["file"] == path.name
     with av.open(str(path)) as container:
@@ -67,8 +67,8 @@ def test_each_format_decodes_with_chapters_in_order_at_the_target_loudness(narra
 
 
 def test_opus_is_much_smaller_than_mp3_and_carries_vorbis_chapter_comments(narration, tmp_path):
-    mp3 = narration.save(tmp_path / "a.mp3", subtitles=False).audio
-    opus = narration.save(tmp_path / "a.opus", subtitles=False).audio
+    mp3 = narration.save(tmp_path / "a.mp3", companions=Companions(subtitles=False)).audio
+    opus = narration.save(tmp_path / "a.opus", companions=Companions(subtitles=False)).audio
     assert opus.stat().st_size <= 0.6 * mp3.stat().st_size
     tags = OggOpus(opus)
     assert tags["CHAPTER001"] == ["00:00:00.000"] and tags["CHAPTER002NAME"] == ["تفاصيل المشروع"]
@@ -87,14 +87,14 @@ def test_write_to_any_binary_file_object(narration, fmt):
 def test_a_list_of_articles_is_one_episode(tmp_path):
     first = Article.from_text("الخبر الأول\nافتتحت الحكومة اليوم محطة جديدة للطاقة الشمسية قرب مدينة الواحة، بقدرة مئة ميغاواط.")
     second = Article.from_text("الخبر الثاني\nارتفعت أسعار الخضار في الأسواق هذا الأسبوع بسبب موجة البرد التي ضربت البلاد.")
-    narration = narrate([first, second], title="موجز اليوم", engine="espeak", cache=False)
+    narration = narrate(Episode.of([first, second], title="موجز اليوم"), voice=Voice("espeak"), cache=False)
     assert [c.title for c in narration.chapters] == ["الخبر الأول", "الخبر الثاني"]
     assert "في هذا الموجز خبران" in narration.cues[0].cue.text
 
 
 def test_wrong_values_fail_fast_with_the_library_s_words(narration, tmp_path):
     with pytest.raises(TypeError, match="an Article or a list of Articles"):
-        narrate("نص عربي", engine="espeak")
+        narrate("نص عربي", voice=Voice("espeak"))
     with pytest.raises(TypeError, match="takes a str"):
         Article.from_text(b"bytes")
     with pytest.raises(InputError, match="not an http or https address"):
@@ -173,7 +173,7 @@ def test_no_warning_escapes_to_the_caller(tmp_path):
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         article = Article.from_text("عنوان\nهذا خبر قصير للاختبار، وفيه جملة واحدة فقط لا غير.")
-        narrate(article, engine="espeak", cache=False).save(tmp_path / "a.mp3")
+        narrate(article, voice=Voice("espeak"), cache=False).save(tmp_path / "a.mp3")
 
 
 def test_the_manifest_is_typed_and_round_trips(narration, tmp_path):
@@ -214,7 +214,7 @@ def test_the_feed_lists_each_format_with_its_type(narration, tmp_path):
 
 
 def test_per_section_files_in_each_format(narration, tmp_path):
-    published = narration.save(tmp_path / "a.opus", per_section=True)
+    published = narration.save(tmp_path / "a.opus", companions=Companions(per_section=True))
     names = sorted(p.name for p in published.sections_folder.iterdir())
     assert names == ["01-المقدمة.opus", "02-تفاصيل-المشروع.opus", "03-ماذا-ينتظر-السكان.opus"]
     for path, chapter in zip(sorted(published.sections_folder.iterdir()), narration.chapters):
@@ -263,9 +263,9 @@ def test_each_format_says_how_late_decoders_play_the_audio(tmp_path, name):
 def test_an_english_article_is_narrated_in_english_without_saying_so_twice(tmp_path):
     english = ("Markets rose sharply today after the central bank said it would keep interest rates on hold. "
                "Analysts expect more gains next week as investors return from the holidays.")  # fmt: skip
-    narration = narrate(Article.from_text("Markets today\n" + english, lang="en"), engine="espeak", cache=False)
+    narration = narrate(Article.from_text("Markets today\n" + english, lang="en"), voice=Voice("espeak"), cache=False)
     assert narration.lang == "en" and narration.cues[0].cue.text.startswith("Audio briefing")
-    assert narrate(Article.from_text(TEXT), engine="espeak", cache=False).lang == "ar"
+    assert narrate(Article.from_text(TEXT), voice=Voice("espeak"), cache=False).lang == "ar"
     with pytest.raises(TypeError, match="write_to takes a binary file object"):
         narration.write_to(str(tmp_path / "out.mp3"))  # type: ignore[arg-type]
     assert list(tmp_path.iterdir()) == []

@@ -8,7 +8,7 @@ import wave
 import numpy as np
 import pytest
 
-from briefing import Article, narrate
+from briefing import Article, Companions, Pronunciation, Voice, narrate
 from briefing.mastering import loudness
 from briefing.mastering.meter import Meter, integrated_loudness
 from briefing.speech.engines import ENGINES
@@ -49,14 +49,14 @@ def synthetic_narration(voice):
     engine would get them), they get the text these cases were calibrated on.
     (Other texts give the plosive voice a section the limiter cannot bring within 0.5 LU of the target:
     mastering's open work, not the voice's.)"""
-    return narrate(Article.from_text(TEXT, format="markdown"), engine="synthetic", voice=voice, cache=False,
-                   vowels=False)  # fmt: skip
+    return narrate(Article.from_text(TEXT, format="markdown"), voice=Voice("synthetic", voice), cache=False,
+                   pronunciation=Pronunciation(vowels=False))  # fmt: skip
 
 
 @pytest.mark.parametrize("voice", VOICES)
 def test_synthetic_voices_at_the_target_whole_and_per_section(synthetic, tmp_path, voice):
     narration = synthetic_narration(voice)
-    published = narration.save(tmp_path / f"{voice}.mp3", per_section=True)
+    published = narration.save(tmp_path / f"{voice}.mp3", companions=Companions(per_section=True))
     assert_at_target(published.audio, published.manifest)
     assert len(published.section_files) == 3
     for section in published.section_files:
@@ -67,7 +67,7 @@ def test_synthetic_voices_at_the_target_whole_and_per_section(synthetic, tmp_pat
 @pytest.mark.parametrize("suffix", [".m4a", ".opus"])
 def test_synthetic_voices_at_the_target_in_other_formats(synthetic, tmp_path, voice, suffix):
     narration = synthetic_narration(voice)
-    published = narration.save(tmp_path / f"{voice}{suffix}", per_section=True)
+    published = narration.save(tmp_path / f"{voice}{suffix}", companions=Companions(per_section=True))
     for path in [published.audio, *(tmp_path / section for section in published.section_files)]:
         assert_at_target(path, published.manifest if path == published.audio else None)
 
@@ -80,8 +80,8 @@ def engine_options(request, tmp_path_factory):
     if request.param == "edge":
         request.getfixturevalue("edge_stub")
     if request.param == "piper":
-        return {"engine": "piper", "model": build_voice(tmp_path_factory.mktemp("voice"))}
-    return {"engine": request.param}
+        return {"voice": Voice("piper", model=build_voice(tmp_path_factory.mktemp("voice")))}
+    return {"voice": Voice(request.param)}
 
 
 @pytest.mark.parametrize("engine_options", ["espeak", "gtts", "edge", "piper"], indirect=True)

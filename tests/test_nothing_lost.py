@@ -121,7 +121,7 @@ def test_a_kill_between_renames_is_detected_and_repaired(tmp_path, cache_dir, ex
     assert torn_files(tmp_path / "news.json")
 
     page = subprocess.run([sys.executable, "-m", "briefing", "page", str(out)], capture_output=True, text=True)
-    assert page.returncode == 2 and "do not match its manifest" in page.stderr and "generate again" in page.stderr
+    assert page.returncode == 2 and "do not match its manifest" in page.stderr and "making the briefing again repairs it" in page.stderr
     feed = subprocess.run([sys.executable, "-m", "briefing", "feed", str(tmp_path), "--base-url", "https://e.org/"],
                           capture_output=True, text=True)  # fmt: skip
     assert feed.returncode == 2 and "its files do not match it" in feed.stderr  # the only episode: no feed

@@ -162,7 +162,7 @@ def test_page_is_self_contained_rtl_and_can_embed_its_audio(runner, briefing_pag
     assert 'src="data:audio/mpeg;base64,' in embedded and len(embedded) > copy.stat().st_size
 
     result = runner.invoke(cli, ["page", str(tmp_path / "none.mp3")])
-    assert result.exit_code == 2 and "not found; make the briefing with briefing generate first" in result.output
+    assert result.exit_code == 2 and "not found; make the briefing first" in result.output
 
 
 @pytest.mark.parametrize("suffix", [".m4a", ".opus"])

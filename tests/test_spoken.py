@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from briefing import Article, narrate
+from briefing import Article, Pronunciation, Voice, narrate
 from briefing.cli import cli
 from briefing.spoken import Lexicon, LexiconError, SpokenForm, written_word_starts
 from briefing.spoken.vowels import add_vowels, strip_marks
@@ -81,8 +81,8 @@ def test_words_written_with_marks_keep_them():
 
 def test_online_engines_get_no_marks_and_vowels_can_be_turned_off():
     assert SpokenForm.for_engine("ar", offline=False).vowels is False
-    assert SpokenForm.for_engine("ar", offline=True, vowels=False)("قال 3") == "قال ثلاثة"
-    assert SpokenForm.for_engine("ar", offline=False, vowels=True).vowels is True
+    assert SpokenForm.for_engine("ar", offline=True, pronunciation=Pronunciation(vowels=False))("قال 3") == "قال ثلاثة"
+    assert SpokenForm.for_engine("ar", offline=False, pronunciation=Pronunciation(vowels=True)).vowels is True
 
 
 def test_captions_start_where_the_written_words_are_said():
@@ -95,7 +95,7 @@ def test_captions_start_where_the_written_words_are_said():
 
 def test_a_per_cent_is_heard(tmp_path):
     def seconds(text):
-        narration = narrate(Article.from_text(f"عنوان\nارتفعت الأسعار بنسبة {text} هذا العام."), engine="espeak", cache=False)
+        narration = narrate(Article.from_text(f"عنوان\nارتفعت الأسعار بنسبة {text} هذا العام."), voice=Voice("espeak"), cache=False)
         sentence = next(timed for timed in narration.cues if timed.cue.kind == "sentence")
         return sentence.end_ms - sentence.start_ms, sentence.cue.spoken
 
@@ -109,7 +109,7 @@ def test_the_manifest_records_what_was_said_and_each_lexicon(tmp_path):
     lexicon = tmp_path / "names.tsv"
     lexicon.write_text("الواحة\tالوَاحَة\n", encoding="utf-8")
     article = Article.from_text("افتتاح محطة في مدينة الواحة\nبلغت الكلفة 95 مليون دولار في 2026-12-05.")
-    narrate(article, engine="espeak", cache=False, lexicon=lexicon).save(tmp_path / "a.mp3")
+    narrate(article, voice=Voice("espeak"), cache=False, pronunciation=Pronunciation(lexicon=lexicon)).save(tmp_path / "a.mp3")
     manifest = json.loads((tmp_path / "a.json").read_text(encoding="utf-8"))
     assert manifest["engine"]["vowels"] is True and manifest["engine"]["months"] == "latin"
     assert manifest["engine"]["lexicons"] == [{"source": str(lexicon),
@@ -152,6 +152,6 @@ def test_spoken_forms_are_kept_so_a_rerun_loads_no_vowel_model(tmp_path, monkeyp
     first = remembered(form, cache)("بلغت الكلفة 95 مليون دولار.")
     again = remembered(SpokenForm.for_engine("ar", offline=True), cache)("بلغت الكلفة 95 مليون دولار.")
     assert first == again and len(calls) == 1
-    other = SpokenForm.for_engine("ar", offline=True, lexicon={"الكلفة": "التكلفة"})
+    other = SpokenForm.for_engine("ar", offline=True, pronunciation=Pronunciation(lexicon={"الكلفة": "التكلفة"}))
     assert "التكلفة" in strip_marks(remembered(other, cache)("بلغت الكلفة 95 مليون دولار.")) and len(calls) == 2
     assert remembered(form, None) is form

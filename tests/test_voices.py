@@ -83,7 +83,7 @@ def test_piper_errors_are_one_line(runner, voices, example_txt, tmp_path, monkey
         (["--voice-model", str(tmp_path / "none.onnx")], "none.onnx: no such voice model"),
         (["--voice-model", str(voices["single"]), "--voice-config", str(tmp_path / "none.json")],
          "none.json: no such voice config"),
-        (["--voice-model", str(voices["single"]), "--voice", "ar-SA-HamedNeural"], "voice does not apply to the piper engine (see --voice)"),
+        (["--voice-model", str(voices["single"]), "--voice", "ar-SA-HamedNeural"], "the voice's name does not apply to the piper engine (see --voice)"),
     ]  # fmt: skip
     garbage = tmp_path / "garbage.onnx"
     garbage.write_bytes(b"not a model at all")

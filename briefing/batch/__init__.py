@@ -15,7 +15,7 @@ import tempfile
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import asdict, dataclass, field, is_dataclass, replace
 from pathlib import Path
 
 from briefing.article import Loaded
@@ -71,13 +71,15 @@ def run_job(job: Job, cores: int = 1) -> Outcome:
     local pool and of the Dask cluster alike."""
     from briefing.article import from_loaded
     from briefing.narration import narrate
+    from briefing.publishing.sets import OutputSet
 
     started = time.monotonic()
     try:
         article = from_loaded(job.shipped().loaded, **job.reading)
         narration = narrate(article, **job.narrating)
         with tempfile.TemporaryDirectory(prefix="briefing-job-") as folder:
-            narration.save(Path(folder) / job.name, job=job.key, cores=cores, **job.saving)
+            out = OutputSet.at(Path(folder) / job.name, **job.saving, job=job.key)
+            narration.publish(out, cores=cores)
             files = {str(p.relative_to(folder)): p.read_bytes() for p in sorted(Path(folder).rglob("*")) if p.is_file()}
     except BriefingError as exc:
         return Outcome(job.loaded.source, job.name, "failed", str(exc))
@@ -133,8 +135,13 @@ def refused_link(feed: str, link: str) -> str:
 def job_key(loaded: Loaded, reading: dict, narrating: dict, saving: dict) -> str:
     """The hash of what decides an output: the article's bytes and every option."""
     options = json.dumps([reading, {k: v for k, v in narrating.items() if k != "cache"}, saving], sort_keys=True,
-                         default=str)  # fmt: skip
+                         default=_plain)  # fmt: skip
     return hashlib.sha256(loaded.data + b"\0" + options.encode()).hexdigest()
+
+
+def _plain(value: object) -> object:
+    """An option as JSON sees it: a dataclass (Voice, Pronunciation, Pauses, Companions) as its fields."""
+    return asdict(value) if is_dataclass(value) and not isinstance(value, type) else str(value)
 
 
 def unchanged(folder: Path, name: str, key: str) -> bool:

@@ -12,9 +12,9 @@ import click
 
 from briefing import __version__
 from briefing.cli import batch, generate, tools
-from briefing.errors import BriefingError
+from briefing.errors import BriefingError, InputError, OutputError
 
-FLAGS = {"max_chars": "--max-chars", "lang": "--lang", "rate": "--rate", "voice": "--voice", "model": "--voice-model",
+FLAGS = {"max_chars": "--max-chars", "lang": "--lang", "rate": "--rate", "name": "--voice", "model": "--voice-model",
          "config": "--voice-config", "speaker": "--speaker", "pitch": "--pitch", "bitrate": "--bitrate",
          "embed_audio": "--embed-audio", "title": "--title", "format": "--audio-format", "encoding": "--encoding",
          "base_url": "--base-url", "engine": "--engine espeak"}  # fmt: skip
@@ -22,14 +22,16 @@ FLAGS = {"max_chars": "--max-chars", "lang": "--lang", "rate": "--rate", "voice"
 
 
 class BriefingGroup(click.Group):
-    """Turns every BriefingError into one line on stderr and its exit code, never a traceback."""
+    """Turns every BriefingError into one line on stderr and its exit code, never a traceback: 2 for what was
+    given (an input, an option, an output path: as click's own usage errors), 1 for what failed while working
+    (speech, network, writing)."""
 
     def invoke(self, ctx: click.Context):
         try:
             return super().invoke(ctx)
         except BriefingError as exc:
             click.echo(f"Error: {exc}{hint(exc)}", err=True)
-            ctx.exit(exc.exit_code)
+            ctx.exit(2 if isinstance(exc, (InputError, OutputError)) else 1)
         except KeyboardInterrupt:
             terminated = _SIGNALS["SIGTERM"]
             click.echo(f"Error: interrupted ({'SIGTERM' if terminated else 'Ctrl-C'}); files being written were "

@@ -64,12 +64,10 @@ def batch(inputs, out_dir, from_feed, latest, workers, cluster, force, base_url,
     if not sources and not refused:
         raise InputError("no articles to narrate: give files, folders, links, @LIST files or --from-feed")
     saving = saving_arguments(options)
-    if saving["embed_audio"] and not saving["page"]:
-        raise click.UsageError("--embed-audio needs --page")
     from briefing.formats import audio_format
+    from briefing.publishing.sets import OutputSet
 
-    for name in [saving["format"] or "mp3", *saving["formats"]]:  # before any article is spoken
-        audio_format(name).check_bitrate(saving["bitrate"])
+    OutputSet.at(out_dir / f"briefing{audio_format(saving['format'] or 'mp3').suffix}", **saving)  # bitrates checked now
     spool = tempfile.TemporaryDirectory(prefix="briefing-batch-")  # the articles' bytes wait there
     jobs, known = plan(sources, out_dir, reading_arguments(options), narrate_arguments(options), saving, force,
                        Path(spool.name))  # fmt: skip

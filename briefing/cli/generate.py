@@ -71,11 +71,11 @@ spoken_options = [
 """How the text is said: numbers and dates are always read as words; these shape the rest."""
 
 
-def spoken_arguments(o: dict) -> dict:
-    """``narrate()``'s keyword arguments for the spoken form; the lexicon files are read now, once."""
-    from briefing.spoken import Lexicon
+def pronunciation(o: dict):
+    """What ``narrate()`` is told of the spoken form; the lexicon files are read now, once."""
+    from briefing.spoken import Lexicon, Pronunciation
 
-    return dict(vowels=o["vowels"], lexicon=Lexicon.load(o["lexicons"]), months=o["months"])
+    return Pronunciation(vowels=o["vowels"], lexicon=Lexicon.load(o["lexicons"]), months=o["months"])
 
 
 narration_options = with_options([
@@ -127,12 +127,13 @@ saving_options = with_options([
 def narrate_arguments(o: dict) -> dict:
     """``narrate()``'s keyword arguments from the command line's options."""
     from briefing.script import Pauses
+    from briefing.speech.voice import Voice
 
-    return dict(engine=o["engine"], lang=o["lang"], rate=o["rate"], voice=o["voice"], model=o["voice_model"],
-                config=o["voice_config"], speaker=o["speaker"], pitch=o["pitch"], **spoken_arguments(o),
+    voice = Voice(o["engine"], o["voice"], o["rate"], o["pitch"], o["voice_model"], o["voice_config"], o["speaker"],
+                  int(o["sample_rate"]) if o["sample_rate"] else None, o["jobs"], o["retry_deadline"])  # fmt: skip
+    return dict(lang=o["lang"], voice=voice, pronunciation=pronunciation(o),
                 pauses=Pauses(sentence=o["pause_sentence"], section=o["pause_section"], chime=o["chime"]),
-                sample_rate=int(o["sample_rate"]) if o["sample_rate"] else None, jobs=o["jobs"],
-                cache=False if o["no_cache"] else (o["cache_dir"] or True), retry_deadline=o["retry_deadline"])  # fmt: skip
+                cache=False if o["no_cache"] else (o["cache_dir"] or True))  # fmt: skip
 
 
 def reading_arguments(o: dict) -> dict:
@@ -140,9 +141,14 @@ def reading_arguments(o: dict) -> dict:
 
 
 def saving_arguments(o: dict) -> dict:
+    """``Narration.save()``'s keyword arguments (but the path) from the command line's options."""
+    from briefing.publishing.sets import Companions
+
+    if o["embed_audio"] and not o["page"]:
+        raise click.UsageError("--embed-audio needs --page")
     formats = o["audio_format"]
-    return dict(format=formats[0] if formats else None, formats=formats[1:], bitrate=o["bitrate"], page=o["page"],
-                embed_audio=o["embed_audio"], per_section=o["per_section"])  # fmt: skip
+    companions = Companions(page=o["page"], embed_audio=o["embed_audio"], per_section=o["per_section"])
+    return dict(format=formats[0] if formats else None, formats=formats[1:], bitrate=o["bitrate"], companions=companions)
 
 
 def notify(line: str) -> None:
@@ -183,6 +189,7 @@ def generate(articles, output, from_feed, latest, title, quiet, **options):
     from briefing.article import read_articles
     from briefing.narration import narrate
     from briefing.publishing.publish import check_outputs
+    from briefing.publishing.sets import OutputSet
 
     sources = list(articles)
     if from_feed:
@@ -202,13 +209,11 @@ def generate(articles, output, from_feed, latest, title, quiet, **options):
         notify(f"Warning: no title found; players will show «{episode.display_title}» (--title sets one)")
     saving = saving_arguments(options)
     output = output or DEFAULT_OUTPUT_DIR / f"{episode.name}.{saving['format'] or 'mp3'}"
-    check_outputs(output, sources, saving["format"], formats=saving["formats"], bitrate=saving["bitrate"], page=saving["page"],
-                  embed_audio=saving["embed_audio"], per_section=saving["per_section"], notify=notify)  # fmt: skip
+    check_outputs(OutputSet.at(output, **saving), sources, notify)
     with ProgressBar(quiet) as progress:
         narration = narrate(episode, **narrate_arguments(options), notify=notify, progress=progress)
     stage_line = StageLine(quiet)
-    published = narration.save(output, **saving, stage=stage_line,
-                               waiting=lambda: notify(f"Waiting for another run writing {output} to finish"))
+    published = narration.save(output, **saving, notify=notify, stage=stage_line)
     stage_line.done()
     if not quiet:
         minutes, seconds = divmod(round(published.timeline.duration_ms / 1000), 60)

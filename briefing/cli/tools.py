@@ -72,12 +72,12 @@ def sections(articles, lang, title, format_, encoding, max_chars, as_json, spoke
 
 def _spoken_form(engine: str, lang: str, options: dict):
     """The spoken form ``engine`` would be given, as ``generate`` makes it."""
-    from briefing.cli.generate import spoken_arguments
+    from briefing.cli.generate import pronunciation
     from briefing.speech.engines import chosen_class
     from briefing.spoken import SpokenForm
 
     cls, _ = chosen_class(engine)
-    return SpokenForm.for_engine(lang, cls.offline, **spoken_arguments(options))
+    return SpokenForm.for_engine(lang, cls.offline, pronunciation(options))
 
 
 def _spoken_paragraphs(section, form) -> list[str]:

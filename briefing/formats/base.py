@@ -56,6 +56,8 @@ class AudioFormat(ABC):
     bitrates: ClassVar[tuple[int, ...]]
     default_bitrate: ClassVar[int]
     concatenates: ClassVar[bool] = False
+    settings: ClassVar[str] = ""
+    """Every setting besides the bitrate that decides the encoded bytes, for the cache key of encoded files."""
 
     def check_bitrate(self, bitrate: int | None) -> int:
         """``bitrate`` (kb/s, None for this format's default) if this format encodes at it."""

@@ -110,6 +110,7 @@ class Mp3(AudioFormat):
     bitrates = BITRATES
     default_bitrate = DEFAULT_BITRATE
     concatenates = True
+    settings = f"quality={MP3_QUALITY}"
 
     def delay(self, sample_rate: int) -> int:
         return ENCODER_DELAY

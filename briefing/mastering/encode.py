@@ -1,6 +1,5 @@
-"""Mastering: the assembled track brought to -16 LUFS under a peak limiter and encoded in a format, in
-parts on every core where the format allows; every file decoded and measured, and encoded again where it
-missed the target; and the timeline as decoders will play the result."""
+"""Encoding a track's files at -16 LUFS under a true-peak limit, in parts on every core where the format allows;
+every file decoded and measured, and encoded again where it missed the target."""
 
 from __future__ import annotations
 
@@ -16,24 +15,33 @@ import numpy as np
 from briefing.assemble import Track
 from briefing.cache import ClipCache
 from briefing.formats.base import AudioFormat
-from briefing.formats.mp3 import MP3_QUALITY
-from briefing.mastering import loudness
-from briefing.mastering.loudness import TRUE_PEAK_LIMIT
+from briefing.mastering import (
+    CEILING_DBFS,
+    DIP_MS,
+    ENCODINGS,
+    LOUDNESS_TOLERANCE,
+    OVER_MARGIN,
+    PROBE_SECONDS,
+    PROBE_SHARE,
+    TARGET_LUFS,
+    TRUE_PEAK_LIMIT,
+    VERSION,
+    loudness,
+)
 from briefing.mastering.meter import Meter, gated_loudness, integrated_loudness
 from briefing.mastering.parts import Ranges
 
-LOUDNESS_TOLERANCE = 0.3
-"""LU a decoded file may miss the target by before it is encoded again: the promise is 0.5, the rest is
-room for meters that differ."""
+Part = tuple[tuple[int, int], Path]
+"""A range of the track's pieces and the file it is encoded into."""
 
-ENCODINGS = 5
-"""Encodings of a file at most. Each file is decoded and measured; one off target (the limiter or the
-encoder took more or less than the probe foresaw) is encoded again, corrected by what was measured. The
-last keeps the true-peak limit whatever it costs in loudness."""
 
-MASTERING = (f"lufs={loudness.TARGET_LUFS};ceiling={loudness.CEILING_DBFS};tp={TRUE_PEAK_LIMIT};"
-             f"tol={LOUDNESS_TOLERANCE};q={MP3_QUALITY};v=6")  # fmt: skip
-"""Everything besides the PCM and the options that decides the encoded bytes; change v to renew entries."""
+@dataclass(frozen=True)
+class Leveled:
+    """One file leveled on its own: its parts, encoded apart (on several cores) and played one after the
+    other. A whole track, or one section."""
+
+    parts: tuple[Part, ...]
+
 
 @dataclass(frozen=True)
 class Level:
@@ -48,93 +56,113 @@ class Level:
 
 
 @dataclass(frozen=True)
+class MasteredFile:
+    """A :class:`Leveled` file as encoded: its level, and each part's length once decoded (samples)."""
+
+    level: Level
+    decoded: tuple[int, ...]
+
+
+@dataclass(frozen=True)
 class Mastered:
-    """Each leveled file's :class:`Level`, the main audio file's, and each part's decoded length."""
+    """Each file as encoded, and the level of the main audio file: the first file, or for a format whose
+    files play one after the other (``concatenates``) all of them as one."""
 
-    levels: list[Level]
+    files: tuple[MasteredFile, ...]
     main: Level
-    decoded: list[int]
 
 
-def encode_track(track: Track, parts: Ranges, targets: list[Path], groups: list[list[int]], fmt: AudioFormat,
-                 bitrate: int, jobs: int, cache: ClipCache | None,
-                 stage: Callable[[str], None] | None = None) -> Mastered:  # fmt: skip
-    """Encode each range of pieces (``parts``) into its target, ``jobs`` at a time (lameenc and FFmpeg
-    release the GIL), every file at -16 LUFS under the true-peak limit.
-
-    ``groups`` are the parts of each file leveled on its own (every part in one group): the whole track,
-    or each section. The main audio file is the first group, or all parts one after the other for a
-    format that ``concatenates``. Taken from ``cache`` when this exact audio was encoded before with the
-    same settings, and kept there otherwise.
-    """
-    stage = stage or (lambda name: None)
+def encode_track(track: Track, files: list[Leveled], fmt: AudioFormat, bitrate: int, jobs: int,
+                 cache: ClipCache | None, stage: Callable[[str], None] | None = None) -> Mastered:  # fmt: skip
+    """Encode each file's parts, ``jobs`` at a time (lameenc and FFmpeg release the GIL), every file at
+    -16 LUFS under the true-peak limit. Taken from ``cache`` when this exact audio was encoded before with
+    the same settings, and kept there otherwise."""
+    parts = [pieces for leveled in files for pieces, _ in leveled.parts]
+    targets = [target for leveled in files for _, target in leveled.parts]
     key = encoded_key(track, parts, fmt, bitrate) if cache else ""
     kept = _from_cache(cache, key, targets) if cache else None
-    if kept is not None:
-        return kept
-    rate = track.sample_rate
-    owner = {part: number for number, group in enumerate(groups) for part in group}
+    if kept is None:
+        kept = _Mastering(track, files, fmt, bitrate, jobs, stage or (lambda name: None)).run()
+        if cache:
+            cache.put_files(key, "track", asdict(kept), targets)
+    return kept
 
-    stage("Measuring loudness")
-    probe = _probe(track)
-    tried = loudness.trial(probe, rate, lambda pcm: fmt.roundtrip(pcm, rate, bitrate))
-    probes, speech = [probe], [tried.speech]  # each file leveled on its own: the probe of its parts
-    if len(groups) > 1:
-        probes = [_probe(track, [parts[p] for p in group]) for group in groups]
-        speech = [integrated_loudness(each, rate) for each in probes]
-    tries: list[list[tuple[float, float, float]]] = [[] for _ in groups]  # gain, LUFS, dBTP
-    silent = {number for number, loud in enumerate(speech) if math.isinf(loud)}  # nothing to level
-    gains = [0.0 if number in silent else loudness.TARGET_LUFS - loud + tried.lost
-             for number, loud in enumerate(speech)]  # fmt: skip
-    ceilings = [tried.ceiling] * len(groups)
-    dips: list[list[loudness.Dip]] = [[] for _ in parts]
-    heard: dict[int, Heard] = {}
-    decoded = [0] * len(parts)
 
-    def encode(part: int) -> tuple[int, Heard]:
-        start, end = parts[part]
-        group = owner[part]
-        limited = loudness.apply((piece.raw_data for piece in track.pieces[start:end]), rate, gains[group],
-                                 ceilings[group], dips[part])  # fmt: skip
-        length = fmt.encode(limited, rate, bitrate, targets[part])
-        out_rate, played = fmt.decoded(targets[part])
+class _Mastering:
+    """One encoding of a track's files: each file's gain found on a probe of its speech, its parts encoded,
+    decoded and measured, and a file that missed the target encoded again, corrected by what it measured."""
+
+    def __init__(self, track: Track, files: list[Leveled], fmt: AudioFormat, bitrate: int, jobs: int,
+                 stage: Callable[[str], None]):  # fmt: skip
+        self.track, self.files, self.fmt, self.bitrate, self.jobs, self.stage = track, files, fmt, bitrate, jobs, stage
+        self.rate = track.sample_rate
+        self.parts = [part for leveled in files for part in leveled.parts]
+        self.owner = [number for number, leveled in enumerate(files) for _ in leveled.parts]
+        self.groups = [[n for n, owner in enumerate(self.owner) if owner == number] for number in range(len(files))]
+        stage("Measuring loudness")
+        probe = _probe(track)
+        self.tried = loudness.trial(probe, self.rate, lambda pcm: fmt.roundtrip(pcm, self.rate, bitrate))
+        self.probes, self.speech = [probe], [self.tried.speech]  # each file leveled on its own: its own probe
+        if len(files) > 1:
+            self.probes = [_probe(track, [pieces for pieces, _ in leveled.parts]) for leveled in files]
+            self.speech = [integrated_loudness(each, self.rate) for each in self.probes]
+        self.silent = {number for number, loud in enumerate(self.speech) if math.isinf(loud)}  # nothing to level
+        self.gains = [0.0 if number in self.silent else TARGET_LUFS - loud + self.tried.lost
+                      for number, loud in enumerate(self.speech)]  # fmt: skip
+        self.ceilings = [self.tried.ceiling] * len(files)
+        self.tries: list[list[tuple[float, float, float]]] = [[] for _ in files]  # gain, LUFS, dBTP
+        self.dips: list[list[loudness.Dip]] = [[] for _ in self.parts]
+        self.heard: dict[int, Heard] = {}
+        self.decoded = [0] * len(self.parts)
+
+    def run(self) -> Mastered:
+        pending = list(range(len(self.files)))
+        for attempt in range(ENCODINGS):
+            self.stage(f"Encoding {self.fmt.name.upper()}" + (" again: measured off target" if attempt else ""))
+            todo = [part for group in pending for part in self.groups[group]]
+            for part, (length, heard) in zip(todo, _each(self.encode, todo, self.jobs)):
+                self.decoded[part], self.heard[part] = length, heard
+            for group in pending:
+                self.tries[group].append((self.gains[group], *_combined([self.heard[p] for p in self.groups[group]])))
+            pending = [group for group in pending if group not in self.silent and _off_target(self.tries[group])]
+            for group in pending:
+                self.correct(group, last=attempt == ENCODINGS - 2)
+            if not pending:
+                break
+        files = tuple(MasteredFile(Level(loud, *self.tries[number][-1]), tuple(self.decoded[p] for p in group))
+                      for number, (loud, group) in enumerate(zip(self.speech, self.groups)))  # fmt: skip
+        main = files[0].level
+        if self.fmt.concatenates and len(files) > 1:
+            main = Level(self.tried.speech, None, *_combined([self.heard[part] for part in range(len(self.parts))]))
+        return Mastered(files, main)
+
+    def encode(self, part: int) -> tuple[int, Heard]:
+        """Encode one part at its file's gain and ceiling, then decode and measure it."""
+        (start, end), target = self.parts[part]
+        group = self.owner[part]
+        limited = loudness.apply((piece.raw_data for piece in self.track.pieces[start:end]), self.rate,
+                                 self.gains[group], self.ceilings[group], self.dips[part])  # fmt: skip
+        length = self.fmt.encode(limited, self.rate, self.bitrate, target)
+        out_rate, played = self.fmt.decoded(target)
         meter = Meter(out_rate, over_db=TRUE_PEAK_LIMIT)
         for piece in played:
             meter.add(piece)
         return length, Heard(meter.energies(), meter.true_peak, meter.overs, out_rate)
 
-    pending = list(range(len(groups)))
-    for attempt in range(ENCODINGS):
-        stage(f"Encoding {fmt.name.upper()}" + (" again: measured off target" if attempt else ""))
-        todo = [part for group in pending for part in groups[group]]
-        for part, (length, result) in zip(todo, _each(encode, todo, jobs)):
-            decoded[part], heard[part] = length, result
-        for group in pending:
-            tries[group].append((gains[group], *_combined([heard[p] for p in groups[group]])))
-        pending = [group for group in pending if group not in silent and _off_target(tries[group])]
-        for group in pending:  # corrected by what the file measured, the gain found on the probe again
-            gain, lufs, peak = tries[group][-1]
-            limited = integrated_loudness(list(loudness.apply(probes[group], rate, gain, ceilings[group])), rate)
-            if peak > TRUE_PEAK_LIMIT and attempt == ENCODINGS - 2:  # the last: over the limit it must not be
-                ceilings[group] -= 2 * (peak - TRUE_PEAK_LIMIT) + loudness.OVER_MARGIN
-            elif peak > TRUE_PEAK_LIMIT:  # held lower where it went over: loudness elsewhere is kept
-                for part in groups[group]:
-                    dips[part] += _dips(heard[part], rate, fmt.delay(rate))
-            goal = loudness.TARGET_LUFS - (lufs - limited)  # what the encoder and the rest of the file differ by
-            gains[group] = loudness.gain_for(probes[group], rate, goal, ceilings[group], gain, speech[group])
-        if not pending:
-            break
-    levels = [Level(loud, *tries[number][-1]) for number, loud in enumerate(speech)]
-    if fmt.concatenates and len(groups) > 1:
-        main = Level(tried.speech, None, *_combined([heard[part] for part in range(len(parts))]))
-    else:
-        main = levels[0]
-    mastered = Mastered(levels, main, decoded)
-    if cache:
-        about = {"levels": [asdict(level) for level in mastered.levels], "main": asdict(mastered.main),
-                 "decoded": mastered.decoded}  # fmt: skip
-        cache.put_files(key, "track", about, targets)
-    return mastered
+    def correct(self, group: int, last: bool) -> None:
+        """A file's gain found again on its probe, corrected by what its encoding measured; where it went
+        over the true-peak limit, held lower there (and, before the last try, its whole ceiling lowered)."""
+        gain, lufs, peak = self.tries[group][-1]
+        limited = integrated_loudness(list(loudness.apply(self.probes[group], self.rate, gain, self.ceilings[group])),
+                                      self.rate)  # fmt: skip
+        if peak > TRUE_PEAK_LIMIT and last:  # the last: over the limit it must not be
+            self.ceilings[group] -= 2 * (peak - TRUE_PEAK_LIMIT) + OVER_MARGIN
+        elif peak > TRUE_PEAK_LIMIT:  # held lower where it went over: loudness elsewhere is kept
+            for part in self.groups[group]:
+                self.dips[part] += _dips(self.heard[part], self.rate, self.fmt.delay(self.rate))
+        goal = TARGET_LUFS - (lufs - limited)  # what the encoder and the rest of the file differ by
+        self.gains[group] = loudness.gain_for(self.probes[group], self.rate, goal, self.ceilings[group], gain,
+                                              self.speech[group])  # fmt: skip
 
 
 def _each(work: Callable, items: list, jobs: int) -> list:
@@ -168,13 +196,13 @@ def _combined(parts: list[Heard]) -> tuple[float, float]:
 
 def _probe(track: Track, ranges: Ranges | None = None) -> list[bytes]:
     """The middle of the spoken pieces (and chimes) in ``ranges`` (default: all), the same share of each:
-    about ``loudness.PROBE_SECONDS`` of the track, a hundredth of a long one; slices of a second at least,
+    about ``PROBE_SECONDS`` of the track, a hundredth of a long one; slices of a second at least,
     from every k-th piece when pieces are short. Every voice and sentence is in it, no pause: what the
     speech's loudness is measured on, and the limiter and the encoder tried on."""
     rate = track.sample_rate
     spoken = [index for index, timed in enumerate(track.timeline.cues) if timed.cue.kind != "pause"]
     total = max(1, sum(track.pieces[index].frame_count() for index in spoken))
-    share = min(1.0, max(loudness.PROBE_SECONDS * rate, total * PROBE_SHARE) / total)
+    share = min(1.0, max(PROBE_SECONDS * rate, total * PROBE_SHARE) / total)
     every = max(1, math.ceil(rate / (share * total / max(1, len(spoken)))))
     wanted = set(spoken) if ranges is None else {i for start, end in ranges for i in range(start, end)}
     probe = []
@@ -192,8 +220,6 @@ def _probe(track: Track, ranges: Ranges | None = None) -> list[bytes]:
 
 GOLDEN = (5**0.5 - 1) / 2
 
-PROBE_SHARE = 0.01
-"""Of a track longer than ``loudness.PROBE_SECONDS`` a hundred times, its probe is this share."""
 
 
 def _off_target(tries: list[tuple[float, float, float]]) -> bool:
@@ -204,11 +230,9 @@ def _off_target(tries: list[tuple[float, float, float]]) -> bool:
     if peak > TRUE_PEAK_LIMIT:
         return True
     stuck = len(tries) > 1 and abs(lufs - tries[-2][1]) < 0.05 and tries[-2][2] <= TRUE_PEAK_LIMIT
-    return abs(lufs - loudness.TARGET_LUFS) > LOUDNESS_TOLERANCE and not stuck
+    return abs(lufs - TARGET_LUFS) > LOUDNESS_TOLERANCE and not stuck
 
 
-DIP_MS = 25
-"""How far either side of an encoder's overshoot the limiter's ceiling is lowered: about a codec frame."""
 
 
 def _dips(heard: Heard, rate: int, delay: int) -> list[loudness.Dip]:
@@ -218,7 +242,7 @@ def _dips(heard: Heard, rate: int, delay: int) -> list[loudness.Dip]:
     places: list[list] = []
     for sample, peak in heard.overs:
         at = round(sample * rate / heard.rate) - delay
-        depth = peak - TRUE_PEAK_LIMIT + loudness.OVER_MARGIN
+        depth = peak - TRUE_PEAK_LIMIT + OVER_MARGIN
         if places and at - width <= places[-1][1]:
             places[-1][1], places[-1][2] = at + width, max(places[-1][2], depth)
         else:
@@ -229,16 +253,20 @@ def _dips(heard: Heard, rate: int, delay: int) -> list[loudness.Dip]:
 def _from_cache(cache: ClipCache, key: str, targets: list[Path]) -> Mastered | None:
     """The files and levels kept under ``key``, written to ``targets``; None when absent or of an older layout."""
     kept = cache.get_files(key, "track", targets)
+    if not kept:
+        return None
     try:
-        return Mastered([Level(**level) for level in kept["levels"]], Level(**kept["main"]), kept["decoded"]) if kept else None
+        files = tuple(MasteredFile(Level(**each["level"]), tuple(each["decoded"])) for each in kept["files"])
+        return Mastered(files, Level(**kept["main"]))
     except (KeyError, TypeError):
         return None
 
 
 def encoded_key(track: Track, parts: Ranges, fmt: AudioFormat, bitrate: int) -> str:
     """The cache key of an encoded track: its PCM, its parts, and every setting that decides the bytes."""
-    digest = hashlib.sha256(
-        f"{MASTERING};format={fmt.name};rate={track.sample_rate};bitrate={bitrate};parts={parts}".encode())  # fmt: skip
+    settings = (f"v={VERSION};lufs={TARGET_LUFS};ceiling={CEILING_DBFS};tp={TRUE_PEAK_LIMIT};tol={LOUDNESS_TOLERANCE};"
+                f"format={fmt.name};{fmt.settings};rate={track.sample_rate};bitrate={bitrate};parts={parts}")  # fmt: skip
+    digest = hashlib.sha256(settings.encode())
     for piece in track.pieces:
         pcm = piece.raw_data
         digest.update(len(pcm).to_bytes(8, "little"))

@@ -9,32 +9,17 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from briefing.mastering import (
+    CEILING_DBFS,
+    CODEC_PROBE_SECONDS,
+    GAIN_STEPS,
+    GAIN_TOLERANCE,
+    MOST_LIMITING,
+    OVER_MARGIN,
+    TARGET_LUFS,
+    TRUE_PEAK_LIMIT,
+)
 from briefing.mastering.meter import CONTEXT, Meter, block_peaks, integrated_loudness
-
-TARGET_LUFS = -16.0
-"""The common podcast target."""
-
-CEILING_DBFS = -1.5
-"""Sample-peak ceiling of the limiter: half a dB under the -1 dBTP limit, for inter-sample peaks and the
-MP3 encoder's overshoot. Lowered for an encoder whose peaks go further (see :func:`trial`)."""
-
-TRUE_PEAK_LIMIT = -1.2
-"""dBTP an encoded file's peaks are held under: -1 dBTP, the podcast limit, with a margin for meters that
-oversample differently."""
-
-OVER_MARGIN = 0.3
-"""dB the limiter's ceiling is lowered past what an encoder's peaks went over the limit: the peaks of a
-lossy encoder move a little with what it is given."""
-
-PROBE_SECONDS = 20
-"""How much of the track the limiter is tried on to learn how much loudness it takes away."""
-
-CODEC_PROBE_SECONDS = 10
-"""How much of the track is sent through the encoder and back to measure what encoding takes away."""
-
-MOST_LIMITING = 10.0
-"""dB of gain at most past what brings the speech to the target: where the limiter takes all of any more
-gain, more would only distort."""
 
 
 def sample_for_measurement(pieces: list[bytes], rate: int, seconds: float) -> list[bytes]:
@@ -106,12 +91,6 @@ def gain_for(probe: list[bytes], rate: int, goal: float, ceiling: float, start: 
         low, low_missed = gain, gain_missed
     return low
 
-
-GAIN_STEPS = 4
-"""Secant steps of :func:`gain_for` at most: each is one pass of the limiter over the probe."""
-
-GAIN_TOLERANCE = 0.1
-"""LU within which :func:`gain_for` takes a gain as found."""
 
 STEEP_SLOPE, SHORT_OF_GOAL = 0.25, 0.2
 """Where another dB of gain adds less than ``STEEP_SLOPE`` LU, a gain ``SHORT_OF_GOAL`` LU short is found."""

@@ -1,6 +1,6 @@
 """A podcast feed of the briefings in a folder: RSS 2.0 with the iTunes and Podcasting 2.0 namespaces.
 
-Built from the manifests ``briefing generate`` writes; each episode keeps the guid of its manifest, so
+Built from the manifests saved beside each briefing; each episode keeps the guid of its manifest, so
 rebuilding the feed never changes or duplicates an item; its other formats are alternate enclosures. Beside
 the feed go one Podcasting 2.0 chapters file per episode and, unless an image is given, a plain cover."""
 
@@ -71,7 +71,7 @@ def write_feed(folder: Path, channel: Channel) -> FeedResult:
     episodes, skipped = read_manifests(folder)
     if not episodes:
         why = f"; passed over: {'; '.join(skipped)}" if skipped else ""
-        raise InputError(f"{folder}: holds no briefings (no manifest of an MP3 made by briefing generate){why}")
+        raise InputError(f"{folder}: holds no briefings (no manifest beside an audio file){why}")
     episodes.sort(key=lambda manifest: manifest.created, reverse=True)
 
     from briefing.publishing.staging import Staging
@@ -118,7 +118,7 @@ def read_manifests(folder: Path) -> tuple[list[Manifest], list[str]]:
         torn = torn_files(path, thorough=False)  # sizes: a feed may list thousands of hours
         if torn:
             skipped.append(f"{path}: its files do not match it ({', '.join(torn)}; a run was interrupted), skipped: "
-                           "run briefing generate again to repair it")  # fmt: skip
+                           "making the briefing again repairs it")  # fmt: skip
             continue
         manifests.append(manifest)
     return manifests, skipped
@@ -136,6 +136,12 @@ def chapters(manifest: Manifest) -> dict:
     }
 
 
+def feed_language(episodes: list[Manifest]) -> str:
+    """The channel's language: the one most of its briefings are narrated in (the newest wins a tie)."""
+    spoken = [manifest.engine.lang for manifest in episodes if manifest.engine.lang]
+    return max(spoken, key=spoken.count) if spoken else "ar"
+
+
 def build_rss(folder: Path, episodes: list[Manifest], channel: Channel, url: str, image: str) -> ET.Element:
     for prefix, uri in NAMESPACES.items():
         ET.register_namespace(prefix, uri)
@@ -144,7 +150,7 @@ def build_rss(folder: Path, episodes: list[Manifest], channel: Channel, url: str
     _text(node, "title", channel.title)
     _text(node, "link", channel.link or url)
     _text(node, "description", channel.description)
-    _text(node, "language", "ar")
+    _text(node, "language", feed_language(episodes))
     _text(node, "generator", f"briefing {__version__}")
     _text(node, "lastBuildDate", _rfc822(episodes[0].created))
     ET.SubElement(node, _q("atom", "link"), {"href": url + FEED_NAME, "rel": "self", "type": "application/rss+xml"})

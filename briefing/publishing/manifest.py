@@ -170,7 +170,7 @@ def load_manifest(path: Path) -> Manifest:
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise InputError(f"{path}: not found; make the briefing with briefing generate first") from None
+        raise InputError(f"{path}: not found; make the briefing first") from None
     except (OSError, UnicodeDecodeError):
         raise InputError(f"{path}: is not a briefing manifest") from None
     return Manifest.from_json(text, str(path))

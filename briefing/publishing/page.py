@@ -25,7 +25,7 @@ def write_page(mp3: Path, embed_audio: bool = False) -> Path:
     record it in the manifest (rewritten after it) as one of the briefing's files.
 
     A briefing whose files do not match its manifest (a run was killed between its renames) is refused:
-    ``briefing generate`` again repairs it."""
+    making the briefing again repairs it."""
     others = outputs_for(mp3)
     manifest = load_manifest(others["manifest"])
     if not mp3.is_file():
@@ -34,7 +34,7 @@ def write_page(mp3: Path, embed_audio: bool = False) -> Path:
     torn = [name for name in torn_files(others["manifest"]) if name in linked]
     if torn:
         raise InputError(f"{mp3}: the briefing's files do not match its manifest ({', '.join(torn)}); an earlier "
-                         "run was interrupted: run briefing generate again to repair it")  # fmt: skip
+                         "run was interrupted; making the briefing again repairs it")  # fmt: skip
     stage = Staging()
     with locked(others["manifest"]), stage:
         vtt = others["vtt"].read_text(encoding="utf-8") if others["vtt"].is_file() else ""

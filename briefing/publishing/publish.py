@@ -9,19 +9,21 @@ from __future__ import annotations
 import math
 import os
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from briefing.article import LONGEST_NAME, STDIN, Episode
+from briefing.article import STDIN, Episode
 from briefing.assemble import Timeline, Track
 from briefing.cache import ClipCache
 from briefing.errors import OutputError, SynthesisError, WriteError
 from briefing.formats.base import AudioFormat, Tags
-from briefing.mastering.encode import encode_track
-from briefing.mastering.parts import balanced_ranges, place, section_ranges
+from briefing.mastering.encode import Level, Leveled, encode_track
+from briefing.mastering.parts import Ranges, balanced_ranges, place, section_ranges
 from briefing.publishing.manifest import AudioInfo, EngineInfo
 from briefing.publishing.sets import (
+    Kept,
+    OutputSet,
     audio_entry,
     build_manifest,
     file_record,
@@ -58,151 +60,155 @@ class Published:
 
 
 @dataclass(frozen=True)
-class Companions:
-    """Which files go with the audio."""
+class Work:
+    """What one publication works with: the track and what it is, where it goes, and how."""
 
-    subtitles: bool = True
-    page: bool = False
-    embed_audio: bool = False
-    per_section: bool = False
-    manifest: bool = True
-    job: str = ""
-    """Recorded in the manifest: what made the set (see ``briefing.batch``)."""
+    track: Track
+    episode: Episode
+    out: OutputSet
+    staging: Staging
+    tags: Tags
+    engine: EngineInfo
+    cache: ClipCache | None
+    tell: Callable[[str], None]
+    cores: int
 
 
-def publish(track: Track, episode: Episode, audio: Path, fmts: list[AudioFormat], *, tags: Tags, engine: EngineInfo,
-            bitrate: int | None = None, companions: Companions = Companions(), cache: ClipCache | None = None,
-            waiting: Callable[[], None] | None = None, stage: Callable[[str], None] | None = None,
-            cores: int | None = None) -> Published:  # fmt: skip
-    """Normalize loudness, encode (on all cores where the format allows), and write every output atomically,
-    under a lock on the output set (``waiting`` is told when another run holds it). ``audio`` names the
-    first of ``fmts``; the others go beside it (``NAME.opus``...) and share its companions.
+def publish(track: Track, episode: Episode, out: OutputSet, *, tags: Tags, engine: EngineInfo,
+            cache: ClipCache | None = None, notify: Callable[[str], None] | None = None,
+            stage: Callable[[str], None] | None = None, cores: int | None = None) -> Published:  # fmt: skip
+    """Normalize loudness, encode (on ``cores``, default all, where the format allows), and write every file of
+    ``out`` atomically, under a lock on the set (``notify`` is told when another run holds it).
 
     A set already there of the same narration in other formats is extended: its audio files stay and the
     manifest lists them all; one of another narration is replaced whole. The manifest is renamed last and
     records the size and SHA-256 of every other file, so a set torn by a kill between renames is told apart
-    from a whole one (:func:`briefing.publishing.manifest.torn_files`). Temporaries a killed run left are removed first.
+    from a whole one (:func:`briefing.publishing.sets.torn_files`). Temporaries a killed run left are removed
+    first.
     """
     staging = Staging()
-    others = outputs_for(audio)
+    others = out.others
+    waiting = (lambda: notify(f"Waiting for another run writing {out.audio} to finish")) if notify else None
     try:
         with locked(others["manifest"], waiting):
-            remove_leftovers([audio.with_suffix(fmt.suffix) for fmt in fmts] + list(others.values()))
-            kept, stale = formats_kept(others["manifest"], track_digest(track), {fmt.name for fmt in fmts})
+            remove_leftovers([out.file(fmt) for fmt in out.formats] + list(others.values()))
+            kept, stale = formats_kept(others["manifest"], track_digest(track), {fmt.name for fmt in out.formats})
             with staging:
-                published = _write(track, episode, audio, fmts, staging, tags, engine, bitrate, companions, cache,
-                                   stage or (lambda name: None), cores or os.cpu_count() or 1, kept)  # fmt: skip
+                work = Work(track, episode, out, staging, tags, engine, cache, stage or (lambda name: None),
+                            cores or os.cpu_count() or 1)  # fmt: skip
+                published = _write(work, kept)
             for name in stale:  # the other formats of a narration this one replaces
-                (audio.parent / name).unlink(missing_ok=True)
+                (out.audio.parent / name).unlink(missing_ok=True)
             return published
     except OSError as exc:  # a full disk, a file system gone read-only...
-        raise WriteError(f"{staging.failed_target(exc) or audio}: cannot be written ({exc.strerror or exc})") from None
+        raise WriteError(f"{staging.failed_target(exc) or out.audio}: cannot be written ({exc.strerror or exc})") from None
 
 
-def _encode(track, path, fmt, bitrate, sections, folder, staging, tags, cache, tell, jobs):
+@dataclass(frozen=True)
+class Encoded:
+    """One format's audio file as staged: its timeline, its level, its staged files by target, and the
+    section files it adds."""
+
+    timeline: Timeline
+    level: Level
+    staged: dict[Path, Path]
+    section_files: list[Path]
+
+
+def _encode(work: Work, fmt: AudioFormat, sections: Ranges, folder: Path | None) -> Encoded:
     """One format's audio file (and section files into ``folder``): staged, tagged, with its timeline."""
+    track, path, bitrate = work.track, work.out.file(fmt), fmt.check_bitrate(work.out.bitrate)
     names = part_names(track, sections, fmt.suffix)
-    work = staging.scratch(path)
+    scratch = work.staging.scratch(path)
     if fmt.concatenates:  # the audio file is its parts one after the other
-        parts = sections or balanced_ranges(track, jobs)
-        targets = [folder / name for name in names] if folder else [work / f"{n}{fmt.suffix}" for n in range(len(parts))]
-        groups = [[n] for n in range(len(parts))] if sections else [list(range(len(parts)))]
-        whole = parts
+        parts = sections or balanced_ranges(track, work.cores)
+        targets = [folder / name for name in names] if folder else [scratch / f"{n}{fmt.suffix}" for n in range(len(parts))]
+        files = [Leveled(((p, t),)) for p, t in zip(parts, targets)] if sections else [Leveled(tuple(zip(parts, targets)))]
     else:  # the audio file is a stream of its own, each section another
-        parts = [(0, len(track.pieces)), *sections]
-        targets = [work / f"whole{fmt.suffix}"] + [folder / name for name in names]
-        groups = [[n] for n in range(len(parts))]
-        whole = parts[:1]
-    for target in targets:
-        target.parent.mkdir(exist_ok=True)
-    mastered = encode_track(track, parts, targets, groups, fmt, bitrate, jobs, cache, tell)
-    timeline = place(track, whole, mastered.decoded[: len(whole)], fmt.delay(track.sample_rate))
-    tell("Writing files")
-    staged = {path: staging.file(path)}
+        targets = [scratch / f"whole{fmt.suffix}"]
+        files = [Leveled((((0, len(track.pieces)), targets[0]),))]
+        files += [Leveled(((section, folder / name),)) for section, name in zip(sections, names)]  # type: ignore[operator]
+        parts = [(0, len(track.pieces))]
+    for leveled in files:
+        for _, target in leveled.parts:
+            target.parent.mkdir(exist_ok=True)
+    mastered = encode_track(track, files, fmt, bitrate, work.cores, work.cache, work.tell)
+    whole = parts if fmt.concatenates else parts[:1]
+    decoded = [length for each in mastered.files for length in each.decoded][: len(whole)]
+    timeline = place(track, whole, decoded, fmt.delay(track.sample_rate))
+    work.tell("Writing files")
+    staged = {path: work.staging.file(path)}
     with staged[path].open("wb") as out:
-        for part in targets[: len(whole)]:
+        for part in (targets if fmt.concatenates else targets[:1]):
             with part.open("rb") as stream:
                 shutil.copyfileobj(stream, out)
-    fmt.tag(staged[path], tags, timeline)
+    fmt.tag(staged[path], work.tags, timeline)
     section_files = [outputs_for(path)["sections"] / name for name in names]
     for number, (name, section) in enumerate(zip(names, timeline.sections), start=1):
-        fmt.tag(folder / name, replace(tags, title=section.title, album=tags.title, source=None), None, number)
+        assert folder is not None
+        fmt.tag(folder / name, replace(work.tags, title=section.title, album=work.tags.title, source=None), None, number)
         staged[section_files[number - 1]] = folder / name
-    return timeline, mastered.main, staged, section_files
+    return Encoded(timeline, mastered.main, staged, section_files)
 
 
-def _write(track, episode, audio, fmts, staging, tags, engine, bitrate, companions, cache, tell, jobs, kept):
-    others = outputs_for(audio)
+def _write(work: Work, kept: Kept) -> Published:
+    out, track, companions, others = work.out, work.track, work.out.companions, work.out.others
     sections = section_ranges(track) if companions.per_section else []
-    folder = staging.folder(others["sections"]) if companions.per_section else None
-    staged, entries, first = {}, {}, None
-    for fmt in fmts:
-        path, rate = audio.with_suffix(fmt.suffix), fmt.check_bitrate(bitrate)
-        timeline, level, files, section_files = _encode(track, path, fmt, rate, sections, folder, staging, tags,
-                                                        cache, tell, jobs)  # fmt: skip
-        staged.update(files)
-        entries[fmt.name] = audio_entry(path, fmt, timeline, track.sample_rate, rate, level)
-        first = first or (timeline, fmt, rate, level, section_files)
-    timeline, fmt, rate, level, section_files = first
-    if level.loudness is None or not math.isfinite(level.loudness):  # never publish a file nobody can hear
-        raise SynthesisError(f"{audio}: the narration measures as silence; nothing was written")
-    found = captions(timeline)
-    vtt = webvtt_text(timeline, found)
+    folder = work.staging.folder(others["sections"]) if companions.per_section else None
+    encoded = {fmt.name: _encode(work, fmt, sections, folder) for fmt in out.formats}
+    staged = {target: temporary for each in encoded.values() for target, temporary in each.staged.items()}
+    first, fmt = encoded[out.formats[0].name], out.formats[0]
+    if first.level.loudness is None or not math.isfinite(first.level.loudness):  # never publish what nobody hears
+        raise SynthesisError(f"{out.audio}: the narration measures as silence; nothing was written")
+    found = captions(first.timeline)
+    vtt = webvtt_text(first.timeline, found)
     if companions.subtitles:
         for kind, text in (("vtt", vtt), ("srt", srt_text(found))):
-            staged[others[kind]] = staging.file(others[kind])
+            staged[others[kind]] = work.staging.file(others[kind])
             staged[others[kind]].write_text(text, encoding="utf-8")
     if folder is not None:  # the files of the formats kept go into the new folder too
         for name in kept.section_files:
-            shutil.copy2(audio.parent / name, folder / Path(name).relative_to(others["sections"].name))
-    manifest = build_manifest(episode, timeline, audio, fmt, tags, engine, rate, track.sample_rate, level,
-                              section_files, companions.subtitles)  # fmt: skip
+            shutil.copy2(out.audio.parent / name, folder / Path(name).relative_to(others["sections"].name))
+    rate = fmt.check_bitrate(out.bitrate)
+    manifest = build_manifest(work.episode, first.timeline, out.audio, fmt, work.tags, work.engine, rate,
+                              track.sample_rate, first.level, first.section_files, companions.subtitles)  # fmt: skip
+    entries = {f.name: audio_entry(out.file(f), f, encoded[f.name].timeline, track.sample_rate,
+                                   f.check_bitrate(out.bitrate), encoded[f.name].level) for f in out.formats}  # fmt: skip
     audios = [AudioInfo(**entry) for entry in kept.ordered(entries)]
     manifest = replace(manifest, audio=audios[0], alternates=tuple(audios[1:]), track=track_digest(track))
     if companions.page:
         from briefing.publishing.page import render
 
-        embedded = staged[audio].read_bytes() if companions.embed_audio else None
-        staged[others["page"]] = staging.file(others["page"])
-        staged[others["page"]].write_text(render(manifest, audio.name, vtt, embedded), encoding="utf-8")
+        embedded = staged[out.audio].read_bytes() if companions.embed_audio else None
+        staged[others["page"]] = work.staging.file(others["page"])
+        staged[others["page"]].write_text(render(manifest, out.audio.name, vtt, embedded), encoding="utf-8")
     if companions.manifest:
-        records = {str(target.relative_to(audio.parent)): file_record(temporary) for target, temporary in staged.items()}
-        manifest = replace(manifest, job=companions.job, files={**kept.records, **records})
-        staging.file(others["manifest"]).write_text(manifest.to_json(), encoding="utf-8")
+        records = {str(target.relative_to(out.audio.parent)): file_record(temporary) for target, temporary in staged.items()}
+        manifest = replace(manifest, job=out.job, files={**kept.records, **records})
+        work.staging.file(others["manifest"]).write_text(manifest.to_json(), encoding="utf-8")
     return Published(
-        audio, fmts[0].name, timeline,
+        out.audio, fmt.name, first.timeline,
         vtt=others["vtt"] if companions.subtitles else None,
         srt=others["srt"] if companions.subtitles else None,
         manifest=others["manifest"] if companions.manifest else None,
         page=others["page"] if companions.page else None,
         sections_folder=others["sections"] if companions.per_section else None,
-        section_files=tuple(section_files),
-        alternates=tuple(audio.with_suffix(f.suffix) for f in fmts[1:]),
+        section_files=tuple(first.section_files),
+        alternates=tuple(out.file(f) for f in out.formats[1:]),
     )  # fmt: skip
 
 
-def check_outputs(audio: Path, sources, format: str | None = None, *, formats=(), bitrate: int | None = None,
-                  page: bool = False, embed_audio: bool = False, per_section: bool = False,
-                  notify: Callable[[str], None] | None = None) -> None:  # fmt: skip
-    """Refuse, before any work, an output set that cannot be written: a name no format has, a companion
-    that is a folder, an output that is one of the ``sources`` it is made from, a folder that cannot be
-    made. Says (``notify``) when the set there was torn by an interrupted run: saving rewrites it."""
-    from briefing.formats import audio_format, format_of
+def check_outputs(out: OutputSet, sources: Sequence[str | Path] = (), notify: Callable[[str], None] | None = None) -> None:
+    """Refuse, before any work, an output set that cannot be written: a companion that is a folder, an output
+    that is one of the ``sources`` it is made from, a folder that cannot be created or written. ``notify`` is
+    told when the set there is torn (an earlier run was interrupted)."""
     from briefing.readers.fetch import is_url
 
-    if audio.is_dir():
-        raise OutputError(f"{audio}: is a directory; give a file name such as {audio / 'briefing.mp3'}")
-    if len(audio.stem.encode()) > LONGEST_NAME:  # its companions and temporaries would not fit, after all the work
-        raise OutputError(f"{audio.name}: the name is too long; give one of at most {LONGEST_NAME} bytes")
-    alternates = [audio_format(name) for name in formats]
-    for fmt in (format_of(audio, format), *alternates):
-        fmt.check_bitrate(bitrate)
-    if embed_audio and not page:
-        raise OutputError("embedding the audio needs the listening page too", option="embed_audio")
-    others = outputs_for(audio)
-    files = [audio, *(audio.with_suffix(fmt.suffix) for fmt in alternates), others["vtt"], others["srt"],
-             others["manifest"], *([others["page"]] if page else [])]
-    check_targets(files, [others["sections"]] if per_section else [])
+    audio = out.audio
+    others = out.others
+    files = [*(out.file(fmt) for fmt in out.formats), others["vtt"], others["srt"], others["manifest"],
+             *([others["page"]] if out.companions.page else [])]  # fmt: skip
+    check_targets(files, [others["sections"]] if out.companions.per_section else [])
     inputs = {Path(source).resolve() for source in sources if str(source) != STDIN and not is_url(str(source))}
     for path in (*files, others["sections"]):
         if path.exists() and path.resolve() in inputs:

@@ -9,11 +9,76 @@ import hashlib
 import json
 import math
 import shutil
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from briefing.errors import InputError
+from briefing.article import LONGEST_NAME
+from briefing.errors import InputError, OutputError
 from briefing.publishing.manifest import SCHEMA, Manifest
+
+if TYPE_CHECKING:
+    from briefing.formats.base import AudioFormat
+
+
+@dataclass(frozen=True)
+class Companions:
+    """Which files go with the audio: WebVTT and SRT ``subtitles``, a listening ``page`` (with the audio inside
+    it: ``embed_audio``), one audio file per section (``per_section``), the ``manifest``."""
+
+    subtitles: bool = True
+    page: bool = False
+    embed_audio: bool = False
+    per_section: bool = False
+    manifest: bool = True
+
+    def __post_init__(self) -> None:
+        for name, value in asdict(self).items():
+            if not isinstance(value, bool):
+                raise InputError(f"{name} must be True or False, not {value!r}", option=name)
+        if self.embed_audio and not self.page:
+            raise InputError("embed_audio puts the audio inside the listening page: it needs page=True",
+                             option="embed_audio")  # fmt: skip
+
+
+@dataclass(frozen=True)
+class OutputSet:
+    """One briefing's files: the audio in the first of ``formats`` at ``audio``, the others beside it
+    (NAME.opus...), the companions named after it. ``job`` is recorded in the manifest: what made the set."""
+
+    audio: Path
+    formats: tuple[AudioFormat, ...]
+    bitrate: int | None = None
+    companions: Companions = Companions()
+    job: str = ""
+
+    @classmethod
+    def at(cls, path: str | Path, format: str | None = None, formats: Sequence[str] = (), bitrate: int | None = None,
+           companions: Companions = Companions(), job: str = "") -> OutputSet:  # fmt: skip
+        """The set named by ``path``, in ``format`` (default: from its suffix) and ``formats`` besides; every
+        bitrate checked now, before any work."""
+        from briefing.formats import audio_format, format_of
+
+        if isinstance(formats, str):
+            raise TypeError("formats must be a list of format names, not one string")
+        audio = Path(path)
+        if audio.is_dir():
+            raise OutputError(f"{audio}: is a directory; give a file name such as {audio / 'briefing.mp3'}")
+        if len(audio.stem.encode()) > LONGEST_NAME:  # its companions and temporaries would not fit, after all the work
+            raise OutputError(f"{audio.name}: the name is too long; give one of at most {LONGEST_NAME} bytes")
+        first = format_of(audio, format)
+        fmts = [first, *(audio_format(name) for name in dict.fromkeys(formats) if audio_format(name).name != first.name)]
+        for fmt in fmts:
+            fmt.check_bitrate(bitrate)
+        return cls(audio, tuple(fmts), bitrate, companions, job)
+
+    def file(self, fmt: AudioFormat) -> Path:
+        return self.audio.with_suffix(fmt.suffix)
+
+    @property
+    def others(self) -> dict[str, Path]:
+        return outputs_for(self.audio)
 
 
 def outputs_for(audio: Path) -> dict[str, Path]:

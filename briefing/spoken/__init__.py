@@ -24,7 +24,31 @@ from briefing.text import clean
 MONTH_NAMES = ("latin", "syriac")
 """How numeric dates name their month in Arabic: يناير... (latin) or كانون الثاني... (syriac)."""
 
-__all__ = ["MONTH_NAMES", "Lexicon", "LexiconError", "LexiconSource", "SpokenForm", "remembered", "written_word_starts"]
+__all__ = ["MONTH_NAMES", "Lexicon", "LexiconError", "LexiconSource", "Pronunciation", "SpokenForm", "remembered",
+           "written_word_starts"]
+
+
+@dataclass(frozen=True)
+class Pronunciation:
+    """What a user can say about how the text is read aloud (numbers, dates, money and units are always
+    words). ``vowels``: add vowel marks (default: for the offline engines, which say unvowelled Arabic as
+    consonants); ``lexicon``: a TSV or PLS file, a mapping of written to spoken, a :class:`Lexicon`, or a list
+    of them, read after ``$BRIEFING_LEXICON``'s files when the narration starts; ``months``: numeric dates
+    name their month "latin" (يناير) or "syriac" (كانون الثاني)."""
+
+    vowels: bool | None = None
+    lexicon: LexiconSource | tuple[LexiconSource, ...] | list[LexiconSource] | None = None
+    months: str = "latin"
+
+    def __post_init__(self) -> None:
+        if self.vowels is not None and not isinstance(self.vowels, bool):
+            raise InputError(f"vowels must be True, False or None, not {self.vowels!r}", option="vowels")
+        check_months(self.months)
+
+
+def check_months(months: object) -> None:
+    if months not in MONTH_NAMES:
+        raise InputError(f"months must be one of: {', '.join(MONTH_NAMES)}, not {months!r}", option="months")
 
 
 @dataclass(frozen=True)
@@ -38,16 +62,14 @@ class SpokenForm:
     months: str = "latin"
 
     def __post_init__(self):
-        if self.months not in MONTH_NAMES:
-            raise InputError(f"months must be one of: {', '.join(MONTH_NAMES)}", option="months")
+        check_months(self.months)
 
     @classmethod
-    def for_engine(cls, lang: str, offline: bool, *, vowels: bool | None = None,
-                   lexicon: LexiconSource | None = None, months: str = "latin") -> SpokenForm:  # fmt: skip
+    def for_engine(cls, lang: str, offline: bool, pronunciation: Pronunciation = Pronunciation()) -> SpokenForm:
         """The spoken form an engine is given: vowel marks by default for the offline engines (eSpeak and
         Piper say unvowelled words as consonants; the online voices vowel Arabic themselves)."""
-        wanted = offline if vowels is None else vowels
-        return cls(lang, Lexicon.load(lexicon), wanted and lang == "ar", months)
+        wanted = offline if pronunciation.vowels is None else pronunciation.vowels
+        return cls(lang, Lexicon.load(pronunciation.lexicon), wanted and lang == "ar", pronunciation.months)
 
     def steps(self):
         if self.lang == "ar":

@@ -70,7 +70,9 @@ def chosen_class(name: str) -> tuple[type[Engine], list[str]]:
 def _build(cls: type[Engine], options: VoiceOptions) -> Engine:
     unused = sorted(options.given() - cls.honours)
     if unused:
-        raise InputError(f"{', '.join(unused)} does not apply to the {cls.name} engine", option=unused[0])
+        named = ", ".join(f"the voice's {name}" for name in unused)
+        raise InputError(f"{named} {'does' if len(unused) == 1 else 'do'} not apply to the {cls.name} engine",
+                         option=unused[0])  # fmt: skip
     return cls(options)
 
 

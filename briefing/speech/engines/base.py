@@ -11,19 +11,19 @@ from typing import TYPE_CHECKING, ClassVar
 from urllib.parse import urlsplit
 
 if TYPE_CHECKING:
-    from briefing.segment import AudioSegment
+    from briefing.audio import AudioSegment
 
 
 
 @dataclass(frozen=True)
 class VoiceOptions:
-    """Everything a user can say about the voice. Each engine honours some of these (``Engine.honours``);
+    """What an engine is told of :class:`briefing.Voice`, in the narration's language. Each engine honours some of these (``Engine.honours``);
     setting one it does not honour is an error, not silently ignored."""
 
     lang: str = "ar"
     rate: float = 1.0
     """Speed: 1.0 is the voice's own, 1.25 a quarter faster."""
-    voice: str | None = None
+    name: str | None = None
     """A named voice of an online service (Edge: ar-SA-HamedNeural)."""
     model: Path | None = None
     """A voice model file (Piper: voice.onnx)."""

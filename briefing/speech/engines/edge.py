@@ -16,9 +16,8 @@ import edge_tts
 import edge_tts.communicate
 from edge_tts import exceptions as edge_errors
 
-from briefing.codec import decode_mp3
+from briefing.audio import AudioSegment, decode_mp3
 from briefing.errors import InputError, SynthesisError
-from briefing.segment import AudioSegment
 from briefing.speech.engines.base import Engine, Spoken, VoiceOptions, reachable, word_starts
 from briefing.speech.retry import TransientError
 from briefing.text import split_for_limit
@@ -38,15 +37,15 @@ TIMEOUT = (5, 20)
 class EdgeEngine(Engine):
     name = "edge"
     offline = False
-    honours = frozenset({"lang", "rate", "voice", "pitch"})
+    honours = frozenset({"lang", "rate", "name", "pitch"})
 
     def __init__(self, options: VoiceOptions = VoiceOptions()):
         super().__init__(options)
         language = options.lang.split("-")[0].lower()
-        self.voice_name = options.voice or DEFAULT_VOICES.get(language) or f"{language}-?"
+        self.voice_name = options.name or DEFAULT_VOICES.get(language) or f"{language}-?"
         if not self.voice_name.lower().startswith(f"{language}-") or self.voice_name.endswith("?"):
             raise InputError(f"voice {self.voice_name}: not an Edge voice for language {language!r} "
-                             f"(those start with {language}-)", option="voice")
+                             f"(those start with {language}-)", option="name")
         if options.pitch is not None and not re.fullmatch(r"[+-]\d{1,3}Hz", options.pitch):
             raise InputError(f"pitch {options.pitch}: write it as +5Hz or -10Hz", option="pitch")
         self.rate = f"{round((options.rate - 1) * 100):+d}%"
