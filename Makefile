@@ -23,7 +23,8 @@ demo: $(RUN_STAMP)  ## Narrate the bundled example article into audio_out/
 	$(BIN)/briefing generate $(EXAMPLE)
 
 test: $(TEST_STAMP)  ## Lint and type-check the package, then run the test suite
-	$(BIN)/ruff check briefing
+	$(BIN)/ruff check briefing tests bench
+	$(BIN)/ruff format --check briefing tests bench
 	$(BIN)/mypy
 	$(BIN)/python -m pytest -q
 

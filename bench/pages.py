@@ -65,8 +65,11 @@ def off_article(lines: list[str], reference: str) -> list[str]:
 
 
 def spoken_lines(plan: dict) -> list[str]:
-    return [line for section in plan["sections"] for line in ([section["heading"]] if section["heading"] else [])
-            + section["paragraphs"]]  # fmt: skip
+    return [
+        line
+        for section in plan["sections"]
+        for line in ([section["heading"]] if section["heading"] else []) + section["paragraphs"]
+    ]
 
 
 def page_language(page: Path, reference: str) -> str:
@@ -76,7 +79,9 @@ def page_language(page: Path, reference: str) -> str:
 
 def separate_runner() -> CliRunner:
     """A runner whose ``stdout`` holds only standard output, warnings apart (click 8.1 and 8.2 alike)."""
-    return CliRunner(**({"mix_stderr": False} if "mix_stderr" in inspect.signature(CliRunner).parameters else {}))
+    return CliRunner(
+        **({"mix_stderr": False} if "mix_stderr" in inspect.signature(CliRunner).parameters else {})
+    )
 
 
 def run(shared: Path) -> dict:
@@ -99,7 +104,9 @@ def run(shared: Path) -> dict:
             rows.append((page.name, lang, 0.0, 0))
             continue
         lines = spoken_lines(json.loads(result.stdout))
-        rows.append((page.name, lang, token_f1("\n".join(lines), reference), len(off_article(lines, reference))))
+        rows.append(
+            (page.name, lang, token_f1("\n".join(lines), reference), len(off_article(lines, reference)))
+        )
 
     print(f"{'page':<16} {'lang':<5} {'F1':>6} {'off-article lines':>18}")
     for name, lang, f1, off in rows:
@@ -115,8 +122,10 @@ def run(shared: Path) -> dict:
         "extraction_median_ms": round(statistics.median(seconds) * 1000, 1),
         "arabic_page": arabic,
     }
-    print(f"accepted {figures['accepted']} of {figures['pages']}, mean token F1 {figures['mean_token_f1']:.3f}, "
-          f"{figures['off_article_lines']} off-article lines, extraction median {figures['extraction_median_ms']} ms")
+    print(
+        f"accepted {figures['accepted']} of {figures['pages']}, mean token F1 {figures['mean_token_f1']:.3f}, "
+        f"{figures['off_article_lines']} off-article lines, extraction median {figures['extraction_median_ms']} ms"
+    )
     print(f"Arabic page: {arabic}")
     return figures
 

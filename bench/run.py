@@ -71,8 +71,9 @@ AT_LEAST = {"pages accepted (of 28)": 27, "pages mean token F1": 0.95, "batch sp
 def run(command: list[str], env: dict | None = None) -> tuple[float, float]:
     """Wall seconds and peak RSS (MB) of one process."""
     start = time.perf_counter()
-    process = subprocess.Popen(command, env={**os.environ, **(env or {})}, stdout=subprocess.DEVNULL,
-                               stderr=subprocess.PIPE)  # fmt: skip
+    process = subprocess.Popen(
+        command, env={**os.environ, **(env or {})}, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+    )
     _, status, usage = os.wait4(process.pid, 0)
     elapsed = time.perf_counter() - start
     stderr = process.stderr.read().decode()
@@ -95,8 +96,14 @@ def alternate(commands: dict[str, list[str]], runs: int, env: dict | None = None
             seconds, peak = run(command, env)
             times[name].append(seconds)
             rss[name].append(peak)
-    return {name: {"median_s": statistics.median(times[name]), "runs_s": times[name],
-                   "peak_rss_mb": max(rss[name])} for name in commands}  # fmt: skip
+    return {
+        name: {
+            "median_s": statistics.median(times[name]),
+            "runs_s": times[name],
+            "peak_rss_mb": max(rss[name]),
+        }
+        for name in commands
+    }
 
 
 def mp3_seconds(path: Path) -> float:
@@ -115,19 +122,52 @@ def bench_espeak(article: Path, runs: int, work: Path) -> dict:
         measured = alternate(
             {
                 "floor": [PYTHON, str(ROOT / "bench" / "floor.py"), str(source), str(floor_mp3)],
-                "ours": [*BRIEFING, "generate", str(source), "-o", str(ours_mp3), "--engine", "espeak",
-                         "--no-cache", "-q"],
-                "ours no vowels": [*BRIEFING, "generate", str(source), "-o", str(work / f"plain-{label}.mp3"),
-                                   "--engine", "espeak", "--no-cache", "-q", "--no-vowels"],
+                "ours": [
+                    *BRIEFING,
+                    "generate",
+                    str(source),
+                    "-o",
+                    str(ours_mp3),
+                    "--engine",
+                    "espeak",
+                    "--no-cache",
+                    "-q",
+                ],
+                "ours no vowels": [
+                    *BRIEFING,
+                    "generate",
+                    str(source),
+                    "-o",
+                    str(work / f"plain-{label}.mp3"),
+                    "--engine",
+                    "espeak",
+                    "--no-cache",
+                    "-q",
+                    "--no-vowels",
+                ],
             },
             runs if label == "1x" else max(1, runs // 2),
-        )  # fmt: skip
+        )
         audio = mp3_seconds(ours_mp3)
-        results[label] = {**measured, "audio_s": audio, "floor_audio_s": mp3_seconds(floor_mp3),
-                          "plain_audio_s": mp3_seconds(work / f"plain-{label}.mp3")}
+        results[label] = {
+            **measured,
+            "audio_s": audio,
+            "floor_audio_s": mp3_seconds(floor_mp3),
+            "plain_audio_s": mp3_seconds(work / f"plain-{label}.mp3"),
+        }
     cache = work / "cache"
-    warm = [*BRIEFING, "generate", str(article), "-o", str(work / "cached.mp3"), "--engine", "espeak", "-q",
-            "--cache-dir", str(cache)]  # fmt: skip
+    warm = [
+        *BRIEFING,
+        "generate",
+        str(article),
+        "-o",
+        str(work / "cached.mp3"),
+        "--engine",
+        "espeak",
+        "-q",
+        "--cache-dir",
+        str(cache),
+    ]
     run(warm)
     results["cached 1x"] = alternate({"cached": warm}, runs)["cached"]
     results["help"] = alternate({"help": [*BRIEFING, "--help"]}, runs)["help"]
@@ -171,10 +211,22 @@ def bench_long(article: Path, work: Path) -> dict:
         text += more
     source = work / "longest.txt"
     source.write_text(text + "\n", encoding="utf-8")
-    command = [*BRIEFING, "generate", str(source), "--engine", "espeak", "-q", "-o", str(work / "longest.mp3")]
+    command = [
+        *BRIEFING,
+        "generate",
+        str(source),
+        "--engine",
+        "espeak",
+        "-q",
+        "-o",
+        str(work / "longest.mp3"),
+    ]
     results = {"characters": len(text)}
-    for label, extra in (("no cache", ["--no-cache"]), ("cache", ["--cache-dir", str(work / "long-cache")]),
-                         ("cached rerun", ["--cache-dir", str(work / "long-cache")])):  # fmt: skip
+    for label, extra in (
+        ("no cache", ["--no-cache"]),
+        ("cache", ["--cache-dir", str(work / "long-cache")]),
+        ("cached rerun", ["--cache-dir", str(work / "long-cache")]),
+    ):
         seconds, peak = run(command + extra)
         results[label] = {"seconds": seconds, "peak_rss_mb": peak}
     results["audio_s"] = mp3_seconds(work / "longest.mp3")
@@ -191,13 +243,31 @@ def bench_batch(article: Path, runs: int, work: Path) -> dict:
     one = [*BRIEFING, "generate", "--engine", "espeak", "--no-cache", "-q"]
     loop = "import subprocess, sys; [subprocess.run(sys.argv[1:] + [p, '-o', p + '.mp3'], check=True) for p in %r]"
     sequential = [PYTHON, "-c", loop % [str(p) for p in sorted(inputs.iterdir())], *one]
-    local = [*BRIEFING, "batch", str(inputs), "--out-dir", str(work / "batch-out"), "--engine", "espeak", "--no-cache",
-             "--workers", "2", "--force", "-q"]  # fmt: skip
+    local = [
+        *BRIEFING,
+        "batch",
+        str(inputs),
+        "--out-dir",
+        str(work / "batch-out"),
+        "--engine",
+        "espeak",
+        "--no-cache",
+        "--workers",
+        "2",
+        "--force",
+        "-q",
+    ]
     commands = {"sequential generate x8": sequential, "batch x8, 2 workers": local}
     cluster = _local_dask_cluster()
     if cluster:
         address, processes = cluster
-        commands["batch x8, dask 2 workers"] = [*local[:-4], "--cluster", address, "--force", "-q"]  # no --workers
+        commands["batch x8, dask 2 workers"] = [
+            *local[:-4],
+            "--cluster",
+            address,
+            "--force",
+            "-q",
+        ]  # no --workers
     try:
         return alternate(commands, runs)
     finally:
@@ -219,10 +289,28 @@ def _local_dask_cluster():
         port = probe.getsockname()[1]
     dask, address = str(Path(PYTHON).with_name("dask")), f"tcp://127.0.0.1:{port}"
     quiet = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL}
-    processes = [subprocess.Popen([dask, "scheduler", "--host", "127.0.0.1", "--port", str(port), "--no-dashboard"],
-                                  **quiet)]  # fmt: skip
-    processes += [subprocess.Popen([dask, "worker", address, "--no-nanny", "--nthreads", "1", "--no-dashboard",
-                                    "--host", "127.0.0.1"], **quiet) for _ in range(2)]  # fmt: skip
+    processes = [
+        subprocess.Popen(
+            [dask, "scheduler", "--host", "127.0.0.1", "--port", str(port), "--no-dashboard"], **quiet
+        )
+    ]
+    processes += [
+        subprocess.Popen(
+            [
+                dask,
+                "worker",
+                address,
+                "--no-nanny",
+                "--nthreads",
+                "1",
+                "--no-dashboard",
+                "--host",
+                "127.0.0.1",
+            ],
+            **quiet,
+        )
+        for _ in range(2)
+    ]
     with Client(address, timeout="30s") as client:
         client.wait_for_workers(2, timeout=60)
     return address, processes
@@ -255,11 +343,24 @@ print(json.dumps({"seconds": seconds, "rules_s": rules_s, "before": bare(c.text 
 
 def bench_spoken(article: Path, runs: int) -> dict:
     """The spoken-form stage of one article, model loading included, in a fresh process each run."""
-    found = [json.loads(subprocess.run([PYTHON, "-c", SPOKEN_PROBE, str(article)], capture_output=True, text=True,
-                                       check=True, cwd=ROOT).stdout) for _ in range(runs)]  # fmt: skip
-    return {"median_s": statistics.median(f["seconds"] for f in found),
-            "rules_s": statistics.median(f["rules_s"] for f in found), "bare_before": found[0]["before"],
-            "bare_after": found[0]["after"]}  # fmt: skip
+    found = [
+        json.loads(
+            subprocess.run(
+                [PYTHON, "-c", SPOKEN_PROBE, str(article)],
+                capture_output=True,
+                text=True,
+                check=True,
+                cwd=ROOT,
+            ).stdout
+        )
+        for _ in range(runs)
+    ]
+    return {
+        "median_s": statistics.median(f["seconds"] for f in found),
+        "rules_s": statistics.median(f["rules_s"] for f in found),
+        "bare_before": found[0]["before"],
+        "bare_after": found[0]["after"],
+    }
 
 
 def summary(results: dict) -> dict[str, float]:
@@ -279,11 +380,14 @@ def summary(results: dict) -> dict[str, float]:
         figures["ours/gtts 16 jobs"] = g["ours 16 jobs"]["median_s"] / g["gtts"]["median_s"]
     if "batch" in results:
         b = results["batch"]
-        figures["batch speed-up, 2 workers"] = b["sequential generate x8"]["median_s"] / b["batch x8, 2 workers"]["median_s"]
+        figures["batch speed-up, 2 workers"] = (
+            b["sequential generate x8"]["median_s"] / b["batch x8, 2 workers"]["median_s"]
+        )
         figures["peak RSS per batch worker (MB)"] = b["batch x8, 2 workers"]["peak_rss_mb"]
         if "batch x8, dask 2 workers" in b:
-            figures["dask batch / local batch"] = (b["batch x8, dask 2 workers"]["median_s"]
-                                                   / b["batch x8, 2 workers"]["median_s"])  # fmt: skip
+            figures["dask batch / local batch"] = (
+                b["batch x8, dask 2 workers"]["median_s"] / b["batch x8, 2 workers"]["median_s"]
+            )
     if "long" in results:
         for label in ("no cache", "cache", "cached rerun"):
             figures[f"peak RSS 200k chars, {label} (MB)"] = results["long"][label]["peak_rss_mb"]
@@ -297,7 +401,9 @@ def summary(results: dict) -> dict[str, float]:
             plain = e["ours no vowels"]["median_s"]
             # eSpeak says the vowels it used to swallow: longer audio, encoded in proportion; not the stage's cost
             longer = plain * (e["audio_s"] / e["plain_audio_s"] - 1)
-            added = e["ours"]["median_s"] - plain - longer + rules  # 20x repeats 1x: its texts are formed once
+            added = (
+                e["ours"]["median_s"] - plain - longer + rules
+            )  # 20x repeats 1x: its texts are formed once
             figures[f"spoken form / generate {label}"] = added / e["ours"]["median_s"]
     if "pages" in results:
         pages = results["pages"]
@@ -309,7 +415,9 @@ def summary(results: dict) -> dict[str, float]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--only", choices=["espeak", "gtts", "pages", "batch", "long", "spoken"])
     parser.add_argument("--article", type=Path, default=DEFAULT_ARTICLE)
@@ -359,7 +467,9 @@ def main() -> None:
         long = results["long"]
         print(f"\n{long['characters']} characters, {long['audio_s'] / 3600:.2f} h of audio")
         for label in ("no cache", "cache", "cached rerun"):
-            print(f"{'longest, ' + label:<28}{long[label]['seconds']:>10.1f} s{long[label]['peak_rss_mb']:>8.0f} MB")
+            print(
+                f"{'longest, ' + label:<28}{long[label]['seconds']:>10.1f} s{long[label]['peak_rss_mb']:>8.0f} MB"
+            )
     if "spoken" in results:
         sp = results["spoken"]
         print(f"\n{'spoken form 1x, alone':<28}{sp['median_s']:>10.3f}")
@@ -370,7 +480,9 @@ def main() -> None:
     for name, value in figures.items():
         target = AT_LEAST.get(name, TARGETS.get(name))
         met = value >= target if name in AT_LEAST else value <= target
-        print(f"{name:<28}{value:>10.3f}{('>= ' if name in AT_LEAST else '<= ') + str(target):>10}  {'yes' if met else 'NO'}")
+        print(
+            f"{name:<28}{value:>10.3f}{('>= ' if name in AT_LEAST else '<= ') + str(target):>10}  {'yes' if met else 'NO'}"
+        )
 
 
 if __name__ == "__main__":

@@ -72,33 +72,70 @@ class Article:
         return len(self.title or "") + sum(s.chars + len(s.heading or "") for s in self.sections)
 
     @classmethod
-    def from_text(cls, text: str, format: str = "text", *, title: str | None = None, lang: str | None = "ar",
-                  max_chars: int = DEFAULT_MAX_CHARS, source: str = "") -> Article:  # fmt: skip
-        """An article from a string of text, Markdown or HTML. ``lang``: the language it must be written in
-        (None to skip the check); ``max_chars`` bounds its text."""
+    def from_text(
+        cls,
+        text: str,
+        format: str | None = None,
+        *,
+        title: str | None = None,
+        lang: str | None = "ar",
+        max_chars: int = DEFAULT_MAX_CHARS,
+        source: str = "",
+    ) -> Article:
+        """An article from a string of plain text, Markdown or HTML (``format``; by default told from the
+        text,
+        as for a file without a known suffix). ``lang``: the language it must be written in (None to skip the
+        check); ``max_chars`` bounds its text."""
+        from briefing.readers import detect_format
+
         if not isinstance(text, str):
             raise TypeError("Article.from_text takes a str; for bytes or a path use Article.from_file")
         if not text.strip():
             raise InputError(f"{source or 'the text'}: is empty")
-        article = parse_article(text, format, title=title, source=source)
-        return checked(replace(article, sha256=hashlib.sha256(text.encode("utf-8")).hexdigest()), source or "the text",
-                       max_chars, lang)  # fmt: skip
+        article = parse_article(text, format or detect_format(source, text), title=title, source=source)
+        return checked(
+            replace(article, sha256=hashlib.sha256(text.encode("utf-8")).hexdigest()),
+            source or "the text",
+            max_chars,
+            lang,
+        )
 
     @classmethod
-    def from_file(cls, path: str | Path, *, format: str | None = None, encoding: str | None = None,
-                  title: str | None = None, lang: str | None = "ar", max_chars: int = DEFAULT_MAX_CHARS) -> Article:  # fmt: skip
+    def from_file(
+        cls,
+        path: str | Path,
+        *,
+        format: str | None = None,
+        encoding: str | None = None,
+        title: str | None = None,
+        lang: str | None = "ar",
+        max_chars: int = DEFAULT_MAX_CHARS,
+    ) -> Article:
         """An article from a file (``-`` for standard input) in any supported format and encoding, both
         detected unless given."""
-        return read_article(path, title=title, format=format, encoding=encoding, max_chars=max_chars, lang=lang)
+        return read_article(
+            path, title=title, format=format, encoding=encoding, max_chars=max_chars, lang=lang
+        )
 
     @classmethod
-    def from_url(cls, url: str, *, format: str | None = None, encoding: str | None = None, title: str | None = None,
-                 lang: str | None = "ar", max_chars: int = DEFAULT_MAX_CHARS) -> Article:  # fmt: skip
+    def from_url(
+        cls,
+        url: str,
+        *,
+        format: str | None = None,
+        encoding: str | None = None,
+        title: str | None = None,
+        lang: str | None = "ar",
+        max_chars: int = DEFAULT_MAX_CHARS,
+    ) -> Article:
         """An article from an http(s) link: the page is fetched, and only its article is kept."""
         from briefing.readers.fetch import is_url
+
         if not is_url(url):
             raise InputError(f"{url}: not an http or https address")
-        return read_article(url, title=title, format=format, encoding=encoding, max_chars=max_chars, lang=lang)
+        return read_article(
+            url, title=title, format=format, encoding=encoding, max_chars=max_chars, lang=lang
+        )
 
     @property
     def label(self) -> str:
@@ -112,7 +149,9 @@ class Article:
         if self.source in ("", STDIN):
             return "briefing"
         if self.source.lower().startswith(("http://", "https://")):
-            stem = PurePosixPath(urlsplit(self.source).path).stem or urlsplit(self.source).hostname or "briefing"
+            stem = (
+                PurePosixPath(urlsplit(self.source).path).stem or urlsplit(self.source).hostname or "briefing"
+            )
         else:
             stem = Path(self.source).stem
         return stem.encode()[:LONGEST_NAME].decode(errors="ignore") or "briefing"
@@ -131,7 +170,9 @@ class Episode:
     language: str = "ar"
 
     def __post_init__(self):
-        if self.title and len(self.title) > LONGEST_TITLE:  # a title given at any length is said at a sane one
+        if (
+            self.title and len(self.title) > LONGEST_TITLE
+        ):  # a title given at any length is said at a sane one
             object.__setattr__(self, "title", shortened(self.title, LONGEST_TITLE))
 
     @cached_property
@@ -175,7 +216,8 @@ def headline_from(article: Article) -> str:
 
 
 LONGEST_NAME = 150
-"""Bytes of an output's stem at most (``.chapters.json``, a temporary's ``.NAME.mp3.x1y2z3.part`` add more)."""
+"""Bytes of an output's stem at most (``.chapters.json``, a temporary's ``.NAME.mp3.x1y2z3.part`` add
+more)."""
 
 LONGEST_TITLE = 200
 """Characters of a title at most: a longer one (a Markdown heading of 30,000 words) is cut."""
@@ -192,8 +234,15 @@ def shortened(text: str, limit: int) -> str:
 # Reading
 
 
-def read_articles(sources: list[str | Path], *, title: str | None = None, format: str | None = None,
-                  encoding: str | None = None, max_chars: int = DEFAULT_MAX_CHARS, lang: str = "ar") -> Episode:  # fmt: skip
+def read_articles(
+    sources: list[str | Path],
+    *,
+    title: str | None = None,
+    format: str | None = None,
+    encoding: str | None = None,
+    max_chars: int = DEFAULT_MAX_CHARS,
+    lang: str = "ar",
+) -> Episode:
     """Every article, read before anything is spoken (one bad input fails them all), as one episode under
     ``title``; ``max_chars`` bounds each article and the episode."""
     if isinstance(sources, (str, Path)):
@@ -202,12 +251,16 @@ def read_articles(sources: list[str | Path], *, title: str | None = None, format
         raise InputError("standard input (-) can be read only once")
     if title is not None and not one_line(title):
         raise InputError("the title is blank")
-    articles = [read_article(source, format=format, encoding=encoding, max_chars=max_chars, lang=lang)
-                for source in sources]  # fmt: skip
+    articles = [
+        read_article(source, format=format, encoding=encoding, max_chars=max_chars, lang=lang)
+        for source in sources
+    ]
     total = sum(article.chars for article in articles)
     if total > max_chars:
-        raise TooLongError(f"the {len(articles)} articles have {total:,} characters of text together, more than the "
-                         f"limit of {max_chars:,}")  # fmt: skip
+        raise TooLongError(
+            f"the {len(articles)} articles have {total:,} characters of text together, more than the "
+            f"limit of {max_chars:,}"
+        )
     return Episode.of(articles, one_line(title) if title else None, base_language(lang))
 
 
@@ -253,11 +306,20 @@ def read_article(
     bounds the text to be spoken (markup does not count). With ``lang``, an article clearly written in
     another language is refused.
     """
-    return from_loaded(load(source), title=title, format=format, encoding=encoding, max_chars=max_chars, lang=lang)
+    return from_loaded(
+        load(source), title=title, format=format, encoding=encoding, max_chars=max_chars, lang=lang
+    )
 
 
-def from_loaded(loaded: Loaded, *, title: str | None = None, format: str | None = None, encoding: str | None = None,
-                max_chars: int = DEFAULT_MAX_CHARS, lang: str | None = "ar") -> Article:  # fmt: skip
+def from_loaded(
+    loaded: Loaded,
+    *,
+    title: str | None = None,
+    format: str | None = None,
+    encoding: str | None = None,
+    max_chars: int = DEFAULT_MAX_CHARS,
+    lang: str | None = "ar",
+) -> Article:
     """The article in ``loaded``'s bytes, decoded, parsed and checked."""
     from briefing import readers
 
@@ -266,7 +328,11 @@ def from_loaded(loaded: Loaded, *, title: str | None = None, format: str | None 
     text, encoding = readers.decode(loaded.data, label, encoding, loaded.charset)
     if not text.strip():
         raise InputError(f"{label}: is empty")
-    format = format or loaded.format or readers.detect_format(urlsplit(source).path if loaded.url else source, text)
+    format = (
+        format
+        or loaded.format
+        or readers.detect_format(urlsplit(source).path if loaded.url else source, text)
+    )
     article = parse_article(text, format, title=title, source=source, encoding=encoding)
     if loaded.url and not article.metadata.url:
         article = replace(article, metadata=replace(article.metadata, url=loaded.url))
@@ -276,10 +342,14 @@ def from_loaded(loaded: Loaded, *, title: str | None = None, format: str | None 
 def checked(article: Article, label: str, max_chars: int, lang: str | None) -> Article:
     """``article``, if its text is within ``max_chars`` and (with ``lang``) written in that language."""
     if article.chars > max_chars:
-        raise TooLongError(f"{label}: has {article.chars:,} characters of text, more than the limit of {max_chars:,}")
+        raise TooLongError(
+            f"{label}: has {article.chars:,} characters of text, more than the limit of {max_chars:,}"
+        )
     if article.title and len(article.title) > LONGEST_TITLE:
         note = f"its title has {len(article.title):,} characters; it is cut to {LONGEST_TITLE}"
-        article = replace(article, title=shortened(article.title, LONGEST_TITLE), notes=(*article.notes, note))
+        article = replace(
+            article, title=shortened(article.title, LONGEST_TITLE), notes=(*article.notes, note)
+        )
     if lang:
         check_language("\n".join(filter(None, [article.title, spoken_text(article)])), lang, label)
         article = replace(article, language=base_language(lang))
@@ -313,13 +383,17 @@ def one_line(text: str) -> str:
 
 def spoken_text(article: Article) -> str:
     """Headings and paragraphs as they will be read, one per line."""
-    return "\n".join(line for s in article.sections for line in ((s.heading,) if s.heading else ()) + s.paragraphs)
+    return "\n".join(
+        line for s in article.sections for line in ((s.heading,) if s.heading else ()) + s.paragraphs
+    )
 
 
 def sections_from_blocks(blocks: list[Block], label: str = "article") -> tuple[Section, ...]:
     """Group blocks under their headings; a heading without body text is an input error. A "heading" of
     punctuation alone (a "—" or "***" line between parts) only separates: it is left out."""
-    blocks = [block for block in blocks if block.kind == "paragraph" or any(ch.isalnum() for ch in block.text)]
+    blocks = [
+        block for block in blocks if block.kind == "paragraph" or any(ch.isalnum() for ch in block.text)
+    ]
     if blocks and not any(block.kind == "paragraph" for block in blocks):
         raise InputError(f"{label}: has headings but no body text to narrate")
     sections: list[Section] = []

@@ -126,7 +126,9 @@ def assemble(cues: list[Cue], clips: dict[int, SpooledAudio], episode: Episode, 
         sections.append(TimedSection(section.label, mine[0].start_ms, mine[-1].end_ms, section.article))
     phrases = phrases_for(episode.language)
     titles = [article.title or phrases.story_label(n + 1) for n, article in enumerate(episode.articles)]
-    timeline = Timeline(tuple(sections), tuple(timed), _ms(frames, sample_rate), span_articles(tuple(sections), titles))
+    timeline = Timeline(
+        tuple(sections), tuple(timed), _ms(frames, sample_rate), span_articles(tuple(sections), titles)
+    )
     return Track(tuple(pieces), sample_rate, timeline)
 
 

@@ -32,10 +32,13 @@ def decode_mp3(data: bytes) -> AudioSegment:
         raise SynthesisError("audio could not be decoded as MP3") from None
     if not decoded.samples:
         raise SynthesisError("audio holds no samples")
-    clip = AudioSegment(data=decoded.samples.tobytes(), sample_width=2, frame_rate=decoded.sample_rate,
-                        channels=decoded.nchannels)  # fmt: skip
+    clip = AudioSegment(
+        data=decoded.samples.tobytes(),
+        sample_width=2,
+        frame_rate=decoded.sample_rate,
+        channels=decoded.nchannels,
+    )
     return clip.set_channels(1)
-
 
 
 class Spool:
@@ -58,8 +61,10 @@ class Spool:
                 while written < len(pcm):
                     written += os.pwrite(self._file.fileno(), pcm[written:], offset + written)
             except OSError as exc:
-                raise WriteError(f"spoken audio cannot be kept in {tempfile.gettempdir()} ({exc.strerror or exc}); "
-                                 "free space there, or point TMPDIR at a folder with room") from None  # fmt: skip
+                raise WriteError(
+                    f"spoken audio cannot be kept in {tempfile.gettempdir()} ({exc.strerror or exc}); "
+                    "free space there, or point TMPDIR at a folder with room"
+                ) from None
             self._size += len(pcm)
         return SpooledAudio(self, ((offset, len(pcm)),), clip.frame_rate, words)
 
@@ -96,7 +101,8 @@ class SpooledAudio:
         return SpooledAudio(self.spool, self.spans + other.spans, self.frame_rate, words)
 
     def at_rate(self, frame_rate: int) -> SpooledAudio:
-        """This audio at ``frame_rate``: itself, or resampled into the spool (engines mixing rates are rare)."""
+        """This audio at ``frame_rate``: itself, or resampled into the spool (engines mixing rates are
+        rare)."""
         if frame_rate == self.frame_rate:
             return self
         clip = AudioSegment(data=self.raw_data, sample_width=2, frame_rate=self.frame_rate, channels=1)

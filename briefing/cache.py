@@ -182,15 +182,24 @@ class ClipCache:
         """Entry files of the given kinds (default: clips, encoded tracks and spoken forms)."""
         if not self.folder.is_dir():
             return []
-        return [path for kind in kinds or ("clip", "track", "spoken") for path in self.folder.glob(f"??/*.{kind}")]
+        return [
+            path for kind in kinds or ("clip", "track", "spoken") for path in self.folder.glob(f"??/*.{kind}")
+        ]
 
     def stats(self) -> CacheStats:
         files = self.entries()
-        return CacheStats(self.folder, len(self.entries("clip")), len(self.entries("track")),
-                          len(self.entries("spoken")), sum(f.stat().st_size for f in files), self.max_bytes)  # fmt: skip
+        return CacheStats(
+            self.folder,
+            len(self.entries("clip")),
+            len(self.entries("track")),
+            len(self.entries("spoken")),
+            sum(f.stat().st_size for f in files),
+            self.max_bytes,
+        )
 
     def prune(self, max_bytes: int | None = None) -> tuple[int, int]:
-        """Remove least recently used entries down to ``max_bytes`` (default: the cap); (entries, bytes) gone."""
+        """Remove least recently used entries down to ``max_bytes`` (default: the cap); (entries, bytes)
+        gone."""
         limit = self.max_bytes if max_bytes is None else max_bytes
         entries = []
         for path in self.entries():
@@ -225,6 +234,8 @@ class ClipCache:
                 if shard.is_dir() and not any(shard.iterdir()):
                     shard.rmdir()
         except OSError as exc:
-            raise WriteError(f"{self.folder}: the cache cannot be emptied ({exc.strerror or exc}); "
-                             f"{removed} entries were removed") from None  # fmt: skip
+            raise WriteError(
+                f"{self.folder}: the cache cannot be emptied ({exc.strerror or exc}); "
+                f"{removed} entries were removed"
+            ) from None
         return removed

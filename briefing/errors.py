@@ -36,4 +36,3 @@ class SynthesisError(BriefingError):
 
 class NetworkError(BriefingError):
     """A page or a service could not be reached or answered with an error."""
-

@@ -35,7 +35,11 @@ class Phrases:
 
     def story_label(self, number: int) -> str:
         """How the ``number``-th story (from 1) is announced."""
-        return self.story(self.ordinals[number - 1]) if number <= len(self.ordinals) else self.numbered_story(number)
+        return (
+            self.story(self.ordinals[number - 1])
+            if number <= len(self.ordinals)
+            else self.numbered_story(number)
+        )
 
 
 def _arabic_count(count: int) -> str:
@@ -45,20 +49,41 @@ def _arabic_count(count: int) -> str:
 
 PHRASES = {
     "ar": Phrases(
-        name="Arabic", iso639_2="ara", intro="موجز صوتي", outro="انتهى الموجز. شكرا للاستماع.", lead="المقدمة",
+        name="Arabic",
+        iso639_2="ara",
+        intro="موجز صوتي",
+        outro="انتهى الموجز. شكرا للاستماع.",
+        lead="المقدمة",
         album="موجز صوتي",
-        ordinals=("الأول", "الثاني", "الثالث", "الرابع", "الخامس", "السادس", "السابع", "الثامن", "التاسع", "العاشر"),
-        story=lambda ordinal: f"الخبر {ordinal}", numbered_story=lambda number: f"الخبر رقم {number}",
+        ordinals=(
+            "الأول",
+            "الثاني",
+            "الثالث",
+            "الرابع",
+            "الخامس",
+            "السادس",
+            "السابع",
+            "الثامن",
+            "التاسع",
+            "العاشر",
+        ),
+        story=lambda ordinal: f"الخبر {ordinal}",
+        numbered_story=lambda number: f"الخبر رقم {number}",
         count=_arabic_count,
     ),
     "en": Phrases(
-        name="English", iso639_2="eng", intro="Audio briefing", outro="End of the briefing. Thank you for listening.",
-        lead="Introduction", album="Audio briefing",
+        name="English",
+        iso639_2="eng",
+        intro="Audio briefing",
+        outro="End of the briefing. Thank you for listening.",
+        lead="Introduction",
+        album="Audio briefing",
         ordinals=("one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"),
-        story=lambda ordinal: f"Story {ordinal}", numbered_story=lambda number: f"Story {number}",
+        story=lambda ordinal: f"Story {ordinal}",
+        numbered_story=lambda number: f"Story {number}",
         count=lambda count: f"In this briefing: {count} {'story' if count == 1 else 'stories'}",
     ),
-}  # fmt: skip
+}
 
 
 def phrases_for(lang: str) -> Phrases:
@@ -116,7 +141,11 @@ def check_language(text: str, lang: str, label: str) -> None:
         raise LanguageError(label, _not_arabic(text, letters), lang)
     if len(letters) < MIN_LETTERS:
         return
-    if lang == "ar" and arabic_script >= len(letters) / 2 and sum(ch in _NOT_ARABIC_LETTERS for ch in letters) < len(letters) / 100:
+    if (
+        lang == "ar"
+        and arabic_script >= len(letters) / 2
+        and sum(ch in _NOT_ARABIC_LETTERS for ch in letters) < len(letters) / 100
+    ):
         return
     found = detect_language(text)
     if found and found != lang:
@@ -144,8 +173,28 @@ def language_name(code: str) -> str:
 
 
 _NAMES = {
-    "fr": "French", "de": "German", "es": "Spanish", "it": "Italian", "pt": "Portuguese", "nl": "Dutch",
-    "ru": "Russian", "tr": "Turkish", "fa": "Persian", "ur": "Urdu", "he": "Hebrew", "zh-cn": "Chinese",
-    "zh": "Chinese", "ja": "Japanese", "ko": "Korean", "hi": "Hindi", "id": "Indonesian", "cs": "Czech",
-    "pl": "Polish", "sv": "Swedish", "el": "Greek", "uk": "Ukrainian", "ro": "Romanian", "hu": "Hungarian",
-}  # fmt: skip
+    "fr": "French",
+    "de": "German",
+    "es": "Spanish",
+    "it": "Italian",
+    "pt": "Portuguese",
+    "nl": "Dutch",
+    "ru": "Russian",
+    "tr": "Turkish",
+    "fa": "Persian",
+    "ur": "Urdu",
+    "he": "Hebrew",
+    "zh-cn": "Chinese",
+    "zh": "Chinese",
+    "ja": "Japanese",
+    "ko": "Korean",
+    "hi": "Hindi",
+    "id": "Indonesian",
+    "cs": "Czech",
+    "pl": "Polish",
+    "sv": "Swedish",
+    "el": "Greek",
+    "uk": "Ukrainian",
+    "ro": "Romanian",
+    "hu": "Hungarian",
+}

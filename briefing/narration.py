@@ -75,24 +75,49 @@ class Narration:
     def duration_s(self) -> float:
         return self.track.timeline.duration_ms / 1000
 
-    def save(self, path: str | Path, *, format: str | None = None, formats: Sequence[str] = (),
-             bitrate: int | None = None, companions: Companions = Companions(),
-             notify: Notify | None = None, stage: Notify | None = None) -> Published:  # fmt: skip
+    def save(
+        self,
+        path: str | Path,
+        *,
+        format: str | None = None,
+        formats: Sequence[str] = (),
+        bitrate: int | None = None,
+        companions: Companions = Companions(),
+        notify: Notify | None = None,
+        stage: Notify | None = None,
+    ) -> Published:
         """Write the audio to ``path`` (its format from ``format`` or the suffix: .mp3, .m4a, .m4b, .opus)
         with its ``companions`` beside it, all or nothing; returns where everything went. ``formats``: more
         formats of the same set, beside it (``["opus"]`` writes NAME.opus too); saving another format to the
         same name later adds it to the set. ``notify`` is told when another run is writing the same set;
         ``stage`` each step (loudness, encoding, writing)."""
-        return self.publish(OutputSet.at(path, format, formats, bitrate, companions), notify=notify, stage=stage)
+        return self.publish(
+            OutputSet.at(path, format, formats, bitrate, companions), notify=notify, stage=stage
+        )
 
-    def publish(self, out: OutputSet, *, notify: Notify | None = None, stage: Notify | None = None,
-                cores: int | None = None) -> Published:  # fmt: skip
+    def publish(
+        self,
+        out: OutputSet,
+        *,
+        notify: Notify | None = None,
+        stage: Notify | None = None,
+        cores: int | None = None,
+    ) -> Published:
         """Write the output set ``out``, encoding on ``cores`` (default all; a batch running one article per
         core gives 1). What :meth:`save` and :meth:`write_to` do."""
         from briefing.publishing.publish import publish
 
-        published = publish(self.track, self.episode, out, tags=self.tags(), engine=self.engine_info(),
-                            cache=self.cache, notify=notify, stage=stage, cores=cores)  # fmt: skip
+        published = publish(
+            self.track,
+            self.episode,
+            out,
+            tags=self.tags(),
+            engine=self.engine_info(),
+            cache=self.cache,
+            notify=notify,
+            stage=stage,
+            cores=cores,
+        )
         if self.cache:
             self.cache.prune()
         return published
@@ -101,7 +126,9 @@ class Narration:
         """Write the audio, tagged and with chapters, to a binary file object (a socket, a response
         body, ``io.BytesIO``...); nothing else is written."""
         if isinstance(fileobj, (str, Path)) or not callable(getattr(fileobj, "write", None)):
-            raise TypeError(f"write_to takes a binary file object, not {fileobj!r}: to write a file, use save(path)")
+            raise TypeError(
+                f"write_to takes a binary file object, not {fileobj!r}: to write a file, use save(path)"
+            )
         from briefing.formats import audio_format
 
         fmt, alone = audio_format(format), Companions(subtitles=False, manifest=False)
@@ -121,8 +148,14 @@ class Narration:
         """Which engine spoke, in which voice and language, as the manifest records it."""
         from briefing.publishing.manifest import EngineInfo
 
-        return EngineInfo(self.engine, self.voice, self.lang, self.reading.vowels, self.reading.months,
-                          [{"source": source, "sha256": digest} for source, digest in self.reading.lexicons])  # fmt: skip
+        return EngineInfo(
+            self.engine,
+            self.voice,
+            self.lang,
+            self.reading.vowels,
+            self.reading.months,
+            [{"source": source, "sha256": digest} for source, digest in self.reading.lexicons],
+        )
 
 
 def narrate(
@@ -146,8 +179,11 @@ def narrate(
     worth showing (the engine chosen by ``auto``, warnings, long waits); ``progress`` is called after
     each clip. Errors are :class:`briefing.BriefingError` subclasses.
     """
-    for name, value, kind in (("voice", voice, Voice), ("pronunciation", pronunciation, Pronunciation),
-                              ("pauses", pauses, Pauses)):  # fmt: skip
+    for name, value, kind in (
+        ("voice", voice, Voice),
+        ("pronunciation", pronunciation, Pronunciation),
+        ("pauses", pauses, Pauses),
+    ):
         if not isinstance(value, kind):
             raise TypeError(f"narrate() takes {name}={kind.__name__}(...), not {value!r}")
     notify = notify or (lambda message: None)
@@ -172,8 +208,16 @@ def narrate(
     def speak(by: Engine) -> tuple[SpokenForm, Speech]:
         form = SpokenForm.for_engine(lang, by.offline, pronunciation)
         failures = Failures(voice.retry_deadline, notify)
-        return form, synthesize_cues(script, by, episode, form=remembered(form, clip_cache), cache=clip_cache,
-                                     jobs=voice.requests, progress=advance, failures=failures)  # fmt: skip
+        return form, synthesize_cues(
+            script,
+            by,
+            episode,
+            form=remembered(form, clip_cache),
+            cache=clip_cache,
+            jobs=voice.requests,
+            progress=advance,
+            failures=failures,
+        )
 
     try:
         form, speech = speak(spoken_by)
@@ -188,7 +232,9 @@ def narrate(
     if clip_cache:
         clip_cache.prune()
     reading = Reading(form.vowels, pronunciation.months, words.sources)
-    return Narration(episode, track, spoken_by.name, spoken_by.voice, lang, speech.report, clip_cache, reading)
+    return Narration(
+        episode, track, spoken_by.name, spoken_by.voice, lang, speech.report, clip_cache, reading
+    )
 
 
 def _warm() -> None:
@@ -196,7 +242,9 @@ def _warm() -> None:
     needed, is loaded by the thread that needs it, never at the same time (its lock)."""
     from briefing.spoken.vowels import HEAVY_IMPORTS
 
-    with HEAVY_IMPORTS:  # numpy, which the vowel model's onnxruntime imports too; the rest in parallel with it
+    with (
+        HEAVY_IMPORTS
+    ):  # numpy, which the vowel model's onnxruntime imports too; the rest in parallel with it
         import_module("numpy")
     for name in ("miniaudio", "lameenc", "briefing.publishing.publish"):
         import_module(name)
@@ -215,9 +263,15 @@ def _episode(articles: Article | Episode | Sequence[Article], lang: str) -> Epis
         return Episode(articles.title, articles.articles, lang)
     if isinstance(articles, Article):
         articles = [articles]
-    if isinstance(articles, (str, bytes)) or not all(isinstance(a, Article) for a in articles) or not articles:
-        raise TypeError("narrate() takes an Article or a list of Articles (read them with Article.from_text, "
-                        "Article.from_file or Article.from_url)")  # fmt: skip
+    if (
+        isinstance(articles, (str, bytes))
+        or not all(isinstance(a, Article) for a in articles)
+        or not articles
+    ):
+        raise TypeError(
+            "narrate() takes an Article or a list of Articles (read them with Article.from_text, "
+            "Article.from_file or Article.from_url)"
+        )
     return Episode.of(list(articles), None, lang)
 
 

@@ -71,13 +71,20 @@ def build_script(episode: Episode, pauses: Pauses = Pauses()) -> list[Cue]:
                 cues += _section_break(index - 1, pauses, longer=True)
             article = episode.articles[section.article]
             label = phrases.story_label(section.article + 1)
-            named = article.title or headline_from(article).rstrip("….!؟?")  # an untitled story: its first words
-            cues += [Cue("story", index, f"{label}: {named}."),
-                     Cue("pause", index, pause_ms=pauses.after_heading)]  # fmt: skip
+            named = article.title or headline_from(article).rstrip(
+                "….!؟?"
+            )  # an untitled story: its first words
+            cues += [
+                Cue("story", index, f"{label}: {named}."),
+                Cue("pause", index, pause_ms=pauses.after_heading),
+            ]
         if section.heading:
             if index > 0 and not opens_story:
                 cues += _section_break(index - 1, pauses)
-            cues += [Cue("heading", index, section.heading), Cue("pause", index, pause_ms=pauses.after_heading)]
+            cues += [
+                Cue("heading", index, section.heading),
+                Cue("pause", index, pause_ms=pauses.after_heading),
+            ]
         for p, paragraph in enumerate(section.paragraphs):
             if p > 0:
                 cues.append(Cue("pause", index, pause_ms=pauses.paragraph))
@@ -101,8 +108,13 @@ clause or a phrase allows, so that no cue runs for minutes and every engine take
 def cut_long(sentences: list[str]) -> list[str]:
     """``sentences``, each longer than :data:`LONGEST_SENTENCE` cut at its cheapest places (see
     :func:`briefing.text.split_for_limit`)."""
-    return [piece for sentence in sentences
-            for piece in (split_for_limit(sentence, LONGEST_SENTENCE) if len(sentence) > LONGEST_SENTENCE else [sentence])]  # fmt: skip
+    return [
+        piece
+        for sentence in sentences
+        for piece in (
+            split_for_limit(sentence, LONGEST_SENTENCE) if len(sentence) > LONGEST_SENTENCE else [sentence]
+        )
+    ]
 
 
 def _section_break(section: int, pauses: Pauses, longer: bool = False) -> list[Cue]:

@@ -16,7 +16,9 @@ SENTENCE_END = ".!?؟؛;…"
 PHRASE_END = SENTENCE_END + ":"
 """Where a sentence may be split for narration: a colon opens a quotation or a list."""
 CLOSERS = "\"'”’»)]"
-_SENTENCE_BREAK = re.compile(rf"(?:(?<=[{re.escape(PHRASE_END)}])|(?<=[{re.escape(PHRASE_END)}][{re.escape(CLOSERS)}]))\s+")
+_SENTENCE_BREAK = re.compile(
+    rf"(?:(?<=[{re.escape(PHRASE_END)}])|(?<=[{re.escape(PHRASE_END)}][{re.escape(CLOSERS)}]))\s+"
+)
 
 
 _TITLE = re.compile(r"(?:^|\s)[دمأ]\.$")

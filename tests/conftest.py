@@ -38,7 +38,9 @@ def gtts_stub(monkeypatch):
 def edge_stub(monkeypatch):
     import edge_tts.communicate
 
-    monkeypatch.setattr(edge_tts.communicate, "WSS_URL", edge_tts.communicate.WSS_URL)  # restored after the test
+    monkeypatch.setattr(
+        edge_tts.communicate, "WSS_URL", edge_tts.communicate.WSS_URL
+    )  # restored after the test
     with EdgeStub() as stub:
         monkeypatch.setenv("BRIEFING_EDGE_URL", stub.url)
         yield stub
@@ -55,7 +57,9 @@ def cache_dir(monkeypatch, tmp_path_factory) -> Path:
 @pytest.fixture(autouse=True)
 def quick_retries(monkeypatch):
     """The real retry code, with waits short enough for a test suite."""
-    monkeypatch.setattr(retry, "DEFAULT_POLICY", retry.RetryPolicy(attempts=4, initial=0.01, jitter=0.01, max_wait=3))
+    monkeypatch.setattr(
+        retry, "DEFAULT_POLICY", retry.RetryPolicy(attempts=4, initial=0.01, jitter=0.01, max_wait=3)
+    )
 
 
 @pytest.fixture(autouse=True)
@@ -68,14 +72,20 @@ def ffmpeg(*args: str) -> subprocess.CompletedProcess:
     """The ffmpeg binary of the imageio-ffmpeg wheel: an independent decoder and meter for checks."""
     import imageio_ffmpeg
 
-    return subprocess.run([imageio_ffmpeg.get_ffmpeg_exe(), "-nostdin", "-hide_banner", *args], capture_output=True,
-                          text=True, check=True)  # fmt: skip
+    return subprocess.run(
+        [imageio_ffmpeg.get_ffmpeg_exe(), "-nostdin", "-hide_banner", *args],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
 
 
 def loudness_of(path: Path) -> tuple[float, float]:
     """Integrated loudness (LUFS) and true peak (dBTP) by ffmpeg's ebur128, an independent meter."""
     log = ffmpeg("-i", str(path), "-af", "ebur128=peak=true:framelog=quiet", "-f", "null", "-").stderr
-    return float(re.findall(r"I:\s+(-?[\d.]+) LUFS", log)[-1]), float(re.findall(r"Peak:\s+(-?[\d.]+) dBFS", log)[-1])
+    return float(re.findall(r"I:\s+(-?[\d.]+) LUFS", log)[-1]), float(
+        re.findall(r"Peak:\s+(-?[\d.]+) dBFS", log)[-1]
+    )
 
 
 def decoded_seconds(path: Path) -> float:
@@ -83,10 +93,24 @@ def decoded_seconds(path: Path) -> float:
     import imageio_ffmpeg
 
     run = subprocess.run(
-        [imageio_ffmpeg.get_ffmpeg_exe(), "-nostdin", "-v", "error", "-i", str(path), "-f", "s16le", "-ac", "1",
-         "-ar", "8000", "-"],
-        capture_output=True, check=False,
-    )  # fmt: skip
+        [
+            imageio_ffmpeg.get_ffmpeg_exe(),
+            "-nostdin",
+            "-v",
+            "error",
+            "-i",
+            str(path),
+            "-f",
+            "s16le",
+            "-ac",
+            "1",
+            "-ar",
+            "8000",
+            "-",
+        ],
+        capture_output=True,
+        check=False,
+    )
     assert run.returncode == 0, run.stderr.decode()
     assert not run.stderr, run.stderr.decode()
     return len(run.stdout) / 2 / 8000

@@ -33,8 +33,10 @@ class EdgeRequest:
 
 
 def _message(path: str, body: str, request_id: str) -> str:
-    return (f"X-RequestId:{request_id}\r\nContent-Type:application/json; charset=utf-8\r\nPath:{path}\r\n\r\n"
-            f"{body}")  # fmt: skip
+    return (
+        f"X-RequestId:{request_id}\r\nContent-Type:application/json; charset=utf-8\r\nPath:{path}\r\n\r\n"
+        f"{body}"
+    )
 
 
 def _audio_frame(data: bytes, request_id: str) -> bytes:
@@ -83,8 +85,11 @@ class EdgeStub:
         if kind != "no-audio":
             before = 0
             for word in text.split():  # one boundary a word, where the tone reaches it (100 ns ticks)
-                at = {"Offset": before * MS_PER_CHAR * 10_000, "Duration": len(word) * MS_PER_CHAR * 10_000,
-                      "text": {"Text": word}}  # fmt: skip
+                at = {
+                    "Offset": before * MS_PER_CHAR * 10_000,
+                    "Duration": len(word) * MS_PER_CHAR * 10_000,
+                    "text": {"Text": word},
+                }
                 metadata = {"Metadata": [{"Type": "WordBoundary", "Data": at}]}
                 await socket.send_str(_message("audio.metadata", json.dumps(metadata), request_id))
                 before += len(word) + 1

@@ -52,8 +52,9 @@ def _tone_mp3(characters: int) -> bytes:
 def envelope(audio: bytes | None) -> bytes:
     """The batchexecute answer gTTS parses: base64 audio after ``jQ1olc","[\\"`` (None: text that is not
     base64 there, as a garbled reply has)."""
-    payload = json.dumps([base64.b64encode(audio).decode() if audio is not None else "g@rbage!"],
-                         separators=(",", ":"))  # fmt: skip
+    payload = json.dumps(
+        [base64.b64encode(audio).decode() if audio is not None else "g@rbage!"], separators=(",", ":")
+    )
     line = json.dumps([["wrb.fr", "jQ1olc", payload, None, None, None, "generic"]], separators=(",", ":"))
     return f")]}}'\n\n{len(line)}\n{line}\n".encode()
 
@@ -135,7 +136,9 @@ class GttsStub:
             block_on_close = False
 
         self.server = Server(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/_/TranslateWebserverUi/data/batchexecute"
+        self.url = (
+            f"http://127.0.0.1:{self.server.server_address[1]}/_/TranslateWebserverUi/data/batchexecute"
+        )
 
     def _next_fault(self, text: str, lang: str) -> str:
         with self._lock:

@@ -31,13 +31,27 @@ class Handler(BaseHTTPRequestHandler):
         elif route == "/english":
             self._send(200, "text/html; charset=utf-8", (PAGES / "en-menus-share.html").read_bytes())
         elif route == "/plain.txt":
-            self._send(200, "text/plain; charset=utf-8", "عنوان الخبر\nهذا نص الخبر، وهو قصير ولكنه كاف للقراءة.\n".encode())
-        elif route.startswith("/feed."):  # a feed under its own content type, listing two pages of this server
-            kind = {"/feed.rss": "application/rss+xml", "/feed.atom": "application/atom+xml"}.get(route, "text/xml")
+            self._send(
+                200,
+                "text/plain; charset=utf-8",
+                "عنوان الخبر\nهذا نص الخبر، وهو قصير ولكنه كاف للقراءة.\n".encode(),
+            )
+        elif route.startswith(
+            "/feed."
+        ):  # a feed under its own content type, listing two pages of this server
+            kind = {"/feed.rss": "application/rss+xml", "/feed.atom": "application/atom+xml"}.get(
+                route, "text/xml"
+            )
             home = f"http://127.0.0.1:{self.server.server_address[1]}"
-            links = "".join(f"<item><title>خبر</title><link>{home}{path}</link></item>"
-                            for path in ("/news/water-plant.html", "/plain.txt"))  # fmt: skip
-            self._send(200, kind, f"<?xml version='1.0'?><rss version='2.0'><channel>{links}</channel></rss>".encode())
+            links = "".join(
+                f"<item><title>خبر</title><link>{home}{path}</link></item>"
+                for path in ("/news/water-plant.html", "/plain.txt")
+            )
+            self._send(
+                200,
+                kind,
+                f"<?xml version='1.0'?><rss version='2.0'><channel>{links}</channel></rss>".encode(),
+            )
         elif route == "/data":
             self._redirect("data:text/html,<p>hi</p>")
         elif route.startswith("/hop/"):

@@ -75,11 +75,16 @@ def test_an_english_article_is_narrated_in_english_and_its_feed_says_so(tmp_path
 
 
 def test_an_episode_carries_its_title_and_write_to_goes_through_the_same_mastering(tmp_path):
-    first, second = Article.from_text(TEXT), Article.from_text("عنوان ثان\n\nارتفعت أسعار القمح بنسبة 5% هذا الأسبوع.")
+    first, second = (
+        Article.from_text(TEXT),
+        Article.from_text("عنوان ثان\n\nارتفعت أسعار القمح بنسبة 5% هذا الأسبوع."),
+    )
     narration = narrate(Episode.of([first, second], title="موجز اليوم"), voice=Voice("espeak"), cache=False)
     assert narration.episode.title == "موجز اليوم" and len(narration.episode.articles) == 2
     stream = io.BytesIO()
     narration.write_to(stream, format="opus")
     saved = narration.save(tmp_path / "a.opus", companions=Companions(subtitles=False, manifest=False))
-    assert stream.getvalue()[:4] == b"OggS" and abs(len(stream.getvalue()) - saved.audio.stat().st_size) < 2048
+    assert (
+        stream.getvalue()[:4] == b"OggS" and abs(len(stream.getvalue()) - saved.audio.stat().st_size) < 2048
+    )
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a.opus"]

@@ -16,8 +16,10 @@ import pytest
 from briefing.cli import cli
 from tests.page_server import PageServer
 
-STORY = ("هذا نص الخبر رقم {n} في فقرته {p}، وهو يروي ما جرى في المدينة يوم أمس بالتفصيل. "
-         "وقال {p} من الشهود إن الحادث لم يسفر عن إصابات.")  # every sentence its own: none is spoken once for all
+STORY = (
+    "هذا نص الخبر رقم {n} في فقرته {p}، وهو يروي ما جرى في المدينة يوم أمس بالتفصيل. "
+    "وقال {p} من الشهود إن الحادث لم يسفر عن إصابات."
+)  # every sentence its own: none is spoken once for all
 
 
 def write_articles(folder: Path, count: int = 6, paragraphs: int = 1) -> list[Path]:
@@ -25,8 +27,10 @@ def write_articles(folder: Path, count: int = 6, paragraphs: int = 1) -> list[Pa
     paths = []
     for n in range(1, count + 1):
         path = folder / f"story{n}.txt"
-        path.write_text(f"الخبر رقم {n}\n" + "\n".join(STORY.format(n=n, p=p + 1) for p in range(paragraphs)) + "\n",
-                        encoding="utf-8")  # fmt: skip
+        path.write_text(
+            f"الخبر رقم {n}\n" + "\n".join(STORY.format(n=n, p=p + 1) for p in range(paragraphs)) + "\n",
+            encoding="utf-8",
+        )
         paths.append(path)
     return paths
 
@@ -49,7 +53,14 @@ def test_a_folder_with_one_bad_article_fails_only_that_one_and_a_rerun_redoes_on
     assert sorted(p.name for p in out.glob("*.mp3")) == [f"الخبر-رقم-{n}.mp3" for n in range(1, 6)]
     rows = report(out)["articles"]
     assert report(out)["counts"] == {"done": 5, "skipped": 0, "failed": 1}
-    assert [r["status"] for r in rows] == ["failed", "done", "done", "done", "done", "done"]  # sorted input order
+    assert [r["status"] for r in rows] == [
+        "failed",
+        "done",
+        "done",
+        "done",
+        "done",
+        "done",
+    ]  # sorted input order
     assert rows[0]["reason"].endswith("broken.txt: is empty")
 
     (inputs / "broken.txt").write_text("الخبر السادس\n" + STORY.format(n=6, p=1) + "\n", encoding="utf-8")
@@ -57,7 +68,9 @@ def test_a_folder_with_one_bad_article_fails_only_that_one_and_a_rerun_redoes_on
     assert result.exit_code == 0, result.output
     assert report(out)["counts"] == {"done": 1, "skipped": 5, "failed": 0}
 
-    result = runner.invoke(cli, ["batch", str(inputs), "--out-dir", str(out), "--engine", "espeak", "--workers", "2"])
+    result = runner.invoke(
+        cli, ["batch", str(inputs), "--out-dir", str(out), "--engine", "espeak", "--workers", "2"]
+    )
     assert result.exit_code == 0 and "Nothing to narrate: every article is unchanged" in result.output
     assert report(out)["counts"] == {"done": 0, "skipped": 6, "failed": 0}
 
@@ -72,29 +85,51 @@ def test_lists_links_and_duplicate_titles(runner, tmp_path):
     shutil.copy(paths[0], twin)
     with PageServer() as server:
         listing = tmp_path / "today.txt"
-        listing.write_text(f"# today's stories\n{paths[0]}\n{twin}\n{server.url('/news/water-plant.html')}\n",
-                           encoding="utf-8")  # fmt: skip
+        listing.write_text(
+            f"# today's stories\n{paths[0]}\n{twin}\n{server.url('/news/water-plant.html')}\n",
+            encoding="utf-8",
+        )
         out = tmp_path / "out"
         result = batch(runner, f"@{listing}", paths[1], "--out-dir", out)
     assert result.exit_code == 0, result.output
     names = sorted(p.name for p in out.glob("*.mp3"))
-    assert names == sorted(["الخبر-رقم-1.mp3", "الخبر-رقم-1-2.mp3", "الخبر-رقم-2.mp3",
-                            "البنك-المركزي-يبقي-سعر-الفائدة-دون-تغيير.mp3"])  # fmt: skip
+    assert names == sorted(
+        [
+            "الخبر-رقم-1.mp3",
+            "الخبر-رقم-1-2.mp3",
+            "الخبر-رقم-2.mp3",
+            "البنك-المركزي-يبقي-سعر-الفائدة-دون-تغيير.mp3",
+        ]
+    )
 
 
 def feeds(folder: Path, server: PageServer) -> tuple[Path, Path]:
-    items = [(server.url("/news/water-plant.html"), "Mon, 04 Mar 2024 10:00:00 GMT"),
-             (server.url("/windows"), "Tue, 05 Mar 2024 10:00:00 GMT"),
-             (server.url("/plain.txt"), "Sun, 03 Mar 2024 10:00:00 GMT")]  # fmt: skip
+    items = [
+        (server.url("/news/water-plant.html"), "Mon, 04 Mar 2024 10:00:00 GMT"),
+        (server.url("/windows"), "Tue, 05 Mar 2024 10:00:00 GMT"),
+        (server.url("/plain.txt"), "Sun, 03 Mar 2024 10:00:00 GMT"),
+    ]
     rss = folder / "feed.rss"
-    rss.write_text("<?xml version='1.0' encoding='utf-8'?><rss version='2.0'><channel><title>أخبار</title>"
-                   + "".join(f"<item><title>خبر</title><link>{link}</link><pubDate>{date}</pubDate></item>"
-                             for link, date in items) + "</channel></rss>", encoding="utf-8")  # fmt: skip
+    rss.write_text(
+        "<?xml version='1.0' encoding='utf-8'?><rss version='2.0'><channel><title>أخبار</title>"
+        + "".join(
+            f"<item><title>خبر</title><link>{link}</link><pubDate>{date}</pubDate></item>"
+            for link, date in items
+        )
+        + "</channel></rss>",
+        encoding="utf-8",
+    )
     atom = folder / "feed.atom"
-    atom.write_text("<?xml version='1.0' encoding='utf-8'?><feed xmlns='http://www.w3.org/2005/Atom'><title>أخبار</title>"
-                    + "".join(f"<entry><title>خبر</title><link href='{link}'/><updated>2024-03-0{n}T10:00:00Z</updated>"
-                              f"<id>{link}</id></entry>" for n, (link, _) in zip((4, 5, 3), items))
-                    + "</feed>", encoding="utf-8")  # fmt: skip
+    atom.write_text(
+        "<?xml version='1.0' encoding='utf-8'?><feed xmlns='http://www.w3.org/2005/Atom'><title>أخبار</title>"
+        + "".join(
+            f"<entry><title>خبر</title><link href='{link}'/><updated>2024-03-0{n}T10:00:00Z</updated>"
+            f"<id>{link}</id></entry>"
+            for n, (link, _) in zip((4, 5, 3), items)
+        )
+        + "</feed>",
+        encoding="utf-8",
+    )
     return rss, atom
 
 
@@ -103,11 +138,23 @@ def test_the_newest_items_of_a_feed_and_the_podcast_feed_refreshed(runner, tmp_p
     with PageServer() as server:
         rss, atom = feeds(tmp_path, server)
         out = tmp_path / "out"
-        result = batch(runner, "--from-feed", rss if kind == "rss" else atom, "--latest", "2", "--out-dir", out,
-                       "--base-url", "https://example.org/news/")  # fmt: skip
+        result = batch(
+            runner,
+            "--from-feed",
+            rss if kind == "rss" else atom,
+            "--latest",
+            "2",
+            "--out-dir",
+            out,
+            "--base-url",
+            "https://example.org/news/",
+        )
     assert result.exit_code == 0, result.output
     sources = [row["source"] for row in report(out)["articles"]]
-    assert sources == [server.url("/windows"), server.url("/news/water-plant.html")]  # newest first, two of three
+    assert sources == [
+        server.url("/windows"),
+        server.url("/news/water-plant.html"),
+    ]  # newest first, two of three
     assert (out / "feed.xml").read_text(encoding="utf-8").count("<item>") == 2
 
 
@@ -115,8 +162,22 @@ def test_today_s_episode_from_a_feed(runner, tmp_path):
     with PageServer() as server:
         rss, _ = feeds(tmp_path, server)
         out = tmp_path / "today.mp3"
-        result = runner.invoke(cli, ["generate", "--from-feed", str(rss), "--latest", "3", "-o", str(out),
-                                     "--engine", "espeak", "--title", "موجز اليوم"])  # fmt: skip
+        result = runner.invoke(
+            cli,
+            [
+                "generate",
+                "--from-feed",
+                str(rss),
+                "--latest",
+                "3",
+                "-o",
+                str(out),
+                "--engine",
+                "espeak",
+                "--title",
+                "موجز اليوم",
+            ],
+        )
     assert result.exit_code == 0, result.output
     manifest = json.loads(out.with_suffix(".json").read_text(encoding="utf-8"))
     assert len(manifest["articles"]) == 3 and "3 stories" in result.output
@@ -132,21 +193,46 @@ def free_port() -> int:
 @pytest.fixture
 def dask_cluster(tmp_path):
     """A real Dask cluster on localhost: ``dask scheduler`` and two ``dask worker`` processes."""
-    pytest.importorskip("distributed", reason="the cluster extra is not installed (pip install 'briefing[cluster]')")
+    pytest.importorskip(
+        "distributed", reason="the cluster extra is not installed (pip install 'briefing[cluster]')"
+    )
     dask = str(Path(sys.executable).with_name("dask"))
     port = free_port()
     address = f"tcp://127.0.0.1:{port}"
     env = {**os.environ, "DASK_DISTRIBUTED__WORKER__DAEMON": "False"}
     logs = tmp_path / "dask-logs"
     logs.mkdir()
-    processes = [subprocess.Popen([dask, "scheduler", "--host", "127.0.0.1", "--port", str(port), "--no-dashboard"],
-                                  stdout=subprocess.DEVNULL, stderr=(logs / "scheduler.log").open("w"), env=env)]  # fmt: skip
+    processes = [
+        subprocess.Popen(
+            [dask, "scheduler", "--host", "127.0.0.1", "--port", str(port), "--no-dashboard"],
+            stdout=subprocess.DEVNULL,
+            stderr=(logs / "scheduler.log").open("w"),
+            env=env,
+        )
+    ]
     workers = []
     try:
         for number in range(2):
-            workers.append(subprocess.Popen(
-                [dask, "worker", address, "--no-nanny", "--nthreads", "1", "--no-dashboard", "--host", "127.0.0.1",
-                 "--name", f"w{number}"], stdout=subprocess.DEVNULL, stderr=(logs / f"w{number}.log").open("w"), env=env))  # fmt: skip
+            workers.append(
+                subprocess.Popen(
+                    [
+                        dask,
+                        "worker",
+                        address,
+                        "--no-nanny",
+                        "--nthreads",
+                        "1",
+                        "--no-dashboard",
+                        "--host",
+                        "127.0.0.1",
+                        "--name",
+                        f"w{number}",
+                    ],
+                    stdout=subprocess.DEVNULL,
+                    stderr=(logs / f"w{number}.log").open("w"),
+                    env=env,
+                )
+            )
         from distributed import Client
 
         with Client(address, timeout="30s") as client:
@@ -164,7 +250,10 @@ def durations_and_chapters(folder: Path) -> dict:
         if manifest_path.name == "batch.json":
             continue
         manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
-        found[manifest_path.stem] = (manifest["audio"]["duration_ms"], [s["title"] for s in manifest["sections"]])
+        found[manifest_path.stem] = (
+            manifest["audio"]["duration_ms"],
+            [s["title"] for s in manifest["sections"]],
+        )
     return found
 
 
@@ -176,9 +265,26 @@ def test_a_dask_cluster_runs_the_same_job_and_survives_a_killed_worker(runner, t
     assert batch(runner, inputs, "--out-dir", local, "--no-cache").exit_code == 0
 
     out = tmp_path / "cluster"
-    run = subprocess.Popen([sys.executable, "-m", "briefing", "batch", str(inputs), "--out-dir", str(out), "--engine",
-                            "espeak", "--no-cache", "--cluster", address, "-q"], stdout=subprocess.PIPE,
-                           stderr=subprocess.PIPE, text=True)  # fmt: skip
+    run = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "briefing",
+            "batch",
+            str(inputs),
+            "--out-dir",
+            str(out),
+            "--engine",
+            "espeak",
+            "--no-cache",
+            "--cluster",
+            address,
+            "-q",
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     time.sleep(4)  # every worker now holds a task
     workers[0].send_signal(signal.SIGKILL)
     stdout, stderr = run.communicate(timeout=300)
@@ -210,8 +316,13 @@ def test_a_later_article_with_the_same_title_never_replaces_an_earlier_briefing(
 
     assert batch(runner, later, "--out-dir", out).exit_code == 0  # a rerun finds its own output again
     assert report(out)["articles"][0] | {"seconds": None} == {
-        "source": str(later), "name": "الخبر-رقم-1-2.mp3", "status": "skipped",
-        "reason": "unchanged since the last run", "seconds": None, "stale": []}
+        "source": str(later),
+        "name": "الخبر-رقم-1-2.mp3",
+        "status": "skipped",
+        "reason": "unchanged since the last run",
+        "seconds": None,
+        "stale": [],
+    }
     assert batch(runner, first, "--out-dir", out).exit_code == 0  # and so does the first
     assert report(out)["articles"][0]["status"] == "skipped"
 
@@ -222,7 +333,9 @@ def test_a_rerun_replaces_the_section_files_whole(runner, tmp_path):
     headings = ["الوضع في المدينة", "ردود الفعل", "ما ينتظر السكان"]
 
     def write(count):
-        body = "".join(f"{heading}\n{STORY.format(n=count, p=i + 1)}\n" for i, heading in enumerate(headings[:count]))
+        body = "".join(
+            f"{heading}\n{STORY.format(n=count, p=i + 1)}\n" for i, heading in enumerate(headings[:count])
+        )
         story.write_text("الخبر رقم 1\n" + STORY.format(n=0, p=1) + "\n" + body, encoding="utf-8")
 
     out = tmp_path / "out"
@@ -231,25 +344,36 @@ def test_a_rerun_replaces_the_section_files_whole(runner, tmp_path):
     assert len(list((out / "الخبر-رقم-1-sections").iterdir())) == 4  # the lead and three sections
     write(1)
     assert batch(runner, story, "--out-dir", out, "--per-section").exit_code == 0
-    assert sorted(p.name for p in (out / "الخبر-رقم-1-sections").iterdir()) == ["01-المقدمة.mp3", "02-الوضع-في-المدينة.mp3"]
+    assert sorted(p.name for p in (out / "الخبر-رقم-1-sections").iterdir()) == [
+        "01-المقدمة.mp3",
+        "02-الوضع-في-المدينة.mp3",
+    ]
     assert not [p for p in out.iterdir() if p.name.startswith(".")]  # no temporary left
 
 
 def test_a_new_title_replaces_the_old_briefing_and_a_failing_input_keeps_its_last_as_stale(runner, tmp_path):
     paths = write_articles(tmp_path / "in", 3)
     out = tmp_path / "out"
-    assert batch(runner, tmp_path / "in", "--out-dir", out, "--base-url", "https://example.org/n/").exit_code == 0
+    assert (
+        batch(runner, tmp_path / "in", "--out-dir", out, "--base-url", "https://example.org/n/").exit_code
+        == 0
+    )
     paths[0].write_text("عنوان جديد للخبر الأول\n" + STORY.format(n=1, p=1) + "\n", encoding="utf-8")
     result = batch(runner, tmp_path / "in", "--out-dir", out, "--base-url", "https://example.org/n/")
     assert result.exit_code == 0, result.output
-    assert sorted(p.name for p in out.glob("*.mp3")) == ["الخبر-رقم-2.mp3", "الخبر-رقم-3.mp3", "عنوان-جديد-للخبر-الأول.mp3"]
+    assert sorted(p.name for p in out.glob("*.mp3")) == [
+        "الخبر-رقم-2.mp3",
+        "الخبر-رقم-3.mp3",
+        "عنوان-جديد-للخبر-الأول.mp3",
+    ]
     assert not list(out.glob("الخبر-رقم-1*"))  # its subtitles, manifest and chapters went with it
     feed = (out / "feed.xml").read_text(encoding="utf-8")
     assert feed.count("<item>") == 3 and "الخبر رقم 1<" not in feed
 
     paths[1].write_bytes(b"")  # now fails: its last good briefing stays, said to be stale
-    result = runner.invoke(cli, ["batch", str(tmp_path / "in"), "--out-dir", str(out), "--engine", "espeak",
-                                 "--workers", "2"])  # fmt: skip
+    result = runner.invoke(
+        cli, ["batch", str(tmp_path / "in"), "--out-dir", str(out), "--engine", "espeak", "--workers", "2"]
+    )
     assert result.exit_code == 1
     assert "its last briefing الخبر-رقم-2.json stays, out of date" in result.output
     (row,) = [r for r in report(out)["articles"] if r["status"] == "failed"]
@@ -260,25 +384,53 @@ def test_a_feed_decides_no_local_file_and_undated_items_come_last(runner, tmp_pa
     secret = tmp_path / "secret.txt"
     secret.write_text("سر\nهذا نص محلي لا يجوز أن ينشر أبدا عبر خلاصة من الخارج.\n", encoding="utf-8")
     with PageServer() as server:
-        items = [(str(secret), "Tue, 05 Mar 2024 10:00:00 GMT"), ("-", "Tue, 05 Mar 2024 11:00:00 GMT"),
-                 ("file://" + str(secret), "Wed, 06 Mar 2024 10:00:00 GMT"), (server.url("/plain.txt"), ""),
-                 (server.url("/news/water-plant.html"), "Mon, 04 Mar 2024 10:00:00 GMT")]  # fmt: skip
+        items = [
+            (str(secret), "Tue, 05 Mar 2024 10:00:00 GMT"),
+            ("-", "Tue, 05 Mar 2024 11:00:00 GMT"),
+            ("file://" + str(secret), "Wed, 06 Mar 2024 10:00:00 GMT"),
+            (server.url("/plain.txt"), ""),
+            (server.url("/news/water-plant.html"), "Mon, 04 Mar 2024 10:00:00 GMT"),
+        ]
         rss = tmp_path / "feed.rss"
-        rss.write_text("<?xml version='1.0' encoding='utf-8'?><rss version='2.0'><channel><title>أخبار</title>"
-                       + "".join(f"<item><title>خبر</title><link>{link}</link>"
-                                 + (f"<pubDate>{date}</pubDate>" if date else "") + "</item>" for link, date in items)
-                       + "</channel></rss>", encoding="utf-8")  # fmt: skip
+        rss.write_text(
+            "<?xml version='1.0' encoding='utf-8'?><rss version='2.0'><channel><title>أخبار</title>"
+            + "".join(
+                f"<item><title>خبر</title><link>{link}</link>"
+                + (f"<pubDate>{date}</pubDate>" if date else "")
+                + "</item>"
+                for link, date in items
+            )
+            + "</channel></rss>",
+            encoding="utf-8",
+        )
         out = tmp_path / "out"
         result = batch(runner, "--from-feed", rss, "--out-dir", out, "--base-url", "https://example.org/n/")
-        latest = runner.invoke(cli, ["generate", "--from-feed", str(rss), "--latest", "4", "-o",
-                                     str(tmp_path / "t.mp3"), "--engine", "espeak"])  # fmt: skip
+        latest = runner.invoke(
+            cli,
+            [
+                "generate",
+                "--from-feed",
+                str(rss),
+                "--latest",
+                "4",
+                "-o",
+                str(tmp_path / "t.mp3"),
+                "--engine",
+                "espeak",
+            ],
+        )
     assert result.exit_code == 1
     rows = report(out)["articles"]
-    assert {r["source"] for r in rows if r["status"] == "done"} == {server.url("/news/water-plant.html"),
-                                                                     server.url("/plain.txt")}  # fmt: skip
+    assert {r["source"] for r in rows if r["status"] == "done"} == {
+        server.url("/news/water-plant.html"),
+        server.url("/plain.txt"),
+    }
     assert sum("is not an http(s) address; not read" in r["reason"] for r in rows) == 3
-    published = " ".join(p.read_text(encoding="utf-8") for p in out.iterdir() if p.suffix in (".json", ".xml", ".vtt")
-                         and p.name != "batch.json")  # fmt: skip
+    published = " ".join(
+        p.read_text(encoding="utf-8")
+        for p in out.iterdir()
+        if p.suffix in (".json", ".xml", ".vtt") and p.name != "batch.json"
+    )
     assert "نص محلي" not in published and str(secret) not in published
     assert latest.exit_code == 0 and latest.output.count("is not an http(s) address") == 3
     manifest = json.loads((tmp_path / "t.json").read_text(encoding="utf-8"))
@@ -301,7 +453,9 @@ def test_no_briefing_takes_a_name_the_folder_owns_and_a_killed_run_s_temporaries
 
 
 def test_a_cluster_address_that_is_none_is_one_line_within_its_bound(runner, tmp_path):
-    pytest.importorskip("distributed", reason="the cluster extra is not installed (pip install 'briefing[cluster]')")
+    pytest.importorskip(
+        "distributed", reason="the cluster extra is not installed (pip install 'briefing[cluster]')"
+    )
     from briefing.batch import pools
 
     paths = write_articles(tmp_path / "in", 1)
@@ -314,14 +468,30 @@ def test_a_cluster_address_that_is_none_is_one_line_within_its_bound(runner, tmp
     mute.listen(8)
     pools.CONNECT_SECONDS = 2
     try:
-        for address, code, words in ((f"tcp://127.0.0.1:{closed_port}", 1, "cannot reach a Dask scheduler"),
-                                     ("nonsense://x", 2, "is not a Dask scheduler address"),
-                                     (f"tcp://127.0.0.1:{mute.getsockname()[1]}", 1, "no Dask scheduler answered")):  # fmt: skip
+        for address, code, words in (
+            (f"tcp://127.0.0.1:{closed_port}", 1, "cannot reach a Dask scheduler"),
+            ("nonsense://x", 2, "is not a Dask scheduler address"),
+            (f"tcp://127.0.0.1:{mute.getsockname()[1]}", 1, "no Dask scheduler answered"),
+        ):
             started = time.monotonic()
-            result = runner.invoke(cli, ["batch", str(paths[0]), "--out-dir", str(tmp_path / "out"), "--engine",
-                                         "espeak", "--cluster", address, "-q"])  # fmt: skip
+            result = runner.invoke(
+                cli,
+                [
+                    "batch",
+                    str(paths[0]),
+                    "--out-dir",
+                    str(tmp_path / "out"),
+                    "--engine",
+                    "espeak",
+                    "--cluster",
+                    address,
+                    "-q",
+                ],
+            )
             assert time.monotonic() - started < 10, address
-            assert result.exit_code == code and words in result.output and "Traceback" not in result.output, result.output
+            assert result.exit_code == code and words in result.output and "Traceback" not in result.output, (
+                result.output
+            )
     finally:
         pools.CONNECT_SECONDS = 15
         mute.close()

@@ -10,9 +10,11 @@ from briefing import Article, Voice, narrate
 from briefing.publishing.subtitles import caption_pieces
 from briefing.speech.engines.base import word_starts
 
-SENTENCE = ("قال رئيس الوزراء في مؤتمر صحفي عقده مساء اليوم في العاصمة إن الحكومة ستطلق خلال الأسابيع المقبلة "
-            "برنامجا واسعا لدعم المزارعين الصغار في المناطق الريفية والجبلية، يشمل قروضا ميسرة وبذورا محسنة "
-            "ومعدات ري حديثة، على أن تبدأ المرحلة الأولى منه في المحافظات الجنوبية قبل نهاية العام الجاري.")
+SENTENCE = (
+    "قال رئيس الوزراء في مؤتمر صحفي عقده مساء اليوم في العاصمة إن الحكومة ستطلق خلال الأسابيع المقبلة "
+    "برنامجا واسعا لدعم المزارعين الصغار في المناطق الريفية والجبلية، يشمل قروضا ميسرة وبذورا محسنة "
+    "ومعدات ري حديثة، على أن تبدأ المرحلة الأولى منه في المحافظات الجنوبية قبل نهاية العام الجاري."
+)
 
 
 def test_word_starts_follow_the_marks_by_character_offset():
@@ -27,7 +29,9 @@ def test_word_starts_follow_the_marks_by_character_offset():
 
 def test_captions_start_where_their_first_word_is_spoken():
     words = SENTENCE.split()
-    starts = tuple(1000.0 * n if n < 10 else 10_000 + 100.0 * (n - 10) for n in range(len(words)))  # slow, then fast
+    starts = tuple(
+        1000.0 * n if n < 10 else 10_000 + 100.0 * (n - 10) for n in range(len(words))
+    )  # slow, then fast
     end = 10_000 + 100.0 * (len(words) - 10) + 500
     timed = caption_pieces(SENTENCE, 0.0, end, starts)
     by_chars = caption_pieces(SENTENCE, 0.0, end)
@@ -63,12 +67,17 @@ def test_engines_that_tell_word_starts_time_the_captions_by_them(engine, tmp_pat
     spoken = [timed for timed in published.timeline.cues if timed.cue.kind == "sentence"]
     assert len(spoken) == 1 and spoken[0].words is not None
     assert len(spoken[0].words) == len(SENTENCE.split()) and list(spoken[0].words) == sorted(spoken[0].words)
-    expected = [round(start / 1000, 3) for _, start, _ in
-                caption_pieces(SENTENCE, spoken[0].start_ms, spoken[0].end_ms, spoken[0].words)]  # fmt: skip
-    assert [s for s in caption_starts(tmp_path / "a.vtt") if s >= expected[0] - 0.001][: len(expected)] == \
-        pytest.approx(expected, abs=0.002)  # fmt: skip
+    expected = [
+        round(start / 1000, 3)
+        for _, start, _ in caption_pieces(SENTENCE, spoken[0].start_ms, spoken[0].end_ms, spoken[0].words)
+    ]
+    assert [s for s in caption_starts(tmp_path / "a.vtt") if s >= expected[0] - 0.001][
+        : len(expected)
+    ] == pytest.approx(expected, abs=0.002)
 
-    again = narrate(article, voice=Voice(engine), cache=tmp_path / "cache").save(tmp_path / "b.mp3")  # from the cache
+    again = narrate(article, voice=Voice(engine), cache=tmp_path / "cache").save(
+        tmp_path / "b.mp3"
+    )  # from the cache
     assert (tmp_path / "b.vtt").read_text().replace("b.", "a.") == (tmp_path / "a.vtt").read_text()
     assert again.timeline.cues[-1].words is not None or again.timeline.cues[-1].cue.kind == "pause"
 
@@ -91,5 +100,7 @@ def test_a_cached_clip_with_unreadable_word_starts_is_made_again(tmp_path):
     clip = AudioSegment.silent(duration=300, frame_rate=16000)
     keep_clip(cache, "k" * 64, Spoken(clip, (0.0, 120.5)))
     assert cached_clip(cache, "k" * 64).words == (0.0, 120.5)
-    cache.put_stream("b" * 64, "clip", [b'WORDS ["soon", null]\n' + b"RIFF"])  # a sound checksum, nonsense inside
+    cache.put_stream(
+        "b" * 64, "clip", [b'WORDS ["soon", null]\n' + b"RIFF"]
+    )  # a sound checksum, nonsense inside
     assert cached_clip(cache, "b" * 64) is None and not any(tmp_path.rglob("b*.clip"))

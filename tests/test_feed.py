@@ -30,10 +30,17 @@ def published(tmp_path_factory):
     folder = tmp_path_factory.mktemp("site")
     runner = CliRunner()
     for args in (
-        [str(EXAMPLES / "solar-plant.txt"), str(EXAMPLES / "city-library.html"), "-o", str(folder / "today.mp3"),
-         "--title", "موجز اليوم", "--per-section"],
+        [
+            str(EXAMPLES / "solar-plant.txt"),
+            str(EXAMPLES / "city-library.html"),
+            "-o",
+            str(folder / "today.mp3"),
+            "--title",
+            "موجز اليوم",
+            "--per-section",
+        ],
         [str(EXAMPLES / "solar-plant.md"), "-o", str(folder / "solar news.mp3")],
-    ):  # fmt: skip
+    ):
         result = runner.invoke(cli, ["generate", *args, "--engine", "espeak"])
         assert result.exit_code == 0, result.output
     return folder
@@ -46,7 +53,9 @@ def manifest_of(folder, name):
 def test_an_episode_nests_its_chapters_by_article(published):
     manifest = manifest_of(published, "today.json")
     assert [a["title"] for a in manifest["articles"]] == [
-        "افتتاح محطة للطاقة الشمسية في مدينة الواحة", "مكتبة عامة جديدة تفتح أبوابها في وسط الواحة"]
+        "افتتاح محطة للطاقة الشمسية في مدينة الواحة",
+        "مكتبة عامة جديدة تفتح أبوابها في وسط الواحة",
+    ]
     assert [s["article"] for s in manifest["sections"]] == [0, 0, 0, 1, 1, 1]
     tags = ID3(published / "today.mp3")
     tocs = {toc.element_id: toc for toc in tags.getall("CTOC")}
@@ -59,13 +68,16 @@ def test_an_episode_nests_its_chapters_by_article(published):
         sections = [s for s in manifest["sections"] if s["article"] == number]
         mine = [chapters[element] for element in child.child_element_ids]
         assert [(c.sub_frames["TIT2"].text[0], c.start_time, c.end_time) for c in mine] == [
-            (s["title"], s["start_ms"], s["end_ms"]) for s in sections]
+            (s["title"], s["start_ms"], s["end_ms"]) for s in sections
+        ]
         assert (article["start_ms"], article["end_ms"]) == (sections[0]["start_ms"], sections[-1]["end_ms"])
     # players reading flat chapters still see every section, in order: ffmpeg lists them as written
     flat = sorted(chapters.values(), key=lambda c: c.start_time)
     assert [c.sub_frames["TIT2"].text[0] for c in flat] == [s["title"] for s in manifest["sections"]]
     listed = ffmpeg("-v", "error", "-i", str(published / "today.mp3"), "-f", "ffmetadata", "-").stdout
-    assert [int(v) for v in re.findall(r"^START=(\d+)$", listed, re.M)] == [s["start_ms"] for s in manifest["sections"]]
+    assert [int(v) for v in re.findall(r"^START=(\d+)$", listed, re.M)] == [
+        s["start_ms"] for s in manifest["sections"]
+    ]
 
 
 def test_an_episode_announces_its_stories_and_keeps_the_structure(published):
@@ -76,7 +88,11 @@ def test_an_episode_announces_its_stories_and_keeps_the_structure(published):
     vtt = (published / "today.vtt").read_text(encoding="utf-8")
     assert "a2-s5-c" in vtt  # cue identifiers carry article and section
     files = sorted(str(p.relative_to(published)) for p in (published / "today-sections").rglob("*.mp3"))
-    assert len(files) == 6 and files[0].startswith("today-sections/01-") and files[3].startswith("today-sections/02-")
+    assert (
+        len(files) == 6
+        and files[0].startswith("today-sections/01-")
+        and files[3].startswith("today-sections/02-")
+    )
     assert [s["file"] for s in manifest["sections"]] == files
     assert abs(manifest["audio"]["duration_ms"] - decoded_seconds(published / "today.mp3") * 1000) <= 100
 
@@ -85,7 +101,9 @@ def test_one_bad_input_among_several_fails_before_any_synthesis(runner, tmp_path
     broken = tmp_path / "broken.txt"
     broken.write_bytes(b"%PDF-1.7\n")
     out = tmp_path / "out" / "today.mp3"
-    result = runner.invoke(cli, ["generate", str(example_txt), str(broken), "-o", str(out), "--engine", "gtts"])
+    result = runner.invoke(
+        cli, ["generate", str(example_txt), str(broken), "-o", str(out), "--engine", "gtts"]
+    )
     assert result.exit_code == 2
     assert result.output == f"Error: {broken}: is a PDF file (application/pdf), not a text article\n"
     assert not (tmp_path / "out").exists()
@@ -109,7 +127,9 @@ def test_feed_passes_a_strict_check(runner, published):
     assert channel.findtext("language") == "ar"
     assert _absolute(channel.find(f"{{{ITUNES}}}image").get("href"))
     category = channel.find(f"{{{ITUNES}}}category")
-    assert category.get("text") == "News" and category.find(f"{{{ITUNES}}}category").get("text") == "Daily News"
+    assert (
+        category.get("text") == "News" and category.find(f"{{{ITUNES}}}category").get("text") == "Daily News"
+    )
     assert channel.findtext(f"{{{ITUNES}}}explicit") == "false"
     assert channel.findtext(f"{{{ITUNES}}}author")
     assert channel.findtext(f"{{{ITUNES}}}owner/{{{ITUNES}}}email")
@@ -138,8 +158,10 @@ def test_feed_passes_a_strict_check(runner, published):
         assert document["version"] == "1.2.0" and starts == sorted(starts) and starts[0] == 0
         transcripts = item.findall(f"{{{PODCAST}}}transcript")
         assert sorted(t.get("type") for t in transcripts) == ["application/x-subrip", "text/vtt"]
-        assert all(t.get("rel") == "captions" and t.get("language") == "ar" and _absolute(t.get("url"))
-                   for t in transcripts)  # fmt: skip
+        assert all(
+            t.get("rel") == "captions" and t.get("language") == "ar" and _absolute(t.get("url"))
+            for t in transcripts
+        )
     assert (published / "cover.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
 
@@ -165,13 +187,19 @@ def test_rerunning_feed_keeps_guids_and_items(runner, published):
 
 def test_feed_errors_and_warnings(runner, published, tmp_path):
     result = runner.invoke(cli, ["feed", str(published)])
-    assert result.exit_code == 2 and result.output.startswith("Error: the base URL is required") and "(see --base-url)" in result.output
+    assert (
+        result.exit_code == 2
+        and result.output.startswith("Error: the base URL is required")
+        and "(see --base-url)" in result.output
+    )
     assert result.output.count("\n") == 1
 
     empty = tmp_path / "empty"
     empty.mkdir()
     result = run_feed(runner, empty)
-    assert result.exit_code == 2 and "holds no briefings" in result.output and not (empty / "feed.xml").exists()
+    assert (
+        result.exit_code == 2 and "holds no briefings" in result.output and not (empty / "feed.xml").exists()
+    )
 
     mixed = tmp_path / "mixed"
     shutil.copytree(published, mixed)

@@ -27,43 +27,81 @@ def decodes(path) -> float:
 def test_a_second_format_extends_the_set_and_the_feed_offers_both(runner, tmp_path):
     out = tmp_path / "site"
     for name in ("x.mp3", "x.opus"):
-        result = runner.invoke(cli, ["generate", str(EXAMPLES / "solar-plant.txt"), "-o", str(out / name),
-                                     "--engine", "espeak", "--page"])  # fmt: skip
+        result = runner.invoke(
+            cli,
+            [
+                "generate",
+                str(EXAMPLES / "solar-plant.txt"),
+                "-o",
+                str(out / name),
+                "--engine",
+                "espeak",
+                "--page",
+            ],
+        )
         assert result.exit_code == 0, result.output
     manifest = manifest_of(out / "x.json")
     assert manifest["audio"]["file"] == "x.mp3" and [a["file"] for a in manifest["alternates"]] == ["x.opus"]
-    assert {"x.mp3", "x.opus", "x.vtt", "x.srt", "x.html"} <= set(manifest["files"]) and torn_files(out / "x.json") == []
+    assert {"x.mp3", "x.opus", "x.vtt", "x.srt", "x.html"} <= set(manifest["files"]) and torn_files(
+        out / "x.json"
+    ) == []
     opus = manifest["alternates"][0]
-    assert opus["format"] == "opus" and abs(opus["loudness_lufs"] + 16) <= 0.5  # its own measure (peaks: test_loudness)
+    assert (
+        opus["format"] == "opus" and abs(opus["loudness_lufs"] + 16) <= 0.5
+    )  # its own measure (peaks: test_loudness)
     assert abs(decodes(out / "x.mp3") - decodes(out / "x.opus")) < 0.2
     page = (out / "x.html").read_text(encoding="utf-8")
-    assert '<source src="x.mp3" type="audio/mpeg">' in page and '<source src="x.opus" type="audio/ogg">' in page
+    assert (
+        '<source src="x.mp3" type="audio/mpeg">' in page and '<source src="x.opus" type="audio/ogg">' in page
+    )
 
     assert runner.invoke(cli, ["feed", str(out), "--base-url", "https://example.org/n/"]).exit_code == 0
     feed = etree.parse(str(out / "feed.xml"))
     (item,) = feed.findall("channel/item")
     assert item.find("enclosure").get("url") == "https://example.org/n/x.mp3"
     (alternate,) = item.findall(f"{{{PODCAST}}}alternateEnclosure")
-    assert alternate.get("type") == "audio/ogg" and int(alternate.get("length")) == (out / "x.opus").stat().st_size
+    assert (
+        alternate.get("type") == "audio/ogg"
+        and int(alternate.get("length")) == (out / "x.opus").stat().st_size
+    )
     assert alternate.find(f"{{{PODCAST}}}source").get("uri") == "https://example.org/n/x.opus"
 
 
 def test_several_formats_at_once_and_another_narration_replaces_the_set(runner, tmp_path):
     out = tmp_path / "y.mp3"
-    result = runner.invoke(cli, ["generate", str(EXAMPLES / "solar-plant.txt"), "-o", str(out), "--engine", "espeak",
-                                 "--audio-format", "mp3,m4a", "--per-section"])  # fmt: skip
+    result = runner.invoke(
+        cli,
+        [
+            "generate",
+            str(EXAMPLES / "solar-plant.txt"),
+            "-o",
+            str(out),
+            "--engine",
+            "espeak",
+            "--audio-format",
+            "mp3,m4a",
+            "--per-section",
+        ],
+    )
     assert result.exit_code == 0, result.output
     assert sorted(p.name for p in (tmp_path / "y-sections").iterdir()) == sorted(
-        f"{name}{suffix}" for name in ("01-المقدمة", "02-تفاصيل-المشروع", "03-ماذا-ينتظر-السكان") for suffix in (".mp3", ".m4a"))
+        f"{name}{suffix}"
+        for name in ("01-المقدمة", "02-تفاصيل-المشروع", "03-ماذا-ينتظر-السكان")
+        for suffix in (".mp3", ".m4a")
+    )
     assert [a["file"] for a in manifest_of(tmp_path / "y.json")["alternates"]] == ["y.m4a"]
 
     other = tmp_path / "other.txt"
     other.write_text("خبر آخر\nجملة واحدة من خبر آخر تماما.\n", encoding="utf-8")
-    result = runner.invoke(cli, ["generate", str(other), "-o", str(tmp_path / "y.opus"), "--engine", "espeak"])
+    result = runner.invoke(
+        cli, ["generate", str(other), "-o", str(tmp_path / "y.opus"), "--engine", "espeak"]
+    )
     assert result.exit_code == 0, result.output
     manifest = manifest_of(tmp_path / "y.json")
     assert manifest["audio"]["file"] == "y.opus" and "alternates" not in manifest
-    assert not (tmp_path / "y.mp3").exists() and not (tmp_path / "y.m4a").exists()  # another narration's audio
+    assert (
+        not (tmp_path / "y.mp3").exists() and not (tmp_path / "y.m4a").exists()
+    )  # another narration's audio
     assert torn_files(tmp_path / "y.json") == []
 
 
@@ -79,16 +117,36 @@ def test_the_api_saves_several_formats_and_refuses_an_unknown_one(tmp_path):
 
 
 def test_an_unknown_format_in_the_list_is_a_usage_error(runner, tmp_path):
-    result = runner.invoke(cli, ["generate", str(EXAMPLES / "solar-plant.txt"), "-o", str(tmp_path / "a.mp3"),
-                                 "--audio-format", "mp3,wav"])  # fmt: skip
+    result = runner.invoke(
+        cli,
+        [
+            "generate",
+            str(EXAMPLES / "solar-plant.txt"),
+            "-o",
+            str(tmp_path / "a.mp3"),
+            "--audio-format",
+            "mp3,wav",
+        ],
+    )
     assert result.exit_code == 2 and "'wav' is not one of mp3, m4a, m4b, opus" in result.output
     assert list(tmp_path.iterdir()) == []
 
 
 def test_a_set_whose_other_format_no_longer_matches_is_refused(runner, tmp_path):
     out = tmp_path / "x.mp3"
-    result = runner.invoke(cli, ["generate", str(EXAMPLES / "solar-plant.txt"), "-o", str(out), "--engine", "espeak",
-                                 "--audio-format", "mp3,opus"])  # fmt: skip
+    result = runner.invoke(
+        cli,
+        [
+            "generate",
+            str(EXAMPLES / "solar-plant.txt"),
+            "-o",
+            str(out),
+            "--engine",
+            "espeak",
+            "--audio-format",
+            "mp3,opus",
+        ],
+    )
     assert result.exit_code == 0, result.output
     with (tmp_path / "x.opus").open("ab") as opus:
         opus.write(b"not the encoded audio")

@@ -33,14 +33,20 @@ def test_generate_espeak_writes_a_tagged_mp3_that_decodes(runner, example_txt, t
     assert tags["TLAN"].text == ["ara"] and tags["TCON"].text == ["Speech"]
     assert tags["TPE1"].text and tags["TALB"].text and tags["TDRC"].text
     # the MP3, its subtitles and manifest, and no temporary file
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["briefing.json", "briefing.mp3", "briefing.srt",
-                                                          "briefing.vtt"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "briefing.json",
+        "briefing.mp3",
+        "briefing.srt",
+        "briefing.vtt",
+    ]
     assert out.stat().st_mode & 0o044 == 0o044  # readable by others, like any file the user makes
 
 
 def test_generate_defaults_to_audio_out_named_after_the_article(runner, example_txt, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
-    result = runner.invoke(cli, ["generate", str(example_txt), "--engine", "espeak", "--title", "عنوان", "-q"])
+    result = runner.invoke(
+        cli, ["generate", str(example_txt), "--engine", "espeak", "--title", "عنوان", "-q"]
+    )
     assert result.exit_code == 0, result.output
     assert result.output == ""
     out = tmp_path / "audio_out" / "solar-plant.mp3"
@@ -90,7 +96,10 @@ def test_missing_article_is_one_line_exit_2_and_writes_nothing(runner, tmp_path,
 
 
 def test_output_that_is_a_directory_or_the_input_is_refused(runner, example_txt, tmp_path):
-    for output, message in [(tmp_path, "is a directory"), (example_txt, "name must end in one of .mp3, .m4a, .m4b, .opus")]:
+    for output, message in [
+        (tmp_path, "is a directory"),
+        (example_txt, "name must end in one of .mp3, .m4a, .m4b, .opus"),
+    ]:
         before = tree_snapshot(tmp_path)
         result = runner.invoke(cli, ["generate", str(example_txt), "-o", str(output), "--engine", "espeak"])
         assert result.exit_code == 2 and message in result.output
@@ -101,7 +110,9 @@ def test_output_that_is_a_directory_or_the_input_is_refused(runner, example_txt,
 def test_version_and_module_help():
     run = subprocess.run([sys.executable, "-m", "briefing", "--version"], capture_output=True, text=True)
     assert run.returncode == 0 and run.stdout.strip() == f"briefing, version {__version__}"
-    run = subprocess.run([sys.executable, "-m", "briefing", "generate", "--help"], capture_output=True, text=True)
+    run = subprocess.run(
+        [sys.executable, "-m", "briefing", "generate", "--help"], capture_output=True, text=True
+    )
     assert run.returncode == 0 and "--engine" in run.stdout and "audio_out" in run.stdout
 
 

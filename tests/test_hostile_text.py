@@ -26,16 +26,30 @@ def test_characters_xml_forbids_become_spaces():
     assert without_controls("سطر\tو\nسطر") == "سطر\tو\nسطر"
 
 
-@pytest.mark.parametrize(("text", "expected"), [("...", False), ("…", False), ("—", False), ("!!!", False),
-                                                (":)", False), ("؟!", False), ("نعم...", True), ("2024", True)])  # fmt: skip
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("...", False),
+        ("…", False),
+        ("—", False),
+        ("!!!", False),
+        (":)", False),
+        ("؟!", False),
+        ("نعم...", True),
+        ("2024", True),
+    ],
+)
 def test_speakable(text, expected):
     assert speakable(text) is expected
 
 
 def test_arrows_markup_and_control_characters_reach_every_output_safely(runner, tmp_path):
     article = tmp_path / "prices.txt"
-    article.write_text("الأسعار\x08 اليوم\nارتفعت الأسعار من 10 --> 15 دينارا هذا الشهر، و<b>الطلب</b> & العرض تغيرا.\n"
-                       "...\n—\nوقال التجار: «!!!» ثم صمتوا :)\n", encoding="utf-8")  # fmt: skip
+    article.write_text(
+        "الأسعار\x08 اليوم\nارتفعت الأسعار من 10 --> 15 دينارا هذا الشهر، و<b>الطلب</b> & العرض تغيرا.\n"
+        "...\n—\nوقال التجار: «!!!» ثم صمتوا :)\n",
+        encoding="utf-8",
+    )
     out = tmp_path / "prices.mp3"
     result = runner.invoke(cli, ["generate", str(article), "-o", str(out), "--engine", "espeak", "--page"])
     assert result.exit_code == 0, result.output
@@ -55,16 +69,23 @@ def test_arrows_markup_and_control_characters_reach_every_output_safely(runner, 
 
     result = runner.invoke(cli, ["feed", str(tmp_path), "--base-url", "https://example.org/"])
     assert result.exit_code == 0, result.output
-    etree.parse(str(tmp_path / "feed.xml"), etree.XMLParser(recover=False))  # strict: fails on a bad character
+    etree.parse(
+        str(tmp_path / "feed.xml"), etree.XMLParser(recover=False)
+    )  # strict: fails on a bad character
 
 
-def test_a_title_option_with_control_characters_is_cleaned_and_a_blank_one_refused(runner, tmp_path, example_txt):
+def test_a_title_option_with_control_characters_is_cleaned_and_a_blank_one_refused(
+    runner, tmp_path, example_txt
+):
     out = tmp_path / "a.mp3"
-    result = runner.invoke(cli, ["generate", str(example_txt), "-o", str(out), "--engine", "espeak", "--title",
-                                 "موجز\x07 اليوم"])  # fmt: skip
+    result = runner.invoke(
+        cli, ["generate", str(example_txt), "-o", str(out), "--engine", "espeak", "--title", "موجز\x07 اليوم"]
+    )
     assert result.exit_code == 0, result.output
     assert str(ID3(out)["TIT2"]) == "موجز اليوم"
-    blank = runner.invoke(cli, ["generate", str(example_txt), "-o", str(out), "--engine", "espeak", "--title", "   "])
+    blank = runner.invoke(
+        cli, ["generate", str(example_txt), "-o", str(out), "--engine", "espeak", "--title", "   "]
+    )
     assert blank.exit_code == 2 and blank.output == "Error: the title is blank\n"
 
 
@@ -91,7 +112,12 @@ HOSTILE = [
 
 def test_a_feed_from_hostile_manifests_skips_them_and_stays_valid_xml(runner, tmp_path, example_txt):
     out = tmp_path / "news.mp3"
-    assert runner.invoke(cli, ["generate", str(example_txt), "-o", str(out), "--engine", "espeak", "-q"]).exit_code == 0
+    assert (
+        runner.invoke(
+            cli, ["generate", str(example_txt), "-o", str(out), "--engine", "espeak", "-q"]
+        ).exit_code
+        == 0
+    )
     good = json.loads(out.with_suffix(".json").read_text(encoding="utf-8"))
     for number, (edit, _) in enumerate(HOSTILE):
         manifest = json.loads(json.dumps(good))
@@ -103,10 +129,15 @@ def test_a_feed_from_hostile_manifests_skips_them_and_stays_valid_xml(runner, tm
     control["cues"][1]["text"] = "جملة\x1b أولى"
     (tmp_path / "control.json").write_text(json.dumps(control), encoding="utf-8")
 
-    result = runner.invoke(cli, ["feed", str(tmp_path), "--base-url", "https://example.org/", "--title", "موجز\x0c"])
+    result = runner.invoke(
+        cli, ["feed", str(tmp_path), "--base-url", "https://example.org/", "--title", "موجز\x0c"]
+    )
     assert result.exit_code == 0, result.output
     for number, (_, warning) in enumerate(HOSTILE):
-        assert f"{tmp_path / f'edited{number}.json'}: is not a usable briefing manifest ({warning}), skipped" in result.output
+        assert (
+            f"{tmp_path / f'edited{number}.json'}: is not a usable briefing manifest ({warning}), skipped"
+            in result.output
+        )
     assert "Traceback" not in result.output and "2 episodes" in result.output
     feed = etree.parse(str(tmp_path / "feed.xml"), etree.XMLParser(recover=False))
     assert "/etc/passwd" not in etree.tostring(feed, encoding="unicode")
@@ -115,7 +146,9 @@ def test_a_feed_from_hostile_manifests_skips_them_and_stays_valid_xml(runner, tm
 
 @pytest.mark.parametrize("bitrate", ["33", "100", "320"])
 def test_a_bitrate_the_encoder_would_change_is_refused(runner, tmp_path, example_txt, bitrate):
-    result = runner.invoke(cli, ["generate", str(example_txt), "-o", str(tmp_path / "a.mp3"), "--bitrate", bitrate])
+    result = runner.invoke(
+        cli, ["generate", str(example_txt), "-o", str(tmp_path / "a.mp3"), "--bitrate", bitrate]
+    )
     assert result.exit_code == 2 and f"bitrate {bitrate} kb/s is not one mp3 is written at" in result.output
     assert list(tmp_path.iterdir()) == []
 
@@ -128,24 +161,29 @@ def test_max_chars_bounds_an_episode_too(runner, tmp_path, example_txt, example_
 
 def test_punctuation_alone_is_never_sent_to_gtts(runner, tmp_path, gtts_stub):
     article = tmp_path / "a.txt"
-    article.write_text("عنوان الخبر\nجملة أولى للاختبار.\n...\n…\n!!!\n:)\nجملة أخيرة ... — ثم انتهت.\n", encoding="utf-8")
+    article.write_text(
+        "عنوان الخبر\nجملة أولى للاختبار.\n...\n…\n!!!\n:)\nجملة أخيرة ... — ثم انتهت.\n", encoding="utf-8"
+    )
     result = runner.invoke(cli, ["generate", str(article), "-o", str(tmp_path / "a.mp3"), "--engine", "gtts"])
     assert result.exit_code == 0, result.output
     assert all(speakable(request.text) for request in gtts_stub.requests)
 
 
 def test_captions_are_at_most_two_lines_of_42_characters_and_7_seconds(runner, tmp_path):
-    long_sentence = ("وأضاف المتحدث أن الاجتماع بحث سبل تعزيز التعاون العسكري بين البلدين، بما في ذلك تبادل المعلومات "
-                     "الاستخباراتية وتنسيق العمليات المشتركة في المنطقة، وذلك في إطار الجهود الرامية إلى مكافحة "
-                     "الإرهاب وتأمين الحدود المشتركة التي تمتد مئات الكيلومترات عبر الصحراء.")  # fmt: skip
+    long_sentence = (
+        "وأضاف المتحدث أن الاجتماع بحث سبل تعزيز التعاون العسكري بين البلدين، بما في ذلك تبادل المعلومات "
+        "الاستخباراتية وتنسيق العمليات المشتركة في المنطقة، وذلك في إطار الجهود الرامية إلى مكافحة "
+        "الإرهاب وتأمين الحدود المشتركة التي تمتد مئات الكيلومترات عبر الصحراء."
+    )
     article = tmp_path / "a.txt"
     article.write_text(f"عنوان الخبر\n{long_sentence}\nجملة قصيرة.\n", encoding="utf-8")
     out = tmp_path / "a.mp3"
     assert runner.invoke(cli, ["generate", str(article), "-o", str(out), "--engine", "espeak"]).exit_code == 0
     vtt = webvtt.read(str(out.with_suffix(".vtt")))
     subtitles = list(srt.parse(out.with_suffix(".srt").read_text(encoding="utf-8")))
-    for lines, seconds in [(c.lines, c.end_in_seconds - c.start_in_seconds) for c in vtt.captions] + \
-                          [(s.content.split("\n"), (s.end - s.start).total_seconds()) for s in subtitles]:  # fmt: skip
+    for lines, seconds in [(c.lines, c.end_in_seconds - c.start_in_seconds) for c in vtt.captions] + [
+        (s.content.split("\n"), (s.end - s.start).total_seconds()) for s in subtitles
+    ]:
         assert len(lines) <= 2 and all(len(line) <= 42 for line in lines) and seconds <= 7.0, (lines, seconds)
     assert len(vtt.captions) > 4  # the long sentence took several captions
     joined = " ".join(" ".join(c.lines) for c in vtt.captions)
@@ -156,16 +194,35 @@ def test_captions_are_at_most_two_lines_of_42_characters_and_7_seconds(runner, t
 
 def test_direction_overrides_reach_no_output(runner, tmp_path):
     article = tmp_path / "urgent.md"
-    article.write_text("# عاجل \u202eexe.file\u202c\n\n## قسم \u2067مقلوب\u2069\n\nجملة \u202dفيها\u202c تجاوز للاتجاه.\n",
-                       encoding="utf-8")  # fmt: skip
+    article.write_text(
+        "# عاجل \u202eexe.file\u202c\n\n## قسم \u2067مقلوب\u2069\n\nجملة \u202dفيها\u202c تجاوز للاتجاه.\n",
+        encoding="utf-8",
+    )
     out = tmp_path / "urgent.mp3"
-    result = runner.invoke(cli, ["generate", str(article), "-o", str(out), "--engine", "espeak", "--page",
-                                 "--title", "موجز \u202eمقلوب"])  # fmt: skip
+    result = runner.invoke(
+        cli,
+        [
+            "generate",
+            str(article),
+            "-o",
+            str(out),
+            "--engine",
+            "espeak",
+            "--page",
+            "--title",
+            "موجز \u202eمقلوب",
+        ],
+    )
     assert result.exit_code == 0, result.output
     overrides = set("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
     tags = ID3(out)
     shown = [str(tags["TIT2"])] + [str(chapter.sub_frames["TIT2"]) for chapter in tags.getall("CHAP")]
-    for path in (out.with_suffix(".vtt"), out.with_suffix(".srt"), out.with_suffix(".html"), out.with_suffix(".json")):
+    for path in (
+        out.with_suffix(".vtt"),
+        out.with_suffix(".srt"),
+        out.with_suffix(".html"),
+        out.with_suffix(".json"),
+    ):
         shown.append(path.read_text(encoding="utf-8"))
     assert not overrides & set("".join(shown))
     assert str(tags["TIT2"]) == "موجز مقلوب"
@@ -178,8 +235,12 @@ def test_one_endless_sentence_is_heard_at_the_target_and_cut_into_cues(tmp_path)
     from briefing.script import LONGEST_SENTENCE
 
     words = "وقال المسؤول في المدينة إن المشروع الجديد سيغير حياة السكان، كما".split()
-    text = "عنوان الخبر\n" + " ".join(words[i % len(words)] for i in range(1500)) + "\n"  # 9,000 chars, no full stop
-    narration = narrate(Article.from_text(text), voice=Voice("espeak"), cache=False, pronunciation=Pronunciation(vowels=False))
+    text = (
+        "عنوان الخبر\n" + " ".join(words[i % len(words)] for i in range(1500)) + "\n"
+    )  # 9,000 chars, no full stop
+    narration = narrate(
+        Article.from_text(text), voice=Voice("espeak"), cache=False, pronunciation=Pronunciation(vowels=False)
+    )
     sentences = [timed.cue.text for timed in narration.cues if timed.cue.kind == "sentence"]
     assert len(sentences) > 10 and max(map(len, sentences)) <= LONGEST_SENTENCE
     published = narration.save(tmp_path / "long.mp3")
@@ -193,22 +254,48 @@ def test_a_narration_that_measures_as_silence_is_never_published(tmp_path, monke
     from briefing.audio import AudioSegment
     from briefing.speech.engines.espeak import EspeakEngine
 
-    monkeypatch.setattr(EspeakEngine, "synthesize", lambda self, text: AudioSegment.silent(duration=800, frame_rate=22050))
-    monkeypatch.setattr(EspeakEngine, "speak", lambda self, text: __import__("briefing.speech.engines.base",
-                        fromlist=["Spoken"]).Spoken(self.synthesize(text)))  # fmt: skip
-    narration = narrate(Article.from_text("عنوان\nجملة لا يسمعها أحد لأن المحرك صامت تماما."), voice=Voice("espeak"), cache=False)
+    monkeypatch.setattr(
+        EspeakEngine, "synthesize", lambda self, text: AudioSegment.silent(duration=800, frame_rate=22050)
+    )
+    monkeypatch.setattr(
+        EspeakEngine,
+        "speak",
+        lambda self, text: __import__("briefing.speech.engines.base", fromlist=["Spoken"]).Spoken(
+            self.synthesize(text)
+        ),
+    )
+    narration = narrate(
+        Article.from_text("عنوان\nجملة لا يسمعها أحد لأن المحرك صامت تماما."),
+        voice=Voice("espeak"),
+        cache=False,
+    )
     with pytest.raises(SynthesisError, match="measures as silence; nothing was written"):
         narration.save(tmp_path / "silent.mp3")
     assert list(tmp_path.iterdir()) == []
 
 
 @pytest.mark.parametrize(("rate", "bitrate"), [("48000", "32"), ("44100", "48"), ("24000", "32")])
-def test_a_low_mp3_bitrate_keeps_the_sample_rate_the_timeline_counts_in(runner, tmp_path, example_txt, rate, bitrate):
+def test_a_low_mp3_bitrate_keeps_the_sample_rate_the_timeline_counts_in(
+    runner, tmp_path, example_txt, rate, bitrate
+):
     import miniaudio
 
     out = tmp_path / "s.mp3"
-    result = runner.invoke(cli, ["generate", str(example_txt), "-o", str(out), "--engine", "espeak", "--sample-rate",
-                                 rate, "--bitrate", bitrate])  # fmt: skip
+    result = runner.invoke(
+        cli,
+        [
+            "generate",
+            str(example_txt),
+            "-o",
+            str(out),
+            "--engine",
+            "espeak",
+            "--sample-rate",
+            rate,
+            "--bitrate",
+            bitrate,
+        ],
+    )
     assert result.exit_code == 0, result.output
     info = miniaudio.mp3_get_file_info(str(out))
     manifest = json.loads(out.with_suffix(".json").read_text(encoding="utf-8"))

@@ -38,13 +38,17 @@ def narration(tmp_path_factory):
 def chapters_read_back(path: Path) -> list[tuple[float, str]]:
     """Chapters as an independent reader (PyAV, on FFmpeg's demuxers) lists them: (start s, title)."""
     with av.open(str(path)) as container:
-        return [(float(c["start"] * c["time_base"]), c["metadata"].get("title")) for c in container.chapters()]
+        return [
+            (float(c["start"] * c["time_base"]), c["metadata"].get("title")) for c in container.chapters()
+        ]
 
 
 def test_five_lines_narrate_a_string(narration):
     assert narration.engine == "espeak" and narration.lang == "ar"
     assert [c.title for c in narration.chapters] == ["المقدمة", "تفاصيل المشروع", "ماذا ينتظر السكان"]
-    assert narration.cues[0].cue.kind == "intro" and "افتتاح محطة للطاقة الشمسية" in narration.cues[0].cue.text
+    assert (
+        narration.cues[0].cue.kind == "intro" and "افتتاح محطة للطاقة الشمسية" in narration.cues[0].cue.text
+    )
     assert 20 < narration.duration_s < 120
 
 
@@ -60,7 +64,9 @@ def test_each_format_decodes_with_chapters_in_order_at_the_target_loudness(narra
     chapters = chapters_read_back(path)
     assert [title for _, title in chapters] == ["المقدمة", "تفاصيل المشروع", "ماذا ينتظر السكان"]
     assert [start for start, _ in chapters] == sorted(start for start, _ in chapters)
-    assert [round(start, 1) for start, _ in chapters] == [round(s["start_ms"] / 1000, 1) for s in manifest["sections"]]
+    assert [round(start, 1) for start, _ in chapters] == [
+        round(s["start_ms"] / 1000, 1) for s in manifest["sections"]
+    ]
     lufs, true_peak = loudness_of(path)
     assert abs(lufs + 16) <= 1 and true_peak <= -1.0, (lufs, true_peak)
     assert manifest["audio"]["mime"] in ("audio/mpeg", "audio/mp4", "audio/ogg")
@@ -85,8 +91,12 @@ def test_write_to_any_binary_file_object(narration, fmt):
 
 
 def test_a_list_of_articles_is_one_episode(tmp_path):
-    first = Article.from_text("الخبر الأول\nافتتحت الحكومة اليوم محطة جديدة للطاقة الشمسية قرب مدينة الواحة، بقدرة مئة ميغاواط.")
-    second = Article.from_text("الخبر الثاني\nارتفعت أسعار الخضار في الأسواق هذا الأسبوع بسبب موجة البرد التي ضربت البلاد.")
+    first = Article.from_text(
+        "الخبر الأول\nافتتحت الحكومة اليوم محطة جديدة للطاقة الشمسية قرب مدينة الواحة، بقدرة مئة ميغاواط."
+    )
+    second = Article.from_text(
+        "الخبر الثاني\nارتفعت أسعار الخضار في الأسواق هذا الأسبوع بسبب موجة البرد التي ضربت البلاد."
+    )
     narration = narrate(Episode.of([first, second], title="موجز اليوم"), voice=Voice("espeak"), cache=False)
     assert [c.title for c in narration.chapters] == ["الخبر الأول", "الخبر الثاني"]
     assert "في هذا الموجز خبران" in narration.cues[0].cue.text
@@ -114,9 +124,11 @@ def test_importing_the_library_is_light_and_changes_no_global_state():
     import subprocess
     import sys
 
-    code = ("import sys, warnings; before = list(warnings.filters); import briefing; "
-            "from briefing import Article, narrate; "
-            "print(warnings.filters == before, [m for m in ('numpy', 'av', 'mutagen') if m in sys.modules])")  # fmt: skip
+    code = (
+        "import sys, warnings; before = list(warnings.filters); import briefing; "
+        "from briefing import Article, narrate; "
+        "print(warnings.filters == before, [m for m in ('numpy', 'av', 'mutagen') if m in sys.modules])"
+    )
     run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert run.stdout.strip() == "True []"
     assert set(briefing.__all__) >= {"Article", "narrate", "Narration", "BriefingError"}
@@ -137,13 +149,30 @@ def imports_of(module: Path, name: str, modules: set[str]) -> set[str]:
 
 
 def test_layers_hold_and_no_module_imports_in_a_cycle():
-    paths = {".".join(path.relative_to(ROOT).with_suffix("").parts).removesuffix(".__init__"): path
-             for path in (ROOT / "briefing").rglob("*.py")}  # fmt: skip
+    paths = {
+        ".".join(path.relative_to(ROOT).with_suffix("").parts).removesuffix(".__init__"): path
+        for path in (ROOT / "briefing").rglob("*.py")
+    }
     graph = {name: imports_of(path, name, set(paths)) for name, path in paths.items()}
     below = {  # what a part may not import: each layer knows only those beneath it
-        "briefing.readers": ("briefing.article", "briefing.speech", "briefing.mastering", "briefing.publishing"),
-        "briefing.spoken": ("briefing.speech", "briefing.mastering", "briefing.formats", "briefing.publishing"),
-        "briefing.speech": ("briefing.mastering", "briefing.formats", "briefing.publishing", "briefing.narration"),
+        "briefing.readers": (
+            "briefing.article",
+            "briefing.speech",
+            "briefing.mastering",
+            "briefing.publishing",
+        ),
+        "briefing.spoken": (
+            "briefing.speech",
+            "briefing.mastering",
+            "briefing.formats",
+            "briefing.publishing",
+        ),
+        "briefing.speech": (
+            "briefing.mastering",
+            "briefing.formats",
+            "briefing.publishing",
+            "briefing.narration",
+        ),
         "briefing.mastering": ("briefing.publishing", "briefing.narration", "briefing.batch", "briefing.cli"),
         "briefing.formats": ("briefing.publishing", "briefing.narration", "briefing.batch", "briefing.cli"),
         "briefing.publishing": ("briefing.narration", "briefing.batch", "briefing.cli"),
@@ -191,8 +220,15 @@ def test_the_manifest_is_typed_and_round_trips(narration, tmp_path):
 def test_an_older_or_foreign_manifest_gets_one_clear_error(tmp_path):
     from briefing.publishing.manifest import Manifest
 
-    older = {"briefing_version": "0.1.0", "guid": "g", "created": "2024-01-01T00:00:00+00:00", "title": "t",
-             "audio": {"file": "a.mp3"}, "sections": [], "cues": []}  # fmt: skip
+    older = {
+        "briefing_version": "0.1.0",
+        "guid": "g",
+        "created": "2024-01-01T00:00:00+00:00",
+        "title": "t",
+        "audio": {"file": "a.mp3"},
+        "sections": [],
+        "cues": [],
+    }
     with pytest.raises(InputError, match=r"old\.json: is a briefing manifest of another version \(schema 1"):
         Manifest.from_json(json.dumps(older), "old.json")
     with pytest.raises(InputError, match="package.json: is not a briefing manifest"):
@@ -210,7 +246,10 @@ def test_the_feed_lists_each_format_with_its_type(narration, tmp_path):
     items = ElementTree.parse(tmp_path / "feed.xml").findall("channel/item")
     types = sorted(item.find("enclosure").get("type") for item in items)
     assert types == ["audio/mp4", "audio/mpeg", "audio/ogg"]
-    assert all(json.loads((tmp_path / f"news-{s}.chapters.json").read_text())["chapters"] for s in ("mp3", "m4a", "opus"))
+    assert all(
+        json.loads((tmp_path / f"news-{s}.chapters.json").read_text())["chapters"]
+        for s in ("mp3", "m4a", "opus")
+    )
 
 
 def test_per_section_files_in_each_format(narration, tmp_path):
@@ -261,9 +300,13 @@ def test_each_format_says_how_late_decoders_play_the_audio(tmp_path, name):
 
 
 def test_an_english_article_is_narrated_in_english_without_saying_so_twice(tmp_path):
-    english = ("Markets rose sharply today after the central bank said it would keep interest rates on hold. "
-               "Analysts expect more gains next week as investors return from the holidays.")  # fmt: skip
-    narration = narrate(Article.from_text("Markets today\n" + english, lang="en"), voice=Voice("espeak"), cache=False)
+    english = (
+        "Markets rose sharply today after the central bank said it would keep interest rates on hold. "
+        "Analysts expect more gains next week as investors return from the holidays."
+    )
+    narration = narrate(
+        Article.from_text("Markets today\n" + english, lang="en"), voice=Voice("espeak"), cache=False
+    )
     assert narration.lang == "en" and narration.cues[0].cue.text.startswith("Audio briefing")
     assert narrate(Article.from_text(TEXT), voice=Voice("espeak"), cache=False).lang == "ar"
     with pytest.raises(TypeError, match="write_to takes a binary file object"):

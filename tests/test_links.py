@@ -33,7 +33,9 @@ def test_a_link_is_read_like_a_saved_page(runner, server):
     plan = plan_of(result.output)
     assert plan["title"] == "البنك المركزي يبقي سعر الفائدة دون تغيير"
     assert plan["source"] == server.url("/news/water-plant.html") and plan["format"] == "html"
-    assert plan["metadata"]["url"] == "https://alofoq.example/economy/central-bank-rates"  # the page's canonical
+    assert (
+        plan["metadata"]["url"] == "https://alofoq.example/economy/central-bank-rates"
+    )  # the page's canonical
     assert "Mozilla/5.0" in server.agents[0] and "briefing/" in server.agents[0]
 
 
@@ -76,8 +78,9 @@ FAULTS = [
 
 
 @pytest.mark.parametrize(("path", "code", "message"), FAULTS, ids=[f[0] for f in FAULTS])
-def test_a_faulty_link_fails_with_one_line_and_writes_nothing(runner, server, quick_limits, tmp_path, monkeypatch,
-                                                               path, code, message):  # fmt: skip
+def test_a_faulty_link_fails_with_one_line_and_writes_nothing(
+    runner, server, quick_limits, tmp_path, monkeypatch, path, code, message
+):
     monkeypatch.chdir(tmp_path)
     before = tree_snapshot(tmp_path)
     result = runner.invoke(cli, ["generate", server.url(path), "--engine", "espeak"])
@@ -100,7 +103,9 @@ def test_only_http_and_https_are_fetched(runner):
 
 def test_a_link_is_narrated_with_its_address_as_the_source(runner, server, tmp_path):
     url = server.url("/news/water-plant.html")
-    result = runner.invoke(cli, ["generate", url, "-o", str(tmp_path / "bank.mp3"), "--engine", "espeak", "-q"])
+    result = runner.invoke(
+        cli, ["generate", url, "-o", str(tmp_path / "bank.mp3"), "--engine", "espeak", "-q"]
+    )
     assert result.exit_code == 0, result.output
     manifest = json.loads((tmp_path / "bank.json").read_text(encoding="utf-8"))
     article = manifest["articles"][0]
@@ -111,7 +116,9 @@ def test_a_link_is_narrated_with_its_address_as_the_source(runner, server, tmp_p
 
 def test_the_default_output_is_named_after_the_link(runner, server, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
-    result = runner.invoke(cli, ["generate", server.url("/news/water-plant.html"), "--engine", "espeak", "-q"])
+    result = runner.invoke(
+        cli, ["generate", server.url("/news/water-plant.html"), "--engine", "espeak", "-q"]
+    )
     assert result.exit_code == 0, result.output
     assert (tmp_path / "audio_out" / "water-plant.mp3").is_file()
 
@@ -125,17 +132,35 @@ def test_a_name_that_does_not_resolve_is_a_network_error(runner, monkeypatch):
     monkeypatch.setattr(socket, "getaddrinfo", no_such_name)  # no query leaves the machine
     result = runner.invoke(cli, ["sections", "https://news.example/story.html"])
     assert result.exit_code == 1
-    assert result.output == "Error: https://news.example/story.html: cannot connect (Name or service not known)\n"
+    assert (
+        result.output
+        == "Error: https://news.example/story.html: cannot connect (Name or service not known)\n"
+    )
 
 
 def test_several_links_make_one_episode(runner, server, tmp_path):
     out = tmp_path / "today.mp3"
-    result = runner.invoke(cli, ["generate", server.url("/news/water-plant.html"), server.url("/windows"), "-o",
-                                 str(out), "--engine", "espeak", "--title", "موجز اليوم", "-q"])  # fmt: skip
+    result = runner.invoke(
+        cli,
+        [
+            "generate",
+            server.url("/news/water-plant.html"),
+            server.url("/windows"),
+            "-o",
+            str(out),
+            "--engine",
+            "espeak",
+            "--title",
+            "موجز اليوم",
+            "-q",
+        ],
+    )
     assert result.exit_code == 0, result.output
     manifest = json.loads(out.with_suffix(".json").read_text(encoding="utf-8"))
-    assert [a["source"]["path"] for a in manifest["articles"]] == [server.url("/news/water-plant.html"),
-                                                                   server.url("/windows")]  # fmt: skip
+    assert [a["source"]["path"] for a in manifest["articles"]] == [
+        server.url("/news/water-plant.html"),
+        server.url("/windows"),
+    ]
 
 
 @pytest.mark.parametrize("kind", ["rss", "atom", "xml"])
@@ -150,7 +175,11 @@ def test_a_feed_served_as_a_feed_is_read(runner, tmp_path, kind):
 @pytest.mark.parametrize("address", ["http://[127.0.0.1", "http://exa\x01mple.org/a", "http://"])
 def test_a_malformed_address_is_one_line(runner, address):
     result = runner.invoke(cli, ["sections", address])
-    assert result.exit_code == 2 and "not an http or https address" in result.output and "Traceback" not in result.output
+    assert (
+        result.exit_code == 2
+        and "not an http or https address" in result.output
+        and "Traceback" not in result.output
+    )
 
 
 def test_a_redirect_to_a_data_address_is_one_line(runner):
@@ -162,9 +191,11 @@ def test_a_redirect_to_a_data_address_is_one_line(runner):
 def test_a_page_declaring_a_codec_that_is_no_text_encoding_is_read(runner, tmp_path):
     for codec in ("base64", "rot13"):
         page = tmp_path / f"{codec}.html"
-        page.write_bytes(f'<html><head><meta charset="{codec}"><title>خبر</title></head><body><article><h1>خبر</h1>'
-                         f"<p>{'قالت وزارة الصحة إن عدد المصابين ارتفع في المدينة خلال الأسبوع الماضي. ' * 12}</p>"
-                         "</article></body></html>".encode("cp1256"))  # fmt: skip
+        page.write_bytes(
+            f'<html><head><meta charset="{codec}"><title>خبر</title></head><body><article><h1>خبر</h1>'
+            f"<p>{'قالت وزارة الصحة إن عدد المصابين ارتفع في المدينة خلال الأسبوع الماضي. ' * 12}</p>"
+            "</article></body></html>".encode("cp1256")
+        )
         result = runner.invoke(cli, ["sections", str(page)])
         assert result.exit_code == 0, result.output
 

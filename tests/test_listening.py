@@ -32,8 +32,19 @@ def briefing_files(tmp_path_factory):
 
     folder = tmp_path_factory.mktemp("briefing")
     out = folder / "news.mp3"
-    result = CliRunner().invoke(cli, ["generate", str(EXAMPLES / "solar-plant.txt"), "-o", str(out), "--engine",
-                                      "espeak", "--per-section", "--no-cache"])  # fmt: skip
+    result = CliRunner().invoke(
+        cli,
+        [
+            "generate",
+            str(EXAMPLES / "solar-plant.txt"),
+            "-o",
+            str(out),
+            "--engine",
+            "espeak",
+            "--per-section",
+            "--no-cache",
+        ],
+    )
     assert result.exit_code == 0, result.output
     return out, json.loads(out.with_suffix(".json").read_text(encoding="utf-8"))
 
@@ -129,7 +140,19 @@ def test_chapter_frames_are_written_in_time_order_whatever_their_titles():
 
 @pytest.mark.parametrize(
     "heading",
-    ["../../etc/passwd", "/", "/absolute/path", "a\x00b", "..", "ـ" * 3, "ع" * 500, "؟؟؟", "   ", "a/../../b", "C:\\x"],
+    [
+        "../../etc/passwd",
+        "/",
+        "/absolute/path",
+        "a\x00b",
+        "..",
+        "ـ" * 3,
+        "ع" * 500,
+        "؟؟؟",
+        "   ",
+        "a/../../b",
+        "C:\\x",
+    ],
 )
 def test_section_file_names_never_leave_their_folder(tmp_path, heading):
     name = publish.section_file_name(7, heading, ".mp3")
@@ -139,19 +162,29 @@ def test_section_file_names_never_leave_their_folder(tmp_path, heading):
 
 def test_hostile_headings_in_a_per_section_run(runner, tmp_path):
     article = tmp_path / "a.md"
-    article.write_text("# عنوان\n\nمقدمة قصيرة.\n\n## ../../خارج\n\nنص أول.\n\n## /\n\nنص ثان.\n", encoding="utf-8")
+    article.write_text(
+        "# عنوان\n\nمقدمة قصيرة.\n\n## ../../خارج\n\nنص أول.\n\n## /\n\nنص ثان.\n", encoding="utf-8"
+    )
     out = tmp_path / "out" / "a.mp3"
-    result = runner.invoke(cli, ["generate", str(article), "-o", str(out), "--engine", "espeak", "--per-section"])
+    result = runner.invoke(
+        cli, ["generate", str(article), "-o", str(out), "--engine", "espeak", "--per-section"]
+    )
     assert result.exit_code == 0, result.output
     files = sorted(p.relative_to(tmp_path) for p in tmp_path.rglob("*.mp3"))
     # a heading of punctuation alone ("/") only separates: its text joins the section before
-    assert [str(p) for p in files] == ["out/a-sections/01-المقدمة.mp3", "out/a-sections/02-خارج.mp3", "out/a.mp3"]
+    assert [str(p) for p in files] == [
+        "out/a-sections/01-المقدمة.mp3",
+        "out/a-sections/02-خارج.mp3",
+        "out/a.mp3",
+    ]
 
 
 def test_chime_and_pause_options_change_the_timing(runner, example_txt, tmp_path):
     def duration(*options):
         out = tmp_path / f"{len(list(tmp_path.iterdir()))}.mp3"
-        result = runner.invoke(cli, ["generate", str(example_txt), "-o", str(out), "--engine", "espeak", *options])
+        result = runner.invoke(
+            cli, ["generate", str(example_txt), "-o", str(out), "--engine", "espeak", *options]
+        )
         assert result.exit_code == 0, result.output
         return json.loads(out.with_suffix(".json").read_text(encoding="utf-8"))["audio"]["duration_ms"]
 
@@ -166,8 +199,21 @@ def test_chime_and_pause_options_change_the_timing(runner, example_txt, tmp_path
 
 def test_bitrate_and_sample_rate(runner, example_txt, tmp_path):
     out = tmp_path / "b.mp3"
-    result = runner.invoke(cli, ["generate", str(example_txt), "-o", str(out), "--engine", "espeak",
-                                 "--bitrate", "32", "--sample-rate", "16000"])  # fmt: skip
+    result = runner.invoke(
+        cli,
+        [
+            "generate",
+            str(example_txt),
+            "-o",
+            str(out),
+            "--engine",
+            "espeak",
+            "--bitrate",
+            "32",
+            "--sample-rate",
+            "16000",
+        ],
+    )
     assert result.exit_code == 0, result.output
     info = MP3(out).info
     assert (info.bitrate, info.sample_rate, info.channels) == (32000, 16000, 1)
@@ -177,7 +223,9 @@ def test_bitrate_and_sample_rate(runner, example_txt, tmp_path):
 @pytest.mark.parametrize("failure", [RuntimeError("disk on fire"), KeyboardInterrupt()])
 def test_a_failure_while_publishing_changes_nothing(runner, example_txt, tmp_path, monkeypatch, failure):
     out = tmp_path / "news.mp3"
-    first = runner.invoke(cli, ["generate", str(example_txt), "-o", str(out), "--engine", "espeak", "--per-section"])
+    first = runner.invoke(
+        cli, ["generate", str(example_txt), "-o", str(out), "--engine", "espeak", "--per-section"]
+    )
     assert first.exit_code == 0
     before = {p: p.read_bytes() for p in tmp_path.rglob("*") if p.is_file()}
     snapshot = tree_snapshot(tmp_path)
@@ -186,8 +234,20 @@ def test_a_failure_while_publishing_changes_nothing(runner, example_txt, tmp_pat
         raise failure
 
     monkeypatch.setattr(publish, "srt_text", explode)  # after the MP3 and the VTT are staged
-    result = runner.invoke(cli, ["generate", str(example_txt), "-o", str(out), "--engine", "espeak", "--per-section",
-                                 "--title", "عنوان جديد"])  # fmt: skip
+    result = runner.invoke(
+        cli,
+        [
+            "generate",
+            str(example_txt),
+            "-o",
+            str(out),
+            "--engine",
+            "espeak",
+            "--per-section",
+            "--title",
+            "عنوان جديد",
+        ],
+    )
     assert result.exit_code != 0
     assert tree_snapshot(tmp_path) == snapshot
     assert {p: p.read_bytes() for p in tmp_path.rglob("*") if p.is_file()} == before
@@ -199,7 +259,9 @@ def test_progress_shows_on_a_terminal_only(example_txt, tmp_path):
 
     leader, follower = pty.openpty()
     fcntl.ioctl(follower, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 100, 0, 0))  # a terminal has a size
-    run = subprocess.run([*command, str(tmp_path / "t.mp3")], stderr=follower, stdout=subprocess.PIPE, env=env)
+    run = subprocess.run(
+        [*command, str(tmp_path / "t.mp3")], stderr=follower, stdout=subprocess.PIPE, env=env
+    )
     os.close(follower)
     shown = b""
     while True:
@@ -247,13 +309,21 @@ def test_long_chapter_titles_are_listed_and_the_length_is_exact(runner, tmp_path
     ID3v2.4 titles of 126 bytes or more; and a Xing Info frame gives the exact length, not an estimate."""
     import av
 
-    headings = ["تفاصيل " + "الاتفاق الموقع بين الحكومة والشركات " * 4, "ردود " + "الفعل المحلية والدولية على القرار " * 4]
+    headings = [
+        "تفاصيل " + "الاتفاق الموقع بين الحكومة والشركات " * 4,
+        "ردود " + "الفعل المحلية والدولية على القرار " * 4,
+    ]
     assert all(len(h.encode()) >= 200 for h in headings)
     article = tmp_path / "a.md"
-    article.write_text("# عنوان الخبر\n\nجملة أولى في المقدمة.\n\n" + "".join(f"## {h}\n\nجملة في هذا القسم.\n\n"
-                                                                             for h in headings), encoding="utf-8")  # fmt: skip
+    article.write_text(
+        "# عنوان الخبر\n\nجملة أولى في المقدمة.\n\n"
+        + "".join(f"## {h}\n\nجملة في هذا القسم.\n\n" for h in headings),
+        encoding="utf-8",
+    )
     out = tmp_path / "a.mp3"
-    result = runner.invoke(cli, ["generate", str(article), "-o", str(out), "--engine", "espeak", "--no-cache"])
+    result = runner.invoke(
+        cli, ["generate", str(article), "-o", str(out), "--engine", "espeak", "--no-cache"]
+    )
     assert result.exit_code == 0, result.output
     listed = ffmpeg("-v", "error", "-i", str(out), "-f", "ffmetadata", "-").stdout
     assert re.findall(r"^title=(.+)$", listed, re.M)[1:] == ["المقدمة", *(h.strip() for h in headings)]
@@ -262,4 +332,6 @@ def test_long_chapter_titles_are_listed_and_the_length_is_exact(runner, tmp_path
     probe = ffmpeg("-v", "warning", "-i", str(out), "-f", "null", "-").stderr
     assert "Estimating duration" not in probe
     assert ID3(out).version[:2] == (2, 3)
-    assert abs(MP3(out).info.length - decoded_seconds(out)) < 0.05  # the Info frame's length is the decoded one
+    assert (
+        abs(MP3(out).info.length - decoded_seconds(out)) < 0.05
+    )  # the Info frame's length is the decoded one

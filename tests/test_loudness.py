@@ -40,7 +40,11 @@ def assert_at_target(path, manifest=None):
     assert abs(lufs + 16) <= 0.5 and peak <= -1.0, (path.name, lufs, peak)
     if manifest:  # what the manifest says the file measures is what ffmpeg measures (a set lists each format)
         recorded = json.loads(manifest.read_text())
-        (audio,) = [entry for entry in (recorded["audio"], *recorded.get("alternates", [])) if entry["file"] == path.name]
+        (audio,) = [
+            entry
+            for entry in (recorded["audio"], *recorded.get("alternates", []))
+            if entry["file"] == path.name
+        ]
         assert abs(audio["loudness_lufs"] - lufs) <= 0.15 and audio["true_peak_dbtp"] <= -1.0, (audio, lufs)
 
 
@@ -49,8 +53,12 @@ def synthetic_narration(voice):
     engine would get them), they get the text these cases were calibrated on.
     (Other texts give the plosive voice a section the limiter cannot bring within 0.5 LU of the target:
     mastering's open work, not the voice's.)"""
-    return narrate(Article.from_text(TEXT, format="markdown"), voice=Voice("synthetic", voice), cache=False,
-                   pronunciation=Pronunciation(vowels=False))  # fmt: skip
+    return narrate(
+        Article.from_text(TEXT, format="markdown"),
+        voice=Voice("synthetic", voice),
+        cache=False,
+        pronunciation=Pronunciation(vowels=False),
+    )
 
 
 @pytest.mark.parametrize("voice", VOICES)
@@ -109,7 +117,12 @@ def test_our_meter_agrees_with_ffmpeg(tmp_path, voice):
     for start in range(0, len(pcm), 7777 * 2):  # pieces of any length
         meter.add(pcm[start : start + 7777 * 2])
     lufs, peak = loudness_of(tmp_path / "x.wav")
-    assert abs(meter.loudness - lufs) <= 0.1 and abs(meter.true_peak - peak) <= 0.3, (meter.loudness, meter.true_peak, lufs, peak)
+    assert abs(meter.loudness - lufs) <= 0.1 and abs(meter.true_peak - peak) <= 0.3, (
+        meter.loudness,
+        meter.true_peak,
+        lufs,
+        peak,
+    )
 
 
 def pcm_of(samples):
@@ -145,7 +158,10 @@ def test_trial_lowers_the_ceiling_by_what_the_encoder_adds_to_peaks():
     tried = loudness.trial(probe, RATE, louder_by_1_5_db)
     assert plain.ceiling == loudness.CEILING_DBFS
     meter = Meter(RATE)
-    meter.add(louder_by_1_5_db(list(loudness.apply(probe, RATE, -16 - integrated_loudness(probe, RATE), loudness.CEILING_DBFS))))
+    meter.add(
+        louder_by_1_5_db(
+            list(loudness.apply(probe, RATE, -16 - integrated_loudness(probe, RATE), loudness.CEILING_DBFS))
+        )
+    )
     expected = loudness.CEILING_DBFS - (meter.true_peak - loudness.TRUE_PEAK_LIMIT + loudness.OVER_MARGIN)
     assert abs(tried.ceiling - expected) < 0.01 and tried.ceiling < loudness.CEILING_DBFS - 0.5
-

@@ -20,25 +20,41 @@ from briefing.publishing.sets import torn_files
 from tests.conftest import tree_snapshot
 
 ROOT = Path(__file__).resolve().parent.parent
-PARAGRAPH = ("أعلنت وزارة المياه اليوم تشغيل محطة جديدة لتحلية مياه البحر على الساحل الجنوبي، بطاقة تكفي مليون ساكن. "
-             "وقال الوزير إن المحطة استغرق بناؤها ثلاث سنوات، وبلغت كلفتها أربعمئة مليون دولار.")  # fmt: skip
+PARAGRAPH = (
+    "أعلنت وزارة المياه اليوم تشغيل محطة جديدة لتحلية مياه البحر على الساحل الجنوبي، بطاقة تكفي مليون ساكن. "
+    "وقال الوزير إن المحطة استغرق بناؤها ثلاث سنوات، وبلغت كلفتها أربعمئة مليون دولار."
+)
 
 
 def long_article(folder: Path, paragraphs: int = 60) -> Path:
     article = folder / "long.txt"
-    article.write_text("محطة التحلية\n" + "\n".join(PARAGRAPH for _ in range(paragraphs)) + "\n", encoding="utf-8")
+    article.write_text(
+        "محطة التحلية\n" + "\n".join(PARAGRAPH for _ in range(paragraphs)) + "\n", encoding="utf-8"
+    )
     return article
 
 
-def briefing(*args: str, cache: Path, hook: str | None = None, env: dict | None = None, **popen) -> subprocess.Popen:
+def briefing(
+    *args: str, cache: Path, hook: str | None = None, env: dict | None = None, **popen
+) -> subprocess.Popen:
     """The real command in a child process; ``hook`` names a module of tests/ imported first. Ctrl-C reaches
     it even when the tests run as a background job (which POSIX starts with SIGINT ignored)."""
-    code = "import sys; sys.argv[0] = 'briefing'; " + (f"import tests.{hook}; " if hook else "") + \
-        "from briefing.cli import main; main()"  # fmt: skip
+    code = (
+        "import sys; sys.argv[0] = 'briefing'; "
+        + (f"import tests.{hook}; " if hook else "")
+        + "from briefing.cli import main; main()"
+    )
     environment = {**os.environ, "BRIEFING_CACHE_DIR": str(cache), "PYTHONPATH": str(ROOT), **(env or {})}
-    return subprocess.Popen([sys.executable, "-c", code, *args], env=environment, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True, cwd=ROOT,
-                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL), **popen)  # fmt: skip
+    return subprocess.Popen(
+        [sys.executable, "-c", code, *args],
+        env=environment,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        cwd=ROOT,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+        **popen,
+    )
 
 
 def wait_for(condition, seconds: float = 60.0) -> None:
@@ -56,7 +72,9 @@ def test_sigterm_stops_like_ctrl_c(tmp_path, cache_dir):
     out = tmp_path / "out" / "news.mp3"
     out.parent.mkdir()
     out.write_bytes(b"yesterday's briefing")
-    run = briefing("generate", str(long_article(tmp_path)), "-o", str(out), "--engine", "espeak", cache=cache_dir)
+    run = briefing(
+        "generate", str(long_article(tmp_path)), "-o", str(out), "--engine", "espeak", cache=cache_dir
+    )
     wait_for(lambda: any(cache_dir.rglob("*.clip")))  # speaking has begun
     run.send_signal(signal.SIGTERM)
     _, stderr = run.communicate(timeout=30)
@@ -71,8 +89,16 @@ def test_ctrl_c_during_retries_answers_at_once_and_sends_nothing_more(tmp_path, 
     gtts_stub.fail_texts = {"": "429:3600"}  # every request: too many requests, come back in an hour
     article = tmp_path / "a.txt"
     article.write_text("عنوان\n" + PARAGRAPH + "\n", encoding="utf-8")
-    run = briefing("generate", str(article), "-o", str(tmp_path / "a.mp3"), "--engine", "gtts", cache=cache_dir,
-                   env={"BRIEFING_GTTS_URL": gtts_stub.url})  # fmt: skip
+    run = briefing(
+        "generate",
+        str(article),
+        "-o",
+        str(tmp_path / "a.mp3"),
+        "--engine",
+        "gtts",
+        cache=cache_dir,
+        env={"BRIEFING_GTTS_URL": gtts_stub.url},
+    )
     wait_for(lambda: len(gtts_stub.requests) >= 1)
     time.sleep(0.5)  # every request now waits out its Retry-After
     sent = len(gtts_stub.requests)
@@ -88,31 +114,63 @@ def test_ctrl_c_during_retries_answers_at_once_and_sends_nothing_more(tmp_path, 
     assert not (tmp_path / "a.mp3").exists() and temporaries(tmp_path) == []
 
 
-def test_retries_stop_at_the_deadline_with_the_count_and_the_last_cause(runner, tmp_path, gtts_stub, monkeypatch):
+def test_retries_stop_at_the_deadline_with_the_count_and_the_last_cause(
+    runner, tmp_path, gtts_stub, monkeypatch
+):
     from briefing.speech import retry
 
-    monkeypatch.setattr(retry, "DEFAULT_POLICY", retry.RetryPolicy(attempts=1000, initial=0.05, jitter=0, max_wait=0.2))
+    monkeypatch.setattr(
+        retry, "DEFAULT_POLICY", retry.RetryPolicy(attempts=1000, initial=0.05, jitter=0, max_wait=0.2)
+    )
     gtts_stub.fail_texts = {"": "503"}
     article = tmp_path / "a.txt"
     article.write_text("عنوان\n" + PARAGRAPH + "\n", encoding="utf-8")
-    result = runner.invoke(cli, ["generate", str(article), "-o", str(tmp_path / "a.mp3"), "--engine", "gtts",
-                                 "--retry-deadline", "2"])  # fmt: skip
+    result = runner.invoke(
+        cli,
+        [
+            "generate",
+            str(article),
+            "-o",
+            str(tmp_path / "a.mp3"),
+            "--engine",
+            "gtts",
+            "--retry-deadline",
+            "2",
+        ],
+    )
     assert result.exit_code == 1
     line = result.output.strip().splitlines()[-1]
-    assert "gave up after 2 s of retries: " in line and "requests failed, the last with: Google TTS answered HTTP 503" in line
+    assert (
+        "gave up after 2 s of retries: " in line
+        and "requests failed, the last with: Google TTS answered HTTP 503" in line
+    )
     failed = int(line.split("gave up after 2 s of retries: ")[1].split(" requests")[0])
     assert 10 <= failed <= len(gtts_stub.requests)  # requests still under way when it gave up are not counted
 
 
 def test_a_kill_between_renames_is_detected_and_repaired(tmp_path, cache_dir, example_txt):
     out = tmp_path / "news.mp3"
-    first = briefing("generate", str(example_txt), "-o", str(out), "--engine", "espeak", "--per-section", cache=cache_dir)
+    first = briefing(
+        "generate", str(example_txt), "-o", str(out), "--engine", "espeak", "--per-section", cache=cache_dir
+    )
     assert first.wait(timeout=120) == 0, first.stderr.read()
     before = {p.name: p.read_bytes() for p in tmp_path.iterdir() if p.is_file()}
 
     # The second run, of another title, is killed after two of its final renames.
-    killed = briefing("generate", str(example_txt), "-o", str(out), "--engine", "espeak", "--per-section", "--title",
-                      "عنوان آخر", cache=cache_dir, hook="kill_after_renames", env={"KILL_AFTER_RENAMES": "2"})  # fmt: skip
+    killed = briefing(
+        "generate",
+        str(example_txt),
+        "-o",
+        str(out),
+        "--engine",
+        "espeak",
+        "--per-section",
+        "--title",
+        "عنوان آخر",
+        cache=cache_dir,
+        hook="kill_after_renames",
+        env={"KILL_AFTER_RENAMES": "2"},
+    )
     killed.communicate(timeout=120)
     assert killed.returncode == -signal.SIGKILL
     assert temporaries(tmp_path), "the kill left temporaries, as a real one would"
@@ -120,13 +178,24 @@ def test_a_kill_between_renames_is_detected_and_repaired(tmp_path, cache_dir, ex
     assert changed and "news.json" not in changed  # a torn set: new files under the old manifest
     assert torn_files(tmp_path / "news.json")
 
-    page = subprocess.run([sys.executable, "-m", "briefing", "page", str(out)], capture_output=True, text=True)
-    assert page.returncode == 2 and "do not match its manifest" in page.stderr and "making the briefing again repairs it" in page.stderr
-    feed = subprocess.run([sys.executable, "-m", "briefing", "feed", str(tmp_path), "--base-url", "https://e.org/"],
-                          capture_output=True, text=True)  # fmt: skip
+    page = subprocess.run(
+        [sys.executable, "-m", "briefing", "page", str(out)], capture_output=True, text=True
+    )
+    assert (
+        page.returncode == 2
+        and "do not match its manifest" in page.stderr
+        and "making the briefing again repairs it" in page.stderr
+    )
+    feed = subprocess.run(
+        [sys.executable, "-m", "briefing", "feed", str(tmp_path), "--base-url", "https://e.org/"],
+        capture_output=True,
+        text=True,
+    )
     assert feed.returncode == 2 and "its files do not match it" in feed.stderr  # the only episode: no feed
 
-    repair = briefing("generate", str(example_txt), "-o", str(out), "--engine", "espeak", "--per-section", cache=cache_dir)
+    repair = briefing(
+        "generate", str(example_txt), "-o", str(out), "--engine", "espeak", "--per-section", cache=cache_dir
+    )
     _, stderr = repair.communicate(timeout=120)
     assert repair.returncode == 0, stderr
     assert "the briefing there is incomplete" in stderr and "this run rewrites it" in stderr
@@ -136,8 +205,22 @@ def test_a_kill_between_renames_is_detected_and_repaired(tmp_path, cache_dir, ex
 def test_two_runs_to_one_output_never_mix_their_files(tmp_path, cache_dir, example_txt):
     out = tmp_path / "news.mp3"
     slow = {"SLOW_RENAMES": "0.3"}
-    runs = [briefing("generate", str(example_txt), "-o", str(out), "--engine", "espeak", "--title", title,
-                     cache=cache_dir, hook="slow_renames", env=slow) for title in ("الأول", "الثاني")]  # fmt: skip
+    runs = [
+        briefing(
+            "generate",
+            str(example_txt),
+            "-o",
+            str(out),
+            "--engine",
+            "espeak",
+            "--title",
+            title,
+            cache=cache_dir,
+            hook="slow_renames",
+            env=slow,
+        )
+        for title in ("الأول", "الثاني")
+    ]
     outputs = [run.communicate(timeout=180) for run in runs]
     assert [run.returncode for run in runs] == [0, 0], outputs
     assert any("Waiting for another run writing" in stderr for _, stderr in outputs)
@@ -151,7 +234,9 @@ def test_leftovers_of_a_killed_run_are_removed_by_the_next_run(runner, tmp_path,
     (tmp_path / ".news.vtt.def456.part").write_text("partial")
     (tmp_path / ".news.mp3.ghi789.part").mkdir()
     (tmp_path / ".other.mp3.abc.part").write_text("another output's: kept")
-    result = runner.invoke(cli, ["generate", str(example_txt), "-o", str(tmp_path / "news.mp3"), "--engine", "espeak"])
+    result = runner.invoke(
+        cli, ["generate", str(example_txt), "-o", str(tmp_path / "news.mp3"), "--engine", "espeak"]
+    )
     assert result.exit_code == 0, result.output
     assert temporaries(tmp_path) == [".other.mp3.abc.part"]
 
@@ -177,39 +262,59 @@ def fill(disk: Path, leave: int) -> None:
     (disk / "filler").write_bytes(b"\0" * max(0, free - leave))
 
 
-def test_a_full_disk_fails_with_exit_1_naming_the_file_and_leaves_no_new_folder(runner, small_disk, example_txt):
+def test_a_full_disk_fails_with_exit_1_naming_the_file_and_leaves_no_new_folder(
+    runner, small_disk, example_txt
+):
     fill(small_disk, 100_000)
     out = small_disk / "new" / "deeper" / "news.mp3"
     result = runner.invoke(cli, ["generate", str(example_txt), "-o", str(out), "--engine", "espeak"])
     assert result.exit_code == 1, result.output
-    assert result.output.startswith(f"Error: {small_disk / 'new' / 'deeper'}/news.") and "No space left" in result.output
+    assert (
+        result.output.startswith(f"Error: {small_disk / 'new' / 'deeper'}/news.")
+        and "No space left" in result.output
+    )
     assert result.output.count("\n") == 1
     assert sorted(p.name for p in small_disk.iterdir()) == ["filler"]
 
 
 def test_a_full_disk_while_writing_the_page_leaves_the_old_set_whole(runner, small_disk, example_txt):
     out = small_disk / "news.mp3"
-    assert runner.invoke(cli, ["generate", str(example_txt), "-o", str(out), "--engine", "espeak"]).exit_code == 0
+    assert (
+        runner.invoke(cli, ["generate", str(example_txt), "-o", str(out), "--engine", "espeak"]).exit_code
+        == 0
+    )
     before = tree_snapshot(small_disk)
     mp3 = out.stat().st_size
     fill(small_disk, int(mp3 * 2.4))  # room for the work files and the MP3, not for a page holding it too
     before = tree_snapshot(small_disk)
-    result = runner.invoke(cli, ["generate", str(example_txt), "-o", str(out), "--engine", "espeak", "--page",
-                                 "--embed-audio"])  # fmt: skip
+    result = runner.invoke(
+        cli, ["generate", str(example_txt), "-o", str(out), "--engine", "espeak", "--page", "--embed-audio"]
+    )
     assert result.exit_code == 1, result.output
-    assert result.output == f"Error: {small_disk / 'news.html'}: cannot be written (No space left on device)\n"
+    assert (
+        result.output == f"Error: {small_disk / 'news.html'}: cannot be written (No space left on device)\n"
+    )
     assert tree_snapshot(small_disk) == before
     assert torn_files(small_disk / "news.json") == []
 
 
-def test_a_read_only_cache_with_a_damaged_entry_is_worked_around(runner, small_disk, tmp_path, example_txt, monkeypatch):
+def test_a_read_only_cache_with_a_damaged_entry_is_worked_around(
+    runner, small_disk, tmp_path, example_txt, monkeypatch
+):
     cache = small_disk / "cache"
     monkeypatch.setenv("BRIEFING_CACHE_DIR", str(cache))
-    assert runner.invoke(cli, ["generate", str(example_txt), "-o", str(tmp_path / "a.mp3"), "--engine", "espeak"]).exit_code == 0
+    assert (
+        runner.invoke(
+            cli, ["generate", str(example_txt), "-o", str(tmp_path / "a.mp3"), "--engine", "espeak"]
+        ).exit_code
+        == 0
+    )
     damaged = next(cache.rglob("*.clip"))
     damaged.write_bytes(damaged.read_bytes()[:100])
     subprocess.run(["mount", "-o", "remount,ro", str(small_disk)], check=True)
-    result = runner.invoke(cli, ["generate", str(example_txt), "-o", str(tmp_path / "b.mp3"), "--engine", "espeak"])
+    result = runner.invoke(
+        cli, ["generate", str(example_txt), "-o", str(tmp_path / "b.mp3"), "--engine", "espeak"]
+    )
     assert result.exit_code == 0, result.output
     cleared = runner.invoke(cli, ["cache", "clear"])
     assert cleared.exit_code == 1
@@ -219,7 +324,9 @@ def test_a_read_only_cache_with_a_damaged_entry_is_worked_around(runner, small_d
 
 def test_a_cache_folder_that_is_a_file_is_said_once(runner, tmp_path, example_txt, monkeypatch):
     monkeypatch.setenv("BRIEFING_CACHE_DIR", str(example_txt))
-    result = runner.invoke(cli, ["generate", str(example_txt), "-o", str(tmp_path / "a.mp3"), "--engine", "espeak"])
+    result = runner.invoke(
+        cli, ["generate", str(example_txt), "-o", str(tmp_path / "a.mp3"), "--engine", "espeak"]
+    )
     assert result.exit_code == 0, result.output
     assert result.output.count(f"Warning: the cache folder {example_txt} is a file, not a folder") == 1
 
@@ -227,8 +334,17 @@ def test_a_cache_folder_that_is_a_file_is_said_once(runner, tmp_path, example_tx
 def test_spoken_audio_waits_in_an_unnamed_file_that_a_kill_cannot_leave_behind(tmp_path, cache_dir):
     spare = tmp_path / "tmp"
     spare.mkdir()
-    run = briefing("generate", str(long_article(tmp_path)), "-o", str(tmp_path / "news.mp3"), "--engine", "espeak",
-                   cache=cache_dir, env={"TMPDIR": str(spare)})  # fmt: skip
+    run = briefing(
+        "generate",
+        str(long_article(tmp_path)),
+        "-o",
+        str(tmp_path / "news.mp3"),
+        "--engine",
+        "espeak",
+        cache=cache_dir,
+        env={"TMPDIR": str(spare)},
+    )
+
     def held() -> list[str]:
         """What the run has open now (a file closed while we look is passed over)."""
         found = []
@@ -251,25 +367,40 @@ def test_no_room_for_the_spoken_audio_is_one_line(runner, small_disk, example_tx
 
     fill(small_disk, 50_000)
     monkeypatch.setattr(tempfile, "tempdir", str(small_disk))
-    result = runner.invoke(cli, ["generate", str(example_txt), "-o", str(tmp_path / "news.mp3"), "--engine", "espeak",
-                                 "--no-cache"])  # fmt: skip
+    result = runner.invoke(
+        cli,
+        ["generate", str(example_txt), "-o", str(tmp_path / "news.mp3"), "--engine", "espeak", "--no-cache"],
+    )
     assert result.exit_code == 1, result.output
-    assert result.output == (f"Error: spoken audio cannot be kept in {small_disk} (No space left on device); "
-                             "free space there, or point TMPDIR at a folder with room\n")  # fmt: skip
+    assert result.output == (
+        f"Error: spoken audio cannot be kept in {small_disk} (No space left on device); "
+        "free space there, or point TMPDIR at a folder with room\n"
+    )
     assert not (tmp_path / "news.mp3").exists()
 
 
 def test_sigterm_while_encoding_answers_at_once(tmp_path, cache_dir, example_txt):
     started = tmp_path / "encoding"
     out = tmp_path / "out" / "news.mp3"
-    run = briefing("generate", str(example_txt), "-o", str(out), "--engine", "espeak", cache=cache_dir,
-                   hook="slow_encoding", env={"ENCODING_STARTED": str(started)})  # fmt: skip
+    run = briefing(
+        "generate",
+        str(example_txt),
+        "-o",
+        str(out),
+        "--engine",
+        "espeak",
+        cache=cache_dir,
+        hook="slow_encoding",
+        env={"ENCODING_STARTED": str(started)},
+    )
     wait_for(started.exists)
     signalled = time.monotonic()
     run.send_signal(signal.SIGTERM)
     _, stderr = run.communicate(timeout=30)
     assert time.monotonic() - signalled < 3  # not after the parts under way are done
-    assert run.returncode == 143 and stderr.strip().splitlines()[-1].startswith("Error: interrupted (SIGTERM)")
+    assert run.returncode == 143 and stderr.strip().splitlines()[-1].startswith(
+        "Error: interrupted (SIGTERM)"
+    )
     assert not (tmp_path / "out").exists()
 
 
@@ -287,8 +418,16 @@ def test_a_lock_folder_another_user_made_first_makes_no_run_wait(tmp_path, cache
     digest = hashlib.sha256(str(out.with_suffix(".json").absolute().resolve()).encode()).hexdigest()[:32]
     with (squatted / f"{digest}.lock").open("w") as held:
         fcntl.flock(held, fcntl.LOCK_EX)  # the squatter holds the lock of our output
-        run = briefing("generate", str(example_txt), "-o", str(out), "--engine", "espeak", cache=cache_dir,
-                       env={"TMPDIR": str(temporary), "XDG_CACHE_HOME": str(tmp_path / "home-cache")})  # fmt: skip
+        run = briefing(
+            "generate",
+            str(example_txt),
+            "-o",
+            str(out),
+            "--engine",
+            "espeak",
+            cache=cache_dir,
+            env={"TMPDIR": str(temporary), "XDG_CACHE_HOME": str(tmp_path / "home-cache")},
+        )
         _, stderr = run.communicate(timeout=120)
     assert run.returncode == 0 and "Waiting" not in stderr, stderr
     assert out.is_file() and list((tmp_path / "home-cache" / "briefing" / "locks").glob("*.lock"))
@@ -312,12 +451,24 @@ def test_a_stopped_batch_answers_at_once_keeps_what_finished_and_leaves_no_proce
     inputs, out = tmp_path / "in", tmp_path / "out"
     inputs.mkdir()
     for n in range(6):
-        (inputs / f"s{n}.txt").write_text(f"الخبر {n}\n" + "\n".join(f"{PARAGRAPH} ({n}-{p})" for p in range(25)) + "\n",
-                                          encoding="utf-8")  # fmt: skip
+        (inputs / f"s{n}.txt").write_text(
+            f"الخبر {n}\n" + "\n".join(f"{PARAGRAPH} ({n}-{p})" for p in range(25)) + "\n", encoding="utf-8"
+        )
     mark = f"BRIEFING_TEST_RUN=batch-{os.getpid()}-{how}"
     name, value = mark.split("=")
-    run = briefing("batch", str(inputs), "--out-dir", str(out), "--engine", "espeak", "--workers", "2", "-q",
-                   cache=cache_dir, env={name: value})  # fmt: skip
+    run = briefing(
+        "batch",
+        str(inputs),
+        "--out-dir",
+        str(out),
+        "--engine",
+        "espeak",
+        "--workers",
+        "2",
+        "-q",
+        cache=cache_dir,
+        env={name: value},
+    )
     wait_for(lambda: any(out.glob("*.json")), seconds=120)  # one article is done, the next are under way
     stopped = time.monotonic()
     run.send_signal(how)
@@ -325,7 +476,12 @@ def test_a_stopped_batch_answers_at_once_keeps_what_finished_and_leaves_no_proce
     assert time.monotonic() - stopped < 3
     wait_for(lambda: processes_marked(mark) == [], seconds=5)  # workers go with their batch, even killed
     done = [p for p in out.glob("*.json") if p.name != "batch.json"]
-    assert done and all((out / json.loads(p.read_text(encoding="utf-8"))["audio"]["file"]).is_file() for p in done)
+    assert done and all(
+        (out / json.loads(p.read_text(encoding="utf-8"))["audio"]["file"]).is_file() for p in done
+    )
     if how == signal.SIGTERM:  # (a SIGKILL may land mid-rename: the next run removes what it left)
-        assert run.returncode == 143 and json.loads((out / "batch.json").read_text(encoding="utf-8"))["counts"]["done"]
+        assert (
+            run.returncode == 143
+            and json.loads((out / "batch.json").read_text(encoding="utf-8"))["counts"]["done"]
+        )
         assert not list(out.glob(".*.part"))

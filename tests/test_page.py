@@ -40,7 +40,9 @@ def briefing_page(tmp_path_factory):
     article = folder / "festival.txt"
     article.write_text(ARTICLE, encoding="utf-8")
     out = folder / "festival.mp3"
-    result = CliRunner().invoke(cli, ["generate", str(article), "-o", str(out), "--engine", "espeak", "--page"])
+    result = CliRunner().invoke(
+        cli, ["generate", str(article), "-o", str(out), "--engine", "espeak", "--page"]
+    )
     assert result.exit_code == 0, result.output
     return out.with_suffix(".html"), json.loads(out.with_suffix(".json").read_text(encoding="utf-8"))
 
@@ -54,9 +56,16 @@ def browser():
         chromium = playwright.chromium.launch(
             executable_path=str(CHROMIUM),
             headless=True,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                  "--disable-sync", "--no-first-run", "--autoplay-policy=no-user-gesture-required"],
-        )  # fmt: skip
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+                "--autoplay-policy=no-user-gesture-required",
+            ],
+        )
         yield chromium
         chromium.close()
 
@@ -116,7 +125,9 @@ def test_chapters_seek_by_click_and_by_enter(page, briefing_page):
     assert chapters.count() == len(manifest["sections"]) == 2
     second = manifest["sections"][1]
     chapters.nth(1).click()
-    page.wait_for_function(f"Math.abs(document.getElementById('player').currentTime * 1000 - {second['start_ms']}) < 50")
+    page.wait_for_function(
+        f"Math.abs(document.getElementById('player').currentTime * 1000 - {second['start_ms']}) < 50"
+    )
     first_cue_of_second = next(i for i, c in enumerate(manifest["cues"]) if c["section"] == 1)
     assert highlighted(page) == first_cue_of_second
 
@@ -136,10 +147,17 @@ def test_a_seek_while_paused_moves_the_highlight(page, briefing_page):
     cue = page.locator('[aria-current="true"]')
     assert cue.inner_text().endswith(target["text"])
     # visible without colour: the lit cue is underlined and marked
-    assert page.evaluate("getComputedStyle(document.querySelector('[aria-current=\"true\"]')).textDecorationLine") == "underline"
+    assert (
+        page.evaluate(
+            "getComputedStyle(document.querySelector('[aria-current=\"true\"]')).textDecorationLine"
+        )
+        == "underline"
+    )
 
     page.locator("[data-cue='1']").click()  # a transcript line seeks too
-    page.wait_for_function(f"Math.abs(document.getElementById('player').currentTime * 1000 - {manifest['cues'][1]['start_ms']}) < 50")
+    page.wait_for_function(
+        f"Math.abs(document.getElementById('player').currentTime * 1000 - {manifest['cues'][1]['start_ms']}) < 50"
+    )
     assert highlighted(page) == 1
     SCREENSHOTS.mkdir(exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / "listening-page.png"), full_page=True)
@@ -173,7 +191,9 @@ def test_the_page_plays_every_format_in_chromium(browser, tmp_path, suffix):
     article.write_text(ARTICLE, encoding="utf-8")
     for embed in ([], ["--embed-audio"]):
         out = tmp_path / f"festival{len(embed)}{suffix}"
-        result = CliRunner().invoke(cli, ["generate", str(article), "-o", str(out), "--engine", "espeak", "--page", *embed])
+        result = CliRunner().invoke(
+            cli, ["generate", str(article), "-o", str(out), "--engine", "espeak", "--page", *embed]
+        )
         assert result.exit_code == 0, result.output
         manifest = json.loads(out.with_suffix(".json").read_text(encoding="utf-8"))
         context = browser.new_context()
@@ -191,9 +211,23 @@ def test_an_episode_page_in_two_formats_loads_at_its_top_and_names_each_story_on
     from tests.conftest import EXAMPLES
 
     out = tmp_path / "today.mp3"
-    result = CliRunner().invoke(cli, ["generate", str(EXAMPLES / "solar-plant.txt"), str(EXAMPLES / "city-library.html"),
-                                      "-o", str(out), "--title", "موجز اليوم", "--engine", "espeak", "--page",
-                                      "--audio-format", "mp3,opus"])  # fmt: skip
+    result = CliRunner().invoke(
+        cli,
+        [
+            "generate",
+            str(EXAMPLES / "solar-plant.txt"),
+            str(EXAMPLES / "city-library.html"),
+            "-o",
+            str(out),
+            "--title",
+            "موجز اليوم",
+            "--engine",
+            "espeak",
+            "--page",
+            "--audio-format",
+            "mp3,opus",
+        ],
+    )
     assert result.exit_code == 0, result.output
     manifest = json.loads(out.with_suffix(".json").read_text(encoding="utf-8"))
     context = browser.new_context(viewport={"width": 420, "height": 700})

@@ -10,7 +10,10 @@ from briefing.errors import InputError
 
 TITLE = "الموسم الزراعي في الشمال"
 HEADINGS = [None, "توقعات المحصول", "أسعار الخضار"]
-LEAD = ["بدأ موسم الحصاد مبكرا هذا العام، بعد شتاء وفير الأمطار.", "وقالت الوزارة إن 60 ألف مزارع سجلوا في البرنامج."]
+LEAD = [
+    "بدأ موسم الحصاد مبكرا هذا العام، بعد شتاء وفير الأمطار.",
+    "وقالت الوزارة إن 60 ألف مزارع سجلوا في البرنامج.",
+]
 CROP = "يتوقع المزارعون محصولا أكبر بنسبة 15 في المئة؛ فهل تنخفض الأسعار؟"
 PRICES = "قال التجار إن الأسعار ستبقى مستقرة حتى نهاية الشهر."
 
@@ -68,7 +71,9 @@ CASES = [
 ]
 
 
-@pytest.mark.parametrize(("name", "text", "written_as", "format", "encoding"), CASES, ids=[c[0] for c in CASES])
+@pytest.mark.parametrize(
+    ("name", "text", "written_as", "format", "encoding"), CASES, ids=[c[0] for c in CASES]
+)
 def test_every_format_and_encoding_reads_the_same_article(tmp_path, name, text, written_as, format, encoding):
     path = tmp_path / name
     path.write_bytes(text.encode(written_as))
@@ -129,9 +134,14 @@ def test_sections_prints_format_and_encoding(runner, tmp_path):
 @pytest.mark.parametrize(
     ("text", "headings"),
     [
-        ("مقدمة الخبر هنا.\n1. الخلفية\nنص الخلفية.\n2. ما الجديد؟\nنص الجديد.", [None, "1. الخلفية", "2. ما الجديد؟"]),
-        ("مقدمة الخبر هنا.\nأولاً: الخلفية\nنص الخلفية.\nثانياً: التوقعات\nنص التوقعات.",
-         [None, "أولاً: الخلفية", "ثانياً: التوقعات"]),
+        (
+            "مقدمة الخبر هنا.\n1. الخلفية\nنص الخلفية.\n2. ما الجديد؟\nنص الجديد.",
+            [None, "1. الخلفية", "2. ما الجديد؟"],
+        ),
+        (
+            "مقدمة الخبر هنا.\nأولاً: الخلفية\nنص الخلفية.\nثانياً: التوقعات\nنص التوقعات.",
+            [None, "أولاً: الخلفية", "ثانياً: التوقعات"],
+        ),
         ("مقدمة الخبر هنا.\n٣) السياق\nنص السياق.", [None, "٣) السياق"]),
         ("مقدمة الخبر هنا.\nالخلاصة:\nانتهى الأمر بالاتفاق.", [None, "الخلاصة:"]),
         ("مقدمة الخبر هنا.\nوقال الوزير:\n«سنواصل العمل حتى النهاية.»", [None]),

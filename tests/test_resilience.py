@@ -27,7 +27,9 @@ def generate(runner, article, *args):
 
 
 @pytest.mark.parametrize("fault", ["429", "500", "503", "empty", "garbage", "drop", "slow:2"])
-def test_a_passing_fault_is_retried_and_the_briefing_completes(runner, article, gtts_stub, monkeypatch, fault):
+def test_a_passing_fault_is_retried_and_the_briefing_completes(
+    runner, article, gtts_stub, monkeypatch, fault
+):
     monkeypatch.setattr(gtts_engine, "TIMEOUT", (2.0, 0.5))
     gtts_stub.faults = [fault]
     result, out = generate(runner, article)
@@ -92,7 +94,9 @@ def test_unchanged_rerun_makes_no_request_and_an_edit_only_its_sentences(runner,
     assert gtts_stub.requests == [] and f"{CHUNKS} of {CHUNKS} clips from cache" in result.output
     assert len(out.read_bytes()) == len(first)
 
-    article.write_text(ARTICLE.replace("فقرة ثانية فيها جملة واحدة.", "فقرة معدلة. فيها جملتان."), encoding="utf-8")
+    article.write_text(
+        ARTICLE.replace("فقرة ثانية فيها جملة واحدة.", "فقرة معدلة. فيها جملتان."), encoding="utf-8"
+    )
     result, _ = generate(runner, article)
     assert result.exit_code == 0
     assert sorted(gtts_stub.texts) == sorted(["فقرة معدلة.", "فيها جملتان."])
@@ -124,8 +128,11 @@ def test_requests_run_concurrently_within_the_jobs_bound(runner, tmp_path):
     article = tmp_path / "long.txt"
     article.write_text(" ".join(f"هذه الجملة رقم {n} من الخبر." for n in range(20)), encoding="utf-8")
     with GttsStub(delay=0.2) as stub:
-        result = runner.invoke(cli, ["generate", str(article), "-o", str(tmp_path / "l.mp3"), "--engine", "gtts",
-                                     "--jobs", "3"], env={"BRIEFING_GTTS_URL": stub.url})  # fmt: skip
+        result = runner.invoke(
+            cli,
+            ["generate", str(article), "-o", str(tmp_path / "l.mp3"), "--engine", "gtts", "--jobs", "3"],
+            env={"BRIEFING_GTTS_URL": stub.url},
+        )
     assert result.exit_code == 0, result.output
     assert stub.most_in_flight == 3
 
@@ -188,16 +195,26 @@ def test_retry_after_parsing():
     assert parse_retry_after("soon") is None and parse_retry_after(None) is None
 
 
-def test_the_cache_stays_under_its_cap_least_recently_used_first(runner, tmp_path, example_txt, monkeypatch, cache_dir):
+def test_the_cache_stays_under_its_cap_least_recently_used_first(
+    runner, tmp_path, example_txt, monkeypatch, cache_dir
+):
     monkeypatch.setenv("BRIEFING_CACHE_MAX", "200k")
     out = tmp_path / "a.mp3"
-    assert runner.invoke(cli, ["generate", str(example_txt), "-o", str(out), "--engine", "espeak"]).exit_code == 0
-    size = sum(p.stat().st_size for p in cache_dir.rglob("*.clip")) + sum(p.stat().st_size for p in cache_dir.rglob("*.track"))
+    assert (
+        runner.invoke(cli, ["generate", str(example_txt), "-o", str(out), "--engine", "espeak"]).exit_code
+        == 0
+    )
+    size = sum(p.stat().st_size for p in cache_dir.rglob("*.clip")) + sum(
+        p.stat().st_size for p in cache_dir.rglob("*.track")
+    )
     assert size <= 200_000
     info = runner.invoke(cli, ["cache", "info"])
     assert "Cap: 0.2 MB" in info.output and "Entries: " in info.output
     monkeypatch.delenv("BRIEFING_CACHE_MAX")
-    assert runner.invoke(cli, ["generate", str(example_txt), "-o", str(out), "--engine", "espeak"]).exit_code == 0
+    assert (
+        runner.invoke(cli, ["generate", str(example_txt), "-o", str(out), "--engine", "espeak"]).exit_code
+        == 0
+    )
     oldest = min(cache_dir.rglob("*.clip"), key=lambda p: p.stat().st_mtime)
     result = runner.invoke(cli, ["cache", "prune", "--max-size", "100k"])
     assert result.exit_code == 0 and result.output.startswith("Removed ")

@@ -14,7 +14,10 @@ INTRO_PHRASE, OUTRO_PHRASE = PHRASES["ar"].intro, PHRASES["ar"].outro
         ("هل انتهى الاجتماع؟ نعم انتهى.", ["هل انتهى الاجتماع؟", "نعم انتهى."]),
         ("بلغت الكلفة 95 مليونا؛ وهي كبيرة", ["بلغت الكلفة 95 مليونا؛", "وهي كبيرة"]),
         ("قال الوزير: الأمر محسوم! وانتهى", ["قال الوزير:", "الأمر محسوم!", "وانتهى"]),
-        ("ارتفع بنسبة 3.5 في المئة عند الساعة 10:30 صباحا.", ["ارتفع بنسبة 3.5 في المئة عند الساعة 10:30 صباحا."]),
+        (
+            "ارتفع بنسبة 3.5 في المئة عند الساعة 10:30 صباحا.",
+            ["ارتفع بنسبة 3.5 في المئة عند الساعة 10:30 صباحا."],
+        ),
         ("قال «انتهى الأمر.» ثم غادر", ["قال «انتهى الأمر.»", "ثم غادر"]),
         ("Prices rose. Did they? Yes", ["Prices rose.", "Did they?", "Yes"]),
     ],
@@ -65,11 +68,15 @@ def test_an_episode_announces_its_stories_each_by_title():
     # a longer break, with the chime, between stories
     assert [c.kind for c in cues[second_story - 3 : second_story]] == ["pause", "chime", "pause"]
     assert cues[second_story - 1].pause_ms == 750
-    assert [s.label for s in Episode.of([first, second]).sections] == ["الخبر الأول هنا", "عنوان فرعي",
-                                                                       "جملة من خبر بلا عنوان."]  # fmt: skip
+    assert [s.label for s in Episode.of([first, second]).sections] == [
+        "الخبر الأول هنا",
+        "عنوان فرعي",
+        "جملة من خبر بلا عنوان.",
+    ]
 
 
-@pytest.mark.parametrize(("count", "phrase"), [(1, "خبر واحد"), (2, "خبران"), (3, "3 أخبار"), (10, "10 أخبار"),
-                                                (11, "11 خبرا")])  # fmt: skip
+@pytest.mark.parametrize(
+    ("count", "phrase"), [(1, "خبر واحد"), (2, "خبران"), (3, "3 أخبار"), (10, "10 أخبار"), (11, "11 خبرا")]
+)
 def test_stories_phrase(count, phrase):
     assert PHRASES["ar"].count(count) == f"في هذا الموجز {phrase}"

@@ -48,12 +48,22 @@ DOLLAR = Noun("دولار", "دولاران", "دولارات", adjective="أم�
 LIRA = Noun("ليرة", "ليرتان", "ليرات", True, "تركية")
 
 
-@pytest.mark.parametrize("n, noun, said", [
-    (1, DOLLAR, "دولار أمريكي واحد"), (2, DOLLAR, "دولاران أمريكيان"), (3, DOLLAR, "ثلاثة دولارات أمريكية"),
-    (11, DOLLAR, "أحد عشر دولارًا أمريكيًا"), (200, DOLLAR, "مئتا دولار أمريكي"), (2000, DOLLAR, "ألفا دولار أمريكي"),
-    (1, LIRA, "ليرة تركية واحدة"), (2, LIRA, "ليرتان تركيتان"), (3, LIRA, "ثلاث ليرات تركية"),
-    (25, LIRA, "خمس وعشرون ليرةً تركيةً"), (103, LIRA, "مئة وثلاث ليرات تركية"),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    "n, noun, said",
+    [
+        (1, DOLLAR, "دولار أمريكي واحد"),
+        (2, DOLLAR, "دولاران أمريكيان"),
+        (3, DOLLAR, "ثلاثة دولارات أمريكية"),
+        (11, DOLLAR, "أحد عشر دولارًا أمريكيًا"),
+        (200, DOLLAR, "مئتا دولار أمريكي"),
+        (2000, DOLLAR, "ألفا دولار أمريكي"),
+        (1, LIRA, "ليرة تركية واحدة"),
+        (2, LIRA, "ليرتان تركيتان"),
+        (3, LIRA, "ثلاث ليرات تركية"),
+        (25, LIRA, "خمس وعشرون ليرةً تركيةً"),
+        (103, LIRA, "مئة وثلاث ليرات تركية"),
+    ],
+)
 def test_counted_nouns_agree_with_their_number(n, noun, said):
     assert counted(n, noun) == said
 
@@ -63,7 +73,13 @@ def test_decimals_digits_and_ordinals():
     assert decimal("0.05") == "صفر فاصلة صفر خمسة"
     assert decimal("4.25") == "أربعة فاصلة خمسة وعشرون"
     assert digits("0912") == "صفر تسعة واحد اثنان"
-    assert [ordinal(n) for n in (1, 5, 11, 21, 30)] == ["الأول", "الخامس", "الحادي عشر", "الحادي والعشرون", "الثلاثون"]
+    assert [ordinal(n) for n in (1, 5, 11, 21, 30)] == [
+        "الأول",
+        "الخامس",
+        "الحادي عشر",
+        "الحادي والعشرون",
+        "الثلاثون",
+    ]
     assert ordinal(11, feminine=True) == "الحادية عشرة"
 
 
@@ -167,7 +183,9 @@ ARABIC = [
 ]
 
 
-@pytest.mark.parametrize("step, written, said", ARABIC, ids=[f"{s.__name__}-{i}" for i, (s, _, _) in enumerate(ARABIC)])
+@pytest.mark.parametrize(
+    "step, written, said", ARABIC, ids=[f"{s.__name__}-{i}" for i, (s, _, _) in enumerate(ARABIC)]
+)
 def test_arabic_rule(step, written, said):
     assert step(written) == said
 
@@ -178,8 +196,9 @@ def test_numeric_dates_name_months_either_way():
 
 
 def no_digit_or_symbol(text: str) -> bool:
-    return not re.search(r"\d", text) and not any(unicodedata.category(ch).startswith("S") or ch in "%٪#&@*"
-                                                  for ch in text)  # fmt: skip
+    return not re.search(r"\d", text) and not any(
+        unicodedata.category(ch).startswith("S") or ch in "%٪#&@*" for ch in text
+    )
 
 
 def spoken(text: str) -> str:
@@ -188,13 +207,16 @@ def spoken(text: str) -> str:
     return text
 
 
-@pytest.mark.parametrize("written, must_say", [
-    ("ارتفعت الأسعار بنسبة 35% خلال 2020-2024", ["بالمئة", "من ألفين وعشرين إلى ألفين وأربعة وعشرين"]),
-    ("عقد الاجتماع في 2026-12-05 الساعة 10:30 صباحا", ["ديسمبر", "العاشرة والنصف صباحًا"]),
-    ("بلغت الكلفة US$ 3,5 مليار أي نحو 10٪ من الموازنة", ["دولار أمريكي", "بالمئة"]),
-    ("تأسست عام 1950م وسجلت الحرارة 40°C على بعد 12 كم", ["ميلادي", "درجةً مئويةً", "كيلومترًا"]),
-    ("قال د. محمد إن ٤٫٥٪ من السكان يقيمون على 3 كغ يوميا", ["الدكتور", "بالمئة", "كيلوغرامات"]),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    "written, must_say",
+    [
+        ("ارتفعت الأسعار بنسبة 35% خلال 2020-2024", ["بالمئة", "من ألفين وعشرين إلى ألفين وأربعة وعشرين"]),
+        ("عقد الاجتماع في 2026-12-05 الساعة 10:30 صباحا", ["ديسمبر", "العاشرة والنصف صباحًا"]),
+        ("بلغت الكلفة US$ 3,5 مليار أي نحو 10٪ من الموازنة", ["دولار أمريكي", "بالمئة"]),
+        ("تأسست عام 1950م وسجلت الحرارة 40°C على بعد 12 كم", ["ميلادي", "درجةً مئويةً", "كيلومترًا"]),
+        ("قال د. محمد إن ٤٫٥٪ من السكان يقيمون على 3 كغ يوميا", ["الدكتور", "بالمئة", "كيلوغرامات"]),
+    ],
+)
 def test_every_step_in_order_leaves_no_digit_or_symbol(written, must_say):
     said = spoken(written)
     assert no_digit_or_symbol(said), said

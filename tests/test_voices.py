@@ -60,8 +60,19 @@ def test_piper_speaker_changes_the_voice(voices):
 
 def test_piper_briefing_goes_through_the_whole_pipeline(runner, voices, example_txt, tmp_path):
     out = tmp_path / "piper.mp3"
-    result = runner.invoke(cli, ["generate", str(example_txt), "-o", str(out), "--engine", "piper",
-                                 "--voice-model", str(voices["single"])])  # fmt: skip
+    result = runner.invoke(
+        cli,
+        [
+            "generate",
+            str(example_txt),
+            "-o",
+            str(out),
+            "--engine",
+            "piper",
+            "--voice-model",
+            str(voices["single"]),
+        ],
+    )
     assert result.exit_code == 0, result.output
     assert "engine piper (Piper single)" in result.output
     manifest = json.loads(out.with_suffix(".json").read_text(encoding="utf-8"))
@@ -70,21 +81,29 @@ def test_piper_briefing_goes_through_the_whole_pipeline(runner, voices, example_
     assert abs(decoded_seconds(out) * 1000 - manifest["audio"]["duration_ms"]) <= 100
     log = ffmpeg("-i", str(out), "-af", "ebur128=peak=true:framelog=quiet", "-f", "null", "-").stderr
     assert -17 <= float(re.search(r"I:\s+(-?[\d.]+) LUFS", log).group(1)) <= -15
-    assert out.with_suffix(".vtt").read_text(encoding="utf-8").count("-->") >= len(manifest["cues"])  # long ones split
+    assert out.with_suffix(".vtt").read_text(encoding="utf-8").count("-->") >= len(
+        manifest["cues"]
+    )  # long ones split
 
 
 def test_piper_errors_are_one_line(runner, voices, example_txt, tmp_path, monkeypatch):
     def run(*args):
-        return runner.invoke(cli, ["generate", str(example_txt), "-o", str(tmp_path / "x.mp3"), "--engine", "piper",
-                                   *args])  # fmt: skip
+        return runner.invoke(
+            cli, ["generate", str(example_txt), "-o", str(tmp_path / "x.mp3"), "--engine", "piper", *args]
+        )
 
     cases = [
         ([], "needs a voice model, a .onnx file (see README: Piper voices) (see --voice-model)"),
         (["--voice-model", str(tmp_path / "none.onnx")], "none.onnx: no such voice model"),
-        (["--voice-model", str(voices["single"]), "--voice-config", str(tmp_path / "none.json")],
-         "none.json: no such voice config"),
-        (["--voice-model", str(voices["single"]), "--voice", "ar-SA-HamedNeural"], "the voice's name does not apply to the piper engine (see --voice)"),
-    ]  # fmt: skip
+        (
+            ["--voice-model", str(voices["single"]), "--voice-config", str(tmp_path / "none.json")],
+            "none.json: no such voice config",
+        ),
+        (
+            ["--voice-model", str(voices["single"]), "--voice", "ar-SA-HamedNeural"],
+            "the voice's name does not apply to the piper engine (see --voice)",
+        ),
+    ]
     garbage = tmp_path / "garbage.onnx"
     garbage.write_bytes(b"not a model at all")
     (tmp_path / "garbage.onnx.json").write_text(voices["single"].with_suffix(".onnx.json").read_text())
@@ -107,24 +126,62 @@ def test_piper_errors_are_one_line(runner, voices, example_txt, tmp_path, monkey
     monkeypatch.delitem(sys.modules, "briefing.speech.engines.piper", raising=False)
     missing = run("--voice-model", str(voices["single"]))
     assert missing.exit_code == 2
-    assert missing.output == "Error: the piper engine needs its extra (piper is missing): pip install 'briefing[piper]'\n"
+    assert (
+        missing.output
+        == "Error: the piper engine needs its extra (piper is missing): pip install 'briefing[piper]'\n"
+    )
 
 
 def test_edge_briefing_through_the_local_service(runner, example_txt, tmp_path, edge_stub):
     out = tmp_path / "edge.mp3"
-    result = runner.invoke(cli, ["generate", str(example_txt), "-o", str(out), "--engine", "edge",
-                                 "--voice", "ar-EG-SalmaNeural", "--rate", "1.1", "--pitch", "-5Hz"])  # fmt: skip
+    result = runner.invoke(
+        cli,
+        [
+            "generate",
+            str(example_txt),
+            "-o",
+            str(out),
+            "--engine",
+            "edge",
+            "--voice",
+            "ar-EG-SalmaNeural",
+            "--rate",
+            "1.1",
+            "--pitch",
+            "-5Hz",
+        ],
+    )
     assert result.exit_code == 0, result.output
     assert "engine edge (Microsoft Edge ar-EG-SalmaNeural)" in result.output
     requests = edge_stub.requests
     assert len(requests) == 15  # one per spoken cue: intro, 2 headings, 11 sentences, outro
-    assert {r.voice for r in requests} == {"Microsoft Server Speech Text to Speech Voice (ar-EG, SalmaNeural)"}
+    assert {r.voice for r in requests} == {
+        "Microsoft Server Speech Text to Speech Voice (ar-EG, SalmaNeural)"
+    }
     assert {(r.rate, r.pitch) for r in requests} == {("+10%", "-5Hz")}
     assert decoded_seconds(out) > 20 and len(ID3(out).getall("CHAP")) == 3
 
     edge_stub.requests.clear()  # the same cache as every engine
-    assert runner.invoke(cli, ["generate", str(example_txt), "-o", str(out), "--engine", "edge", "--voice",
-                               "ar-EG-SalmaNeural", "--rate", "1.1", "--pitch", "-5Hz"]).exit_code == 0  # fmt: skip
+    assert (
+        runner.invoke(
+            cli,
+            [
+                "generate",
+                str(example_txt),
+                "-o",
+                str(out),
+                "--engine",
+                "edge",
+                "--voice",
+                "ar-EG-SalmaNeural",
+                "--rate",
+                "1.1",
+                "--pitch",
+                "-5Hz",
+            ],
+        ).exit_code
+        == 0
+    )
     assert edge_stub.requests == []
 
 
@@ -147,11 +204,17 @@ def test_edge_permanent_failure_and_bad_options(runner, tmp_path, edge_stub):
     article.write_text("جملة قصيرة للاختبار.", encoding="utf-8")
     edge_stub.fail_texts = {"للاختبار": "no-audio"}
     result = runner.invoke(cli, ["generate", str(article), "-o", str(tmp_path / "a.mp3"), "--engine", "edge"])
-    assert result.exit_code == 1 and "«جملة قصيرة للاختبار.»" in result.output and "NoAudioReceived" in result.output
+    assert (
+        result.exit_code == 1
+        and "«جملة قصيرة للاختبار.»" in result.output
+        and "NoAudioReceived" in result.output
+    )
     assert not (tmp_path / "a.mp3").exists()
-    for args, message in ((["--voice", "en-US-AriaNeural"], "not an Edge voice for language 'ar'"),
-                          (["--pitch", "higher"], "write it as +5Hz or -10Hz"),
-                          (["--speaker", "1"], "speaker does not apply to the edge engine (see --speaker)")):  # fmt: skip
+    for args, message in (
+        (["--voice", "en-US-AriaNeural"], "not an Edge voice for language 'ar'"),
+        (["--pitch", "higher"], "write it as +5Hz or -10Hz"),
+        (["--speaker", "1"], "speaker does not apply to the edge engine (see --speaker)"),
+    ):
         result = runner.invoke(cli, ["generate", str(article), "--engine", "edge", *args])
         assert result.exit_code == 2 and message in result.output
 

@@ -16,14 +16,23 @@ SAMPLES_PER_ID = 256
 
 def build_voice(folder: Path, speakers: int = 1, language: str = "ar", name: str = "tiny") -> Path:
     """Write NAME.onnx and NAME.onnx.json into ``folder``; return the model's path."""
+
     def constant(name, value, kind=TensorProto.FLOAT):
-        return helper.make_node("Constant", [], [name], value=helper.make_tensor(name + "_v", kind, [], [value]))
+        return helper.make_node(
+            "Constant", [], [name], value=helper.make_tensor(name + "_v", kind, [], [value])
+        )
 
     nodes = [
-        constant("zero_i", 0, TensorProto.INT64), constant("one_i", 1, TensorProto.INT64),
-        constant("per_id", float(SAMPLES_PER_ID)), constant("two_pi_over_rate", 6.283185307 / SAMPLE_RATE),
-        constant("base_hz", 220.0), constant("step_hz", 110.0), constant("amplitude", 0.5),
-        helper.make_node("Constant", [], ["scale_index"], value=helper.make_tensor("si", TensorProto.INT64, [], [1])),
+        constant("zero_i", 0, TensorProto.INT64),
+        constant("one_i", 1, TensorProto.INT64),
+        constant("per_id", float(SAMPLES_PER_ID)),
+        constant("two_pi_over_rate", 6.283185307 / SAMPLE_RATE),
+        constant("base_hz", 220.0),
+        constant("step_hz", 110.0),
+        constant("amplitude", 0.5),
+        helper.make_node(
+            "Constant", [], ["scale_index"], value=helper.make_tensor("si", TensorProto.INT64, [], [1])
+        ),
         helper.make_node("Gather", ["scales", "scale_index"], ["length_scale"], axis=0),
         helper.make_node("ReduceMax", ["input_lengths"], ["ids"], keepdims=0),
         helper.make_node("Cast", ["ids"], ["ids_f"], to=TensorProto.FLOAT),
@@ -32,7 +41,7 @@ def build_voice(folder: Path, speakers: int = 1, language: str = "ar", name: str
         helper.make_node("Cast", ["samples_f"], ["samples"], to=TensorProto.INT64),
         helper.make_node("Range", ["zero_i", "samples", "one_i"], ["n"]),
         helper.make_node("Cast", ["n"], ["n_f"], to=TensorProto.FLOAT),
-    ]  # fmt: skip
+    ]
     inputs = [
         helper.make_tensor_value_info("input", TensorProto.INT64, [1, "phonemes"]),
         helper.make_tensor_value_info("input_lengths", TensorProto.INT64, [1]),
@@ -53,12 +62,20 @@ def build_voice(folder: Path, speakers: int = 1, language: str = "ar", name: str
         helper.make_node("Mul", ["n_f", "radians_per_sample"], ["phase"]),
         helper.make_node("Sin", ["phase"], ["wave"]),
         helper.make_node("Mul", ["wave", "amplitude"], ["quiet"]),
-        helper.make_node("Constant", [], ["shape"], value=helper.make_tensor("sh", TensorProto.INT64, [3], [1, 1, -1])),
+        helper.make_node(
+            "Constant", [], ["shape"], value=helper.make_tensor("sh", TensorProto.INT64, [3], [1, 1, -1])
+        ),
         helper.make_node("Reshape", ["quiet", "shape"], ["output"]),
     ]
-    graph = helper.make_graph(nodes, "tiny_piper", inputs,
-                              [helper.make_tensor_value_info("output", TensorProto.FLOAT, [1, 1, "samples"])])
-    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)], producer_name="briefing-tests")
+    graph = helper.make_graph(
+        nodes,
+        "tiny_piper",
+        inputs,
+        [helper.make_tensor_value_info("output", TensorProto.FLOAT, [1, 1, "samples"])],
+    )
+    model = helper.make_model(
+        graph, opset_imports=[helper.make_opsetid("", 17)], producer_name="briefing-tests"
+    )
     onnx.checker.check_model(model)
     path = folder / f"{name}.onnx"
     onnx.save(model, path)

@@ -21,7 +21,7 @@ from pathlib import Path
 from briefing.article import Loaded
 from briefing.batch.pools import run_jobs
 from briefing.errors import BriefingError, InputError
-from briefing.publishing.sets import held_by_another, output_name, remove_set, sets_by_source, source_key  # fmt: skip
+from briefing.publishing.sets import held_by_another, output_name, remove_set, sets_by_source, source_key
 
 ARTICLE_SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm")
 READERS = 8
@@ -45,7 +45,8 @@ class Job:
     of pages keeps none of them in memory, and :meth:`shipped` puts them back for a remote worker."""
 
     def shipped(self) -> Job:
-        """The job with its article's bytes in it, to travel to a worker with no access to the client's disk."""
+        """The job with its article's bytes in it, to travel to a worker with no access to the client's
+        disk."""
         if not self.spooled:
             return self
         return replace(self, loaded=replace(self.loaded, data=Path(self.spooled).read_bytes()), spooled="")
@@ -80,7 +81,11 @@ def run_job(job: Job, cores: int = 1) -> Outcome:
         with tempfile.TemporaryDirectory(prefix="briefing-job-") as folder:
             out = OutputSet.at(Path(folder) / job.name, **job.saving, job=job.key)
             narration.publish(out, cores=cores)
-            files = {str(p.relative_to(folder)): p.read_bytes() for p in sorted(Path(folder).rglob("*")) if p.is_file()}
+            files = {
+                str(p.relative_to(folder)): p.read_bytes()
+                for p in sorted(Path(folder).rglob("*"))
+                if p.is_file()
+            }
     except BriefingError as exc:
         return Outcome(job.loaded.source, job.name, "failed", str(exc))
     return Outcome(job.loaded.source, job.name, "done", files=files, seconds=time.monotonic() - started)
@@ -98,8 +103,10 @@ def expand(inputs: list[str], within: tuple[Path, ...] = ()) -> list[str]:
             if listed.resolve() in within:
                 raise InputError(f"{listed}: lists itself (through {' -> '.join(map(str, within))})")
             lines = listed.read_text(encoding="utf-8-sig", errors="replace").splitlines()
-            sources += expand([line.strip() for line in lines if line.strip() and not line.lstrip().startswith("#")],
-                              (*within, listed.resolve()))  # fmt: skip
+            sources += expand(
+                [line.strip() for line in lines if line.strip() and not line.lstrip().startswith("#")],
+                (*within, listed.resolve()),
+            )
         elif Path(item).is_dir():
             sources += sorted(str(p) for p in Path(item).iterdir() if p.suffix.lower() in ARTICLE_SUFFIXES)
         else:
@@ -121,7 +128,9 @@ def feed_links(feed: str, latest: int | None = None) -> tuple[list[str], list[st
     entries = [entry for entry in parsed.entries if entry.get("link")]
     if not entries:
         raise InputError(f"{feed}: lists no article links")
-    entries.sort(key=lambda e: tuple(e.get("published_parsed") or e.get("updated_parsed") or ()), reverse=True)
+    entries.sort(
+        key=lambda e: tuple(e.get("published_parsed") or e.get("updated_parsed") or ()), reverse=True
+    )
     links = [str(entry["link"]) for entry in entries[:latest]]
     web = [link for link in links if link.split(":", 1)[0].lower() in ("http", "https") and "://" in link]
     return web, [link for link in links if link not in web]
@@ -134,8 +143,11 @@ def refused_link(feed: str, link: str) -> str:
 
 def job_key(loaded: Loaded, reading: dict, narrating: dict, saving: dict) -> str:
     """The hash of what decides an output: the article's bytes and every option."""
-    options = json.dumps([reading, {k: v for k, v in narrating.items() if k != "cache"}, saving], sort_keys=True,
-                         default=_plain)  # fmt: skip
+    options = json.dumps(
+        [reading, {k: v for k, v in narrating.items() if k != "cache"}, saving],
+        sort_keys=True,
+        default=_plain,
+    )
     return hashlib.sha256(loaded.data + b"\0" + options.encode()).hexdigest()
 
 
@@ -154,7 +166,11 @@ def unchanged(folder: Path, name: str, key: str) -> bool:
         manifest = load_manifest(manifest_path)
     except InputError:
         return False
-    return manifest.job == key and (folder / manifest.audio.file).is_file() and not torn_files(manifest_path, False)
+    return (
+        manifest.job == key
+        and (folder / manifest.audio.file).is_file()
+        and not torn_files(manifest_path, False)
+    )
 
 
 def write_outcome(folder: Path, outcome: Outcome) -> None:
@@ -165,8 +181,12 @@ def write_outcome(folder: Path, outcome: Outcome) -> None:
     stage = Staging()
     staged: dict[str, Path] = {}
     with locked((folder / outcome.name).with_suffix(".json")), stage:
-        remove_leftovers([folder / name for name in {name.partition("/")[0] for name in outcome.files}])  # a kill's
-        for name in sorted(outcome.files, key=lambda n: (n.endswith(".json"), "/" not in n)):  # the manifest last
+        remove_leftovers(
+            [folder / name for name in {name.partition("/")[0] for name in outcome.files}]
+        )  # a kill's
+        for name in sorted(
+            outcome.files, key=lambda n: (n.endswith(".json"), "/" not in n)
+        ):  # the manifest last
             top, _, inside = name.partition("/")
             if inside and top not in staged:
                 staged[top] = stage.folder(folder / top)
@@ -182,11 +202,21 @@ def summary(outcomes: list[Outcome], sources: list[str] | None = None) -> dict:
         order = {source: index for index, source in enumerate(sources)}
         outcomes = sorted(outcomes, key=lambda o: order.get(o.source, len(order)))
     counts = {status: sum(o.status == status for o in outcomes) for status in ("done", "skipped", "failed")}
-    return {"counts": counts, "articles": [{k: v for k, v in asdict(o).items() if k != "files"} for o in outcomes]}
+    return {
+        "counts": counts,
+        "articles": [{k: v for k, v in asdict(o).items() if k != "files"} for o in outcomes],
+    }
 
 
-def plan(sources: list[str], folder: Path, reading: dict, narrating: dict, saving: dict,
-         force: bool = False, spool: Path | None = None) -> tuple[list[Job], list[Outcome]]:  # fmt: skip
+def plan(
+    sources: list[str],
+    folder: Path,
+    reading: dict,
+    narrating: dict,
+    saving: dict,
+    force: bool = False,
+    spool: Path | None = None,
+) -> tuple[list[Job], list[Outcome]]:
     """The jobs to run, and the outcomes known already: inputs that cannot be read (failed) and outputs
     that are unchanged since the last run (skipped, unless ``force``). With a ``spool`` folder, each job's
     article bytes wait there rather than in memory."""
@@ -233,8 +263,13 @@ def plan(sources: list[str], folder: Path, reading: dict, narrating: dict, savin
     return jobs, known
 
 
-def run_batch(jobs: list[Job], folder: Path, workers: int = 1, cluster: str | None = None,
-              progress: Callable[[Outcome], None] | None = None) -> list[Outcome]:  # fmt: skip
+def run_batch(
+    jobs: list[Job],
+    folder: Path,
+    workers: int = 1,
+    cluster: str | None = None,
+    progress: Callable[[Outcome], None] | None = None,
+) -> list[Outcome]:
     """Run ``jobs`` and write each finished one into ``folder`` as it arrives; one that fails is reported
     and the others go on. Ctrl-C stops: finished articles stay, no partial file is left."""
     outcomes = []
@@ -249,8 +284,9 @@ def run_batch(jobs: list[Job], folder: Path, workers: int = 1, cluster: str | No
             except (BriefingError, OSError) as exc:
                 outcome = Outcome(outcome.source, outcome.name, "failed", f"cannot be written: {exc}")
         stale = previous[outcome.name] if outcome.status == "failed" else ()
-        outcome = Outcome(outcome.source, outcome.name, outcome.status, outcome.reason, seconds=outcome.seconds,
-                          stale=stale)  # fmt: skip
+        outcome = Outcome(
+            outcome.source, outcome.name, outcome.status, outcome.reason, seconds=outcome.seconds, stale=stale
+        )
         outcomes.append(outcome)
         if progress:
             progress(outcome)

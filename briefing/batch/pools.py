@@ -11,8 +11,9 @@ from collections.abc import Callable, Iterator
 from briefing.errors import InputError, NetworkError
 
 
-def run_jobs(function: Callable, jobs: list, workers: int, cluster: str | None,
-             ship: Callable = lambda job: job) -> Iterator:  # fmt: skip
+def run_jobs(
+    function: Callable, jobs: list, workers: int, cluster: str | None, ship: Callable = lambda job: job
+) -> Iterator:
     """``function`` of each job (and the cores it may use), each as it finishes, from ``workers`` local
     processes or the Dask cluster at ``cluster``; ``ship`` makes a job ready to leave this machine."""
     if cluster:
@@ -70,14 +71,18 @@ def _on_cluster(function: Callable, jobs: list, cluster: str, ship: Callable) ->
         window = IN_FLIGHT * max(1, len(client.scheduler_info().get("workers", {})))
 
         def submit(job):
-            return client.submit(function, ship(job), key=f"briefing-{job.key[:16]}-{job.name}", retries=1, pure=False)
+            return client.submit(
+                function, ship(job), key=f"briefing-{job.key[:16]}-{job.name}", retries=1, pure=False
+            )
 
         running = as_completed([submit(job) for job in itertools.islice(waiting, window)])
         for future in running:
             try:
                 outcome = future.result()
             except Exception as exc:  # noqa: BLE001 - the scheduler or its connection gone: cancelled, closed...
-                raise NetworkError(f"{cluster}: the Dask cluster went away during the run ({type(exc).__name__})") from None
+                raise NetworkError(
+                    f"{cluster}: the Dask cluster went away during the run ({type(exc).__name__})"
+                ) from None
             for job in itertools.islice(waiting, 1):
                 running.add(submit(job))
             yield outcome

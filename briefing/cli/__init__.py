@@ -14,10 +14,23 @@ from briefing import __version__
 from briefing.cli import batch, generate, tools
 from briefing.errors import BriefingError, InputError, OutputError
 
-FLAGS = {"max_chars": "--max-chars", "lang": "--lang", "rate": "--rate", "name": "--voice", "model": "--voice-model",
-         "config": "--voice-config", "speaker": "--speaker", "pitch": "--pitch", "bitrate": "--bitrate",
-         "embed_audio": "--embed-audio", "title": "--title", "format": "--audio-format", "encoding": "--encoding",
-         "base_url": "--base-url", "engine": "--engine espeak"}  # fmt: skip
+FLAGS = {
+    "max_chars": "--max-chars",
+    "lang": "--lang",
+    "rate": "--rate",
+    "name": "--voice",
+    "model": "--voice-model",
+    "config": "--voice-config",
+    "speaker": "--speaker",
+    "pitch": "--pitch",
+    "bitrate": "--bitrate",
+    "embed_audio": "--embed-audio",
+    "title": "--title",
+    "format": "--audio-format",
+    "encoding": "--encoding",
+    "base_url": "--base-url",
+    "engine": "--engine espeak",
+}
 """The library's parameter names as the command line spells them, for messages."""
 
 
@@ -34,8 +47,11 @@ class BriefingGroup(click.Group):
             ctx.exit(2 if isinstance(exc, (InputError, OutputError)) else 1)
         except KeyboardInterrupt:
             terminated = _SIGNALS["SIGTERM"]
-            click.echo(f"Error: interrupted ({'SIGTERM' if terminated else 'Ctrl-C'}); files being written were "
-                       "removed, earlier outputs kept", err=True)  # fmt: skip
+            click.echo(
+                f"Error: interrupted ({'SIGTERM' if terminated else 'Ctrl-C'}); files being written were "
+                "removed, earlier outputs kept",
+                err=True,
+            )
             ctx.exit(143 if terminated else 130)
 
 
@@ -96,5 +112,13 @@ def main():
         gc.freeze()
 
 
-for command in (generate.generate, tools.sections, batch.batch, tools.feed, tools.page, tools.voices, tools.cache):
+for command in (
+    generate.generate,
+    tools.sections,
+    batch.batch,
+    tools.feed,
+    tools.page,
+    tools.voices,
+    tools.cache,
+):
     cli.add_command(command)

@@ -17,7 +17,7 @@ from briefing.cli.generate import (
     notify,
     reading_arguments,
     reading_options,
-    saving_arguments,  # fmt: skip
+    saving_arguments,
     saving_options,
 )
 from briefing.errors import BriefingError, WriteError
@@ -25,13 +25,28 @@ from briefing.errors import BriefingError, WriteError
 
 @click.command()
 @click.argument("inputs", nargs=-1)
-@click.option("--out-dir", type=click.Path(path_type=Path, file_okay=False), required=True,
-              help="Folder the briefings are written into (made when missing).")
-@click.option("--from-feed", metavar="FEED", help="Also the articles an RSS or Atom feed (file or link) lists.")
-@click.option("--latest", type=click.IntRange(min=1), metavar="N", help="With --from-feed: the newest N only.")
-@click.option("--workers", type=click.IntRange(min=1), default=os.cpu_count() or 1, show_default=True,
-              help="Articles narrated at once, each in its own process.")
-@click.option("--cluster", metavar="ADDRESS", help="Run on a Dask cluster, e.g. tcp://scheduler:8786, instead.")
+@click.option(
+    "--out-dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    required=True,
+    help="Folder the briefings are written into (made when missing).",
+)
+@click.option(
+    "--from-feed", metavar="FEED", help="Also the articles an RSS or Atom feed (file or link) lists."
+)
+@click.option(
+    "--latest", type=click.IntRange(min=1), metavar="N", help="With --from-feed: the newest N only."
+)
+@click.option(
+    "--workers",
+    type=click.IntRange(min=1),
+    default=os.cpu_count() or 1,
+    show_default=True,
+    help="Articles narrated at once, each in its own process.",
+)
+@click.option(
+    "--cluster", metavar="ADDRESS", help="Run on a Dask cluster, e.g. tcp://scheduler:8786, instead."
+)
 @click.option("--force", is_flag=True, help="Narrate again even what is unchanged since the last run.")
 @click.option("--base-url", help="Refresh OUT_DIR/feed.xml for this address at the end (see briefing feed).")
 @narration_options
@@ -67,10 +82,19 @@ def batch(inputs, out_dir, from_feed, latest, workers, cluster, force, base_url,
     from briefing.formats import audio_format
     from briefing.publishing.sets import OutputSet
 
-    OutputSet.at(out_dir / f"briefing{audio_format(saving['format'] or 'mp3').suffix}", **saving)  # bitrates checked now
+    OutputSet.at(
+        out_dir / f"briefing{audio_format(saving['format'] or 'mp3').suffix}", **saving
+    )  # bitrates checked now
     spool = tempfile.TemporaryDirectory(prefix="briefing-batch-")  # the articles' bytes wait there
-    jobs, known = plan(sources, out_dir, reading_arguments(options), narrate_arguments(options), saving, force,
-                       Path(spool.name))  # fmt: skip
+    jobs, known = plan(
+        sources,
+        out_dir,
+        reading_arguments(options),
+        narrate_arguments(options),
+        saving,
+        force,
+        Path(spool.name),
+    )
     known += [Outcome(link, "", "failed", refused_link(from_feed, link)) for link in refused]
     started, done = time.monotonic(), []
 
@@ -88,7 +112,9 @@ def batch(inputs, out_dir, from_feed, latest, workers, cluster, force, base_url,
     if jobs and not quiet:
         from tqdm import tqdm
 
-        bar = tqdm(total=len(jobs), unit="article", desc="Narrating", disable=None, leave=False, dynamic_ncols=True)
+        bar = tqdm(
+            total=len(jobs), unit="article", desc="Narrating", disable=None, leave=False, dynamic_ncols=True
+        )
     try:
         outcomes = known + run_batch(jobs, out_dir, workers, cluster, progress)
     except BaseException:  # Ctrl-C, SIGTERM, a cluster gone: what finished is summed up all the same
@@ -108,12 +134,18 @@ def batch(inputs, out_dir, from_feed, latest, workers, cluster, force, base_url,
         write_feed(out_dir, Channel(base_url))
     if not quiet:
         for row in report["articles"]:
-            stale = f"; its last briefing {', '.join(row['stale'])} stays, out of date" if row["stale"] else ""
-            click.echo(f"{row['status']:<8} {row['name'] or '-':<40} {row['source']}"
-                       + (f"  ({row['reason']}{stale})" if row["status"] == "failed" else ""))  # fmt: skip
+            stale = (
+                f"; its last briefing {', '.join(row['stale'])} stays, out of date" if row["stale"] else ""
+            )
+            click.echo(
+                f"{row['status']:<8} {row['name'] or '-':<40} {row['source']}"
+                + (f"  ({row['reason']}{stale})" if row["status"] == "failed" else "")
+            )
         counts = report["counts"]
-        click.echo(f"{counts['done']} done, {counts['skipped']} skipped (unchanged), {counts['failed']} failed; "
-                   f"see {out_dir / 'batch.json'}")  # fmt: skip
+        click.echo(
+            f"{counts['done']} done, {counts['skipped']} skipped (unchanged), {counts['failed']} failed; "
+            f"see {out_dir / 'batch.json'}"
+        )
         if not jobs:
             click.echo("Nothing to narrate: every article is unchanged since the last run.")
     raise SystemExit(1 if report["counts"]["failed"] else 0)
@@ -125,7 +157,8 @@ def _write_summary(folder: Path, report: dict) -> None:
     try:
         folder.mkdir(parents=True, exist_ok=True)
         with Staging() as stage:
-            stage.file(folder / "batch.json").write_text(json.dumps(report, ensure_ascii=False, indent=2) + "\n",
-                                                         encoding="utf-8")  # fmt: skip
+            stage.file(folder / "batch.json").write_text(
+                json.dumps(report, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
+            )
     except OSError as exc:  # a full disk: the briefings written stay
         raise WriteError(f"{folder / 'batch.json'}: cannot be written ({exc.strerror or exc})") from None

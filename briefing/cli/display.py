@@ -39,7 +39,9 @@ class ProgressBar:
         if self.bar is None:
             from tqdm import tqdm
 
-            self.bar = tqdm(total=total, unit="clip", desc="Speaking", leave=False, disable=None, dynamic_ncols=True)
+            self.bar = tqdm(
+                total=total, unit="clip", desc="Speaking", leave=False, disable=None, dynamic_ncols=True
+            )
         assert self.bar is not None
         self.bar.total = total  # it may grow while later sentences are put into spoken form
         self.bar.set_postfix_str(label, refresh=False)

@@ -43,31 +43,58 @@ def format_list(value: str | None) -> list[str]:
     names = [name.strip().lower() for name in (value or "").split(",") if name.strip()]
     unknown = [name for name in names if name not in FORMATS]
     if unknown:
-        raise click.BadParameter(f"{unknown[0]!r} is not one of {', '.join(FORMATS)}", param_hint="'--audio-format'")
+        raise click.BadParameter(
+            f"{unknown[0]!r} is not one of {', '.join(FORMATS)}", param_hint="'--audio-format'"
+        )
     return list(dict.fromkeys(names))
 
 
-reading_options = with_options([
-    click.option("--title", help="Title to use instead of the detected one (first heading line, <h1>)."),
-    click.option("--format", "format_", type=click.Choice(["text", "markdown", "html"]),
-                 help="Read as this format instead of guessing from the extension."),
-    click.option("--encoding", help="Decode with this encoding (e.g. cp1256) instead of detecting it."),
-    click.option("--max-chars", type=click.IntRange(min=1), default=DEFAULT_MAX_CHARS, show_default=True,
-                 help="Refuse articles whose text (markup not counted) is longer than this."),
-])  # fmt: skip
+reading_options = with_options(
+    [
+        click.option("--title", help="Title to use instead of the detected one (first heading line, <h1>)."),
+        click.option(
+            "--format",
+            "format_",
+            type=click.Choice(["text", "markdown", "html"]),
+            help="Read as this format instead of guessing from the extension.",
+        ),
+        click.option("--encoding", help="Decode with this encoding (e.g. cp1256) instead of detecting it."),
+        click.option(
+            "--max-chars",
+            type=click.IntRange(min=1),
+            default=DEFAULT_MAX_CHARS,
+            show_default=True,
+            help="Refuse articles whose text (markup not counted) is longer than this.",
+        ),
+    ]
+)
 """Options that say how to read the article, shared by every command that reads one."""
 
 
 spoken_options = [
-    click.option("--lexicon", "lexicons", multiple=True, type=click.Path(path_type=Path, dir_okay=False),
-                 metavar="FILE", help="Pronunciation lexicon: a TSV file (written<TAB>spoken a line) or a W3C PLS file "
-                 "with <alias> entries; repeatable, after the files in $BRIEFING_LEXICON."),
-    click.option("--vowels/--no-vowels", default=None,
-                 help="Add vowel marks before speaking, so every Arabic word is said with its vowels.  "
-                      "[default: on for espeak and piper, off for the online voices]"),
-    click.option("--months", type=click.Choice(["latin", "syriac"]), default="latin", show_default=True,
-                 help="Month names for numeric dates: latin (يناير، فبراير) or syriac (كانون الثاني، شباط)."),
-]  # fmt: skip
+    click.option(
+        "--lexicon",
+        "lexicons",
+        multiple=True,
+        type=click.Path(path_type=Path, dir_okay=False),
+        metavar="FILE",
+        help="Pronunciation lexicon: a TSV file (written<TAB>spoken a line) or a W3C PLS file "
+        "with <alias> entries; repeatable, after the files in $BRIEFING_LEXICON.",
+    ),
+    click.option(
+        "--vowels/--no-vowels",
+        default=None,
+        help="Add vowel marks before speaking, so every Arabic word is said with its vowels.  "
+        "[default: on for espeak and piper, off for the online voices]",
+    ),
+    click.option(
+        "--months",
+        type=click.Choice(["latin", "syriac"]),
+        default="latin",
+        show_default=True,
+        help="Month names for numeric dates: latin (يناير، فبراير) or syriac (كانون الثاني، شباط).",
+    ),
+]
 """How the text is said: numbers and dates are always read as words; these shape the rest."""
 
 
@@ -78,49 +105,121 @@ def pronunciation(o: dict):
     return Pronunciation(vowels=o["vowels"], lexicon=Lexicon.load(o["lexicons"]), months=o["months"])
 
 
-narration_options = with_options([
-    click.option("--engine", type=click.Choice(CHOICES), default=AUTO, show_default=True, help=ENGINE_HELP),
-    click.option("--lang", default="ar", show_default=True,
-                 help="Language of the articles and of the narration: ar or en. Articles in another language "
-                      "are refused."),
-    click.option("--rate", type=click.FloatRange(0.5, 2.0), default=1.0, show_default=True, callback=a_number,
-                 help="Speed: 1.25 is a quarter faster (espeak, piper, edge)."),
-    click.option("--voice", help="Edge voice name, e.g. ar-EG-SalmaNeural.  [default: ar-SA-HamedNeural]"),
-    click.option("--voice-model", type=click.Path(path_type=Path),
-                 help="Piper voice model (.onnx) for --engine piper."),
-    click.option("--voice-config", type=click.Path(path_type=Path),
-                 help="Piper voice config.  [default: VOICE_MODEL.json]"),
-    click.option("--speaker", type=click.IntRange(min=0), help="Speaker number of a multi-speaker Piper voice."),
-    click.option("--pitch", help="Edge pitch shift, e.g. +5Hz or -10Hz."),
-    *spoken_options,
-    click.option("--pause-sentence", type=click.IntRange(0, 5000), default=350, show_default=True,
-                 help="Milliseconds of silence between sentences (twice that between paragraphs)."),
-    click.option("--pause-section", type=click.IntRange(0, 10000), default=1000, show_default=True,
-                 help="Milliseconds of silence before each heading."),
-    click.option("--chime/--no-chime", default=True, show_default=True, help="A soft tone between sections."),
-    click.option("--sample-rate", type=click.Choice(["16000", "22050", "24000", "44100", "48000"]),
-                 help="Output sample rate in Hz.  [default: the engine's own]"),
-    click.option("-j", "--jobs", type=click.IntRange(1, 64), default=8, show_default=True,
-                 help="Requests sent at once to an online engine."),
-    click.option("--retry-deadline", type=click.FloatRange(1, 3600), default=DEFAULT_DEADLINE, show_default=True,
-                 metavar="SECONDS", help="Give up when retries of an online engine have taken this long in all."),
-    click.option("--cache-dir", type=click.Path(path_type=Path, file_okay=False),
-                 help="Folder of the clip cache.  [default: the user cache folder, or $BRIEFING_CACHE_DIR]"),
-    click.option("--no-cache", is_flag=True, help="Neither read nor write the clip cache."),
-])  # fmt: skip
+narration_options = with_options(
+    [
+        click.option(
+            "--engine", type=click.Choice(CHOICES), default=AUTO, show_default=True, help=ENGINE_HELP
+        ),
+        click.option(
+            "--lang",
+            default="ar",
+            show_default=True,
+            help="Language of the articles and of the narration: ar or en. Articles in another language "
+            "are refused.",
+        ),
+        click.option(
+            "--rate",
+            type=click.FloatRange(0.5, 2.0),
+            default=1.0,
+            show_default=True,
+            callback=a_number,
+            help="Speed: 1.25 is a quarter faster (espeak, piper, edge).",
+        ),
+        click.option(
+            "--voice", help="Edge voice name, e.g. ar-EG-SalmaNeural.  [default: ar-SA-HamedNeural]"
+        ),
+        click.option(
+            "--voice-model",
+            type=click.Path(path_type=Path),
+            help="Piper voice model (.onnx) for --engine piper.",
+        ),
+        click.option(
+            "--voice-config",
+            type=click.Path(path_type=Path),
+            help="Piper voice config.  [default: VOICE_MODEL.json]",
+        ),
+        click.option(
+            "--speaker", type=click.IntRange(min=0), help="Speaker number of a multi-speaker Piper voice."
+        ),
+        click.option("--pitch", help="Edge pitch shift, e.g. +5Hz or -10Hz."),
+        *spoken_options,
+        click.option(
+            "--pause-sentence",
+            type=click.IntRange(0, 5000),
+            default=350,
+            show_default=True,
+            help="Milliseconds of silence between sentences (twice that between paragraphs).",
+        ),
+        click.option(
+            "--pause-section",
+            type=click.IntRange(0, 10000),
+            default=1000,
+            show_default=True,
+            help="Milliseconds of silence before each heading.",
+        ),
+        click.option(
+            "--chime/--no-chime", default=True, show_default=True, help="A soft tone between sections."
+        ),
+        click.option(
+            "--sample-rate",
+            type=click.Choice(["16000", "22050", "24000", "44100", "48000"]),
+            help="Output sample rate in Hz.  [default: the engine's own]",
+        ),
+        click.option(
+            "-j",
+            "--jobs",
+            type=click.IntRange(1, 64),
+            default=8,
+            show_default=True,
+            help="Requests sent at once to an online engine.",
+        ),
+        click.option(
+            "--retry-deadline",
+            type=click.FloatRange(1, 3600),
+            default=DEFAULT_DEADLINE,
+            show_default=True,
+            metavar="SECONDS",
+            help="Give up when retries of an online engine have taken this long in all.",
+        ),
+        click.option(
+            "--cache-dir",
+            type=click.Path(path_type=Path, file_okay=False),
+            help="Folder of the clip cache.  [default: the user cache folder, or $BRIEFING_CACHE_DIR]",
+        ),
+        click.option("--no-cache", is_flag=True, help="Neither read nor write the clip cache."),
+    ]
+)
 """How the articles are spoken: engine, voice, pauses, requests, cache (generate and batch)."""
 
 
-saving_options = with_options([
-    click.option("--audio-format", callback=lambda ctx, param, value: format_list(value), metavar="FORMAT[,FORMAT]",
-                 help=f"Audio format, or several of one set (mp3,opus: the first is the feed's enclosure, the others "
-                      f"its alternates): {', '.join(FORMATS)}.  [default: from the output's suffix, else mp3]"),
-    click.option("--per-section", is_flag=True, help="Also write one audio file per section into NAME-sections/."),
-    click.option("--page", is_flag=True, help="Also write NAME.html, a listening page with the transcript."),
-    click.option("--embed-audio", is_flag=True, help="With --page: put the audio inside the page, to share one file."),
-    click.option("--bitrate", type=click.IntRange(min=1), metavar="KBPS",
-                 help="Bitrate in kb/s: MP3 32-160 (default 64), M4A 48-160 (64), Opus 16-128 (28)."),
-])  # fmt: skip
+saving_options = with_options(
+    [
+        click.option(
+            "--audio-format",
+            callback=lambda ctx, param, value: format_list(value),
+            metavar="FORMAT[,FORMAT]",
+            help=f"Audio format, or several of one set (mp3,opus: the first is the feed's enclosure, the "
+            f"others its alternates): {', '.join(FORMATS)}.  [default: from the output's suffix, else mp3]",
+        ),
+        click.option(
+            "--per-section", is_flag=True, help="Also write one audio file per section into NAME-sections/."
+        ),
+        click.option(
+            "--page", is_flag=True, help="Also write NAME.html, a listening page with the transcript."
+        ),
+        click.option(
+            "--embed-audio",
+            is_flag=True,
+            help="With --page: put the audio inside the page, to share one file.",
+        ),
+        click.option(
+            "--bitrate",
+            type=click.IntRange(min=1),
+            metavar="KBPS",
+            help="Bitrate in kb/s: MP3 32-160 (default 64), M4A 48-160 (64), Opus 16-128 (28).",
+        ),
+    ]
+)
 """What is written: format, bitrate, companions (generate and batch)."""
 
 
@@ -129,11 +228,25 @@ def narrate_arguments(o: dict) -> dict:
     from briefing.script import Pauses
     from briefing.speech.voice import Voice
 
-    voice = Voice(o["engine"], o["voice"], o["rate"], o["pitch"], o["voice_model"], o["voice_config"], o["speaker"],
-                  int(o["sample_rate"]) if o["sample_rate"] else None, o["jobs"], o["retry_deadline"])  # fmt: skip
-    return dict(lang=o["lang"], voice=voice, pronunciation=pronunciation(o),
-                pauses=Pauses(sentence=o["pause_sentence"], section=o["pause_section"], chime=o["chime"]),
-                cache=False if o["no_cache"] else (o["cache_dir"] or True))  # fmt: skip
+    voice = Voice(
+        o["engine"],
+        o["voice"],
+        o["rate"],
+        o["pitch"],
+        o["voice_model"],
+        o["voice_config"],
+        o["speaker"],
+        int(o["sample_rate"]) if o["sample_rate"] else None,
+        o["jobs"],
+        o["retry_deadline"],
+    )
+    return dict(
+        lang=o["lang"],
+        voice=voice,
+        pronunciation=pronunciation(o),
+        pauses=Pauses(sentence=o["pause_sentence"], section=o["pause_section"], chime=o["chime"]),
+        cache=False if o["no_cache"] else (o["cache_dir"] or True),
+    )
 
 
 def reading_arguments(o: dict) -> dict:
@@ -148,7 +261,12 @@ def saving_arguments(o: dict) -> dict:
         raise click.UsageError("--embed-audio needs --page")
     formats = o["audio_format"]
     companions = Companions(page=o["page"], embed_audio=o["embed_audio"], per_section=o["per_section"])
-    return dict(format=formats[0] if formats else None, formats=formats[1:], bitrate=o["bitrate"], companions=companions)
+    return dict(
+        format=formats[0] if formats else None,
+        formats=formats[1:],
+        bitrate=o["bitrate"],
+        companions=companions,
+    )
 
 
 def notify(line: str) -> None:
@@ -157,11 +275,19 @@ def notify(line: str) -> None:
 
 @click.command()
 @click.argument("articles", nargs=-1)
-@click.option("-o", "--output", type=click.Path(path_type=Path),
-              help="Audio file to write (.mp3, .m4a, .m4b or .opus); subtitles and manifest go beside it.  "
-                   "[default: audio_out/ARTICLE.mp3]")  # fmt: skip
-@click.option("--from-feed", metavar="FEED", help="Narrate the articles an RSS or Atom feed (file or link) lists.")
-@click.option("--latest", type=click.IntRange(min=1), metavar="N", help="With --from-feed: the newest N only.")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path),
+    help="Audio file to write (.mp3, .m4a, .m4b or .opus); subtitles and manifest go beside it.  "
+    "[default: audio_out/ARTICLE.mp3]",
+)
+@click.option(
+    "--from-feed", metavar="FEED", help="Narrate the articles an RSS or Atom feed (file or link) lists."
+)
+@click.option(
+    "--latest", type=click.IntRange(min=1), metavar="N", help="With --from-feed: the newest N only."
+)
 @narration_options
 @reading_options
 @saving_options
@@ -217,9 +343,12 @@ def generate(articles, output, from_feed, latest, title, quiet, **options):
     stage_line.done()
     if not quiet:
         minutes, seconds = divmod(round(published.timeline.duration_ms / 1000), 60)
-        stories = f"{counted(len(episode.articles), 'story', 'stories')}, " if len(episode.articles) > 1 else ""
+        stories = (
+            f"{counted(len(episode.articles), 'story', 'stories')}, " if len(episode.articles) > 1 else ""
+        )
         click.echo(
-            f"Wrote {published.audio}: {minutes}:{seconds:02d}, {stories}{counted(len(episode.sections), 'section')}, "
+            f"Wrote {published.audio}: {minutes}:{seconds:02d}, "
+            f"{stories}{counted(len(episode.sections), 'section')}, "
             f"engine {narration.engine} ({narration.voice}), {published.audio.stat().st_size / 1e6:.1f} MB, "
             f"{narration.speech.cached} of {narration.speech.chunks} clips from cache"
         )

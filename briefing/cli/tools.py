@@ -15,14 +15,26 @@ from briefing.speech.engines import AUTO, CHOICES, ENGINES
 
 @click.command()
 @click.argument("articles", nargs=-1, required=True)
-@click.option("--lang", default="ar", show_default=True,
-              help="Language the articles are written in (ISO 639-1); others are refused.")
+@click.option(
+    "--lang",
+    default="ar",
+    show_default=True,
+    help="Language the articles are written in (ISO 639-1); others are refused.",
+)
 @reading_options
 @click.option("--json", "as_json", is_flag=True, help="Print exactly what will be spoken, as JSON.")
-@click.option("--spoken", is_flag=True,
-              help="Also show what the engine will be given: numbers and dates as words, lexicon, vowel marks.")
-@click.option("--engine", type=click.Choice(CHOICES), default=AUTO, show_default=True,
-              help="With --spoken: the engine whose spoken form to show (vowel marks are for espeak and piper).")
+@click.option(
+    "--spoken",
+    is_flag=True,
+    help="Also show what the engine will be given: numbers and dates as words, lexicon, vowel marks.",
+)
+@click.option(
+    "--engine",
+    type=click.Choice(CHOICES),
+    default=AUTO,
+    show_default=True,
+    help="With --spoken: the engine whose spoken form to show (vowel marks are for espeak and piper).",
+)
 @with_options(spoken_options)
 def sections(articles, lang, title, format_, encoding, max_chars, as_json, spoken, engine, **options):
     """Show how each of ARTICLES splits into title and sections, without speaking it.
@@ -39,15 +51,20 @@ def sections(articles, lang, title, format_, encoding, max_chars, as_json, spoke
     from briefing.article import read_articles
     from briefing.text import split_sentences
 
-    episode = read_articles(list(articles), title=title, format=format_, encoding=encoding, max_chars=max_chars,
-                            lang=lang)  # fmt: skip
+    episode = read_articles(
+        list(articles), title=title, format=format_, encoding=encoding, max_chars=max_chars, lang=lang
+    )
     form = _spoken_form(engine, episode.language, options) if spoken else None
     for parsed in episode.articles:
         for note in parsed.notes:
             click.echo(f"Warning: {parsed.label}: {note}", err=True)
     if as_json:
-        plans = [_plan(parsed, episode.title if len(episode.articles) == 1 else parsed.title, episode.language, form)
-                 for parsed in episode.articles]  # fmt: skip
+        plans = [
+            _plan(
+                parsed, episode.title if len(episode.articles) == 1 else parsed.title, episode.language, form
+            )
+            for parsed in episode.articles
+        ]
         document = plans[0] if len(plans) == 1 else {"title": episode.title, "articles": plans}
         click.echo(json.dumps(document, ensure_ascii=False, indent=2))
         return
@@ -61,8 +78,11 @@ def sections(articles, lang, title, format_, encoding, max_chars, as_json, spoke
                 click.echo(f"{name.capitalize()}: {value}")
         for index, section in enumerate(parsed.sections, start=1):
             sentences = sum(len(split_sentences(p)) for p in section.paragraphs)
-            click.echo(f"{index:>2}. {section.heading or '(lead)'}  ({counted(len(section.paragraphs), 'paragraph')}, "
-                       f"{counted(sentences, 'sentence')}, {counted(section.chars, 'char')})")  # fmt: skip
+            click.echo(
+                f"{index:>2}. {section.heading or '(lead)'}  "
+                f"({counted(len(section.paragraphs), 'paragraph')}, "
+                f"{counted(sentences, 'sentence')}, {counted(section.chars, 'char')})"
+            )
             if form:
                 if section.heading:
                     click.echo(f"    » {form(section.heading)}")
@@ -85,8 +105,10 @@ def _spoken_paragraphs(section, form) -> list[str]:
     with nothing to say is a pause in the narration, and absent here)."""
     from briefing.text import clean, speakable, split_sentences
 
-    return [" ".join(form(s) for s in split_sentences(paragraph) if speakable(clean(s)))
-            for paragraph in section.paragraphs]  # fmt: skip
+    return [
+        " ".join(form(s) for s in split_sentences(paragraph) if speakable(clean(s)))
+        for paragraph in section.paragraphs
+    ]
 
 
 def _plan(article, title, language, form=None) -> dict:
@@ -98,10 +120,21 @@ def _plan(article, title, language, form=None) -> dict:
         "format": article.format,
         "encoding": article.encoding,
         "metadata": article.metadata.known(),
-        "sections": [{"heading": section.heading, "paragraphs": list(section.paragraphs),
-                      **({"heading_spoken": form(section.heading) if section.heading else None,
-                          "spoken": _spoken_paragraphs(section, form)} if form else {})}
-                     for section in article.sections],  # fmt: skip
+        "sections": [
+            {
+                "heading": section.heading,
+                "paragraphs": list(section.paragraphs),
+                **(
+                    {
+                        "heading_spoken": form(section.heading) if section.heading else None,
+                        "spoken": _spoken_paragraphs(section, form),
+                    }
+                    if form
+                    else {}
+                ),
+            }
+            for section in article.sections
+        ],
     }
 
 
@@ -109,11 +142,17 @@ def _plan(article, title, language, form=None) -> dict:
 @click.argument("folder", type=click.Path(path_type=Path, file_okay=False))
 @click.option("--base-url", help="Address FOLDER is published at, e.g. https://example.org/news/ (required).")
 @click.option("--title", default=Channel.title, show_default=True, help="The podcast's title.")
-@click.option("--description", default=Channel.description, show_default=True, help="The podcast's description.")
+@click.option(
+    "--description", default=Channel.description, show_default=True, help="The podcast's description."
+)
 @click.option("--link", help="The podcast's website.  [default: --base-url]")
 @click.option("--author", default=Channel.author, show_default=True, help="Author and owner name.")
-@click.option("--email", default=Channel.email, show_default=True, help="Owner e-mail, for podcast directories.")
-@click.option("--image", help="Cover: a URL, or an image file copied into FOLDER.  [default: a plain cover.png]")
+@click.option(
+    "--email", default=Channel.email, show_default=True, help="Owner e-mail, for podcast directories."
+)
+@click.option(
+    "--image", help="Cover: a URL, or an image file copied into FOLDER.  [default: a plain cover.png]"
+)
 def feed(folder, base_url, title, description, link, author, email, image):
     """Write FOLDER/feed.xml, a podcast feed of the briefings in FOLDER, newest first.
 
@@ -174,16 +213,20 @@ def cache():
 
 
 @cache.command()
-@click.option("--cache-dir", type=click.Path(path_type=Path, file_okay=False), help="Cache folder to look at.")
+@click.option(
+    "--cache-dir", type=click.Path(path_type=Path, file_okay=False), help="Cache folder to look at."
+)
 def info(cache_dir):
     """Show where the cache is, how many clips it holds and its size."""
     from briefing.cache import ClipCache, default_cache_dir
 
     stats = ClipCache(cache_dir or default_cache_dir()).stats()
-    click.echo(f"Folder: {stats.folder}\nClips: {stats.clips}\nEncoded briefings: {stats.tracks}\n"
-               f"Spoken forms: {stats.spoken}\nEntries: {stats.clips + stats.tracks + stats.spoken}\n"
-               f"Size: {stats.bytes / 1e6:.1f} MB\n"
-               f"Cap: {stats.max_bytes / 1e6:.1f} MB (least recently used entries go first; $BRIEFING_CACHE_MAX)")  # fmt: skip
+    click.echo(
+        f"Folder: {stats.folder}\nClips: {stats.clips}\nEncoded briefings: {stats.tracks}\n"
+        f"Spoken forms: {stats.spoken}\nEntries: {stats.clips + stats.tracks + stats.spoken}\n"
+        f"Size: {stats.bytes / 1e6:.1f} MB\n"
+        f"Cap: {stats.max_bytes / 1e6:.1f} MB (least recently used entries go first; $BRIEFING_CACHE_MAX)"
+    )
 
 
 @cache.command()
@@ -195,8 +238,10 @@ def prune(cache_dir, max_size):
 
     store = ClipCache(cache_dir or default_cache_dir())
     removed, freed = store.prune(parse_size(max_size) if max_size else None)
-    click.echo(f"Removed {removed} entries ({freed / 1e6:.1f} MB) from {store.folder}; "
-               f"{store.stats().bytes / 1e6:.1f} MB left")  # fmt: skip
+    click.echo(
+        f"Removed {removed} entries ({freed / 1e6:.1f} MB) from {store.folder}; "
+        f"{store.stats().bytes / 1e6:.1f} MB left"
+    )
 
 
 @cache.command()

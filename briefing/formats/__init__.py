@@ -38,8 +38,10 @@ def format_of(path: Path, name: str | None = None) -> AudioFormat:
     suffix = path.suffix.lower().lstrip(".")
     if name is None:
         if suffix not in FORMATS:
-            raise InputError(f"{path}: the audio file's name must end in one of "
-                             f"{', '.join('.' + n for n in FORMATS)} (subtitles, manifest and page are named after it)")  # fmt: skip
+            raise InputError(
+                f"{path}: the audio file's name must end in one of "
+                f"{', '.join('.' + n for n in FORMATS)} (subtitles, manifest and page are named after it)"
+            )
         return audio_format(suffix)
     chosen = audio_format(name)
     if suffix != chosen.suffix.lstrip("."):

@@ -57,15 +57,18 @@ class AudioFormat(ABC):
     default_bitrate: ClassVar[int]
     concatenates: ClassVar[bool] = False
     settings: ClassVar[str] = ""
-    """Every setting besides the bitrate that decides the encoded bytes, for the cache key of encoded files."""
+    """Every setting besides the bitrate that decides the encoded bytes, for the cache key of encoded
+    files."""
 
     def check_bitrate(self, bitrate: int | None) -> int:
         """``bitrate`` (kb/s, None for this format's default) if this format encodes at it."""
         if bitrate is None:
             return self.default_bitrate
         if bitrate not in self.bitrates:
-            raise InputError(f"bitrate {bitrate} kb/s is not one {self.name} is written at; choose one of "
-                             f"{', '.join(map(str, self.bitrates))}")  # fmt: skip
+            raise InputError(
+                f"bitrate {bitrate} kb/s is not one {self.name} is written at; choose one of "
+                f"{', '.join(map(str, self.bitrates))}"
+            )
         return bitrate
 
     def delay(self, sample_rate: int) -> int:
@@ -90,4 +93,5 @@ class AudioFormat(ABC):
 
     @abstractmethod
     def tag(self, path: Path, tags: Tags, timeline: Timeline | None, track_number: int | None = None) -> None:
-        """Write ``tags`` into the encoded file at ``path``, and with a ``timeline`` one chapter per section."""
+        """Write ``tags`` into the encoded file at ``path``, and with a ``timeline`` one chapter per
+        section."""

@@ -37,10 +37,18 @@ class M4a(PyAvFormat):
         try:
             with av.open(str(path)) as source, av.open(str(remuxed), "w", format=self.container) as out:
                 stream = out.add_stream_from_template(source.streams.audio[0])
-                out.metadata.update({"title": tags.title, "artist": tags.artist, "album": tags.album,
-                                     "date": tags.date, "genre": tags.genre, "language": tags.language,
-                                     **({"comment": tags.source} if tags.source else {}),
-                                     **({"track": str(track_number)} if track_number else {})})  # fmt: skip
+                out.metadata.update(
+                    {
+                        "title": tags.title,
+                        "artist": tags.artist,
+                        "album": tags.album,
+                        "date": tags.date,
+                        "genre": tags.genre,
+                        "language": tags.language,
+                        **({"comment": tags.source} if tags.source else {}),
+                        **({"track": str(track_number)} if track_number else {}),
+                    }
+                )
                 if timeline is not None:
                     out.set_chapters(chapters_of(timeline))  # type: ignore[arg-type]  # PyAV takes the dicts it documents
                 for packet in source.demux(source.streams.audio[0]):

@@ -1,5 +1,5 @@
-"""MP3: LAME through lameenc, a Xing "Info" frame with the exact length, ID3v2.3 tags with one CHAP chapter per
-section and CTOC tables of contents."""
+"""MP3: LAME through lameenc, a Xing "Info" frame with the exact length, ID3v2.3 tags with one CHAP chapter
+per section and CTOC tables of contents."""
 
 from __future__ import annotations
 
@@ -23,7 +23,9 @@ MP3_QUALITY = 7
 and its decoded waveform measured closer to the source (SNR 25 dB against 23 dB on eSpeak speech)."""
 
 
-def encode_mp3(pcm: Iterable[bytes], sample_rate: int, bitrate_kbps: int, quality: int = MP3_QUALITY) -> Iterator[bytes]:
+def encode_mp3(
+    pcm: Iterable[bytes], sample_rate: int, bitrate_kbps: int, quality: int = MP3_QUALITY
+) -> Iterator[bytes]:
     """Encode 16-bit mono PCM pieces to MP3 frames as they come, holding no whole track in memory."""
     import lameenc
 
@@ -44,8 +46,10 @@ ENCODER_DELAY = 1105
 decoder's 529. lameenc writes no gapless header that would let players skip them."""
 
 
-_BITRATES_KBPS = {1: (0, 32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320),
-                  2: (0, 8, 16, 24, 32, 40, 48, 56, 64, 80, 96, 112, 128, 144, 160)}  # fmt: skip
+_BITRATES_KBPS = {
+    1: (0, 32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320),
+    2: (0, 8, 16, 24, 32, 40, 48, 56, 64, 80, 96, 112, 128, 144, 160),
+}
 _RATES = {3: (44100, 48000, 32000), 2: (22050, 24000, 16000), 0: (11025, 12000, 8000)}
 """Layer III bitrates by MPEG version (1; 2 and 2.5 share a table) and sample rates by version bits."""
 
@@ -127,8 +131,13 @@ class Mp3(AudioFormat):
         import miniaudio
 
         rate = miniaudio.mp3_get_file_info(str(path)).sample_rate
-        stream = miniaudio.stream_file(str(path), output_format=miniaudio.SampleFormat.SIGNED16, nchannels=1,
-                                       sample_rate=rate, frames_to_read=rate)  # fmt: skip
+        stream = miniaudio.stream_file(
+            str(path),
+            output_format=miniaudio.SampleFormat.SIGNED16,
+            nchannels=1,
+            sample_rate=rate,
+            frames_to_read=rate,
+        )
         return rate, (chunk.tobytes() for chunk in stream)
 
     def roundtrip(self, pcm: list[bytes], sample_rate: int, bitrate: int) -> bytes:
@@ -142,8 +151,14 @@ class Mp3(AudioFormat):
         126 bytes or more (about 63 Arabic letters: many a headline), and v2.3 is what podcast tools write."""
         with_info_frame(path)
         id3 = ID3()
-        for frame, value in ((TIT2, tags.title), (TPE1, tags.artist), (TALB, tags.album), (TDRC, tags.date),
-                             (TLAN, tags.language), (TCON, tags.genre)):  # fmt: skip
+        for frame, value in (
+            (TIT2, tags.title),
+            (TPE1, tags.artist),
+            (TALB, tags.album),
+            (TDRC, tags.date),
+            (TLAN, tags.language),
+            (TCON, tags.genre),
+        ):
             id3.add(frame(encoding=3, text=value))
         if track_number is not None:
             id3.add(TRCK(encoding=3, text=str(track_number)))
@@ -152,8 +167,14 @@ class Mp3(AudioFormat):
         if timeline is not None:
             ids = chapter_ids([section.title for section in timeline.sections])
             for element, section in zip(ids, timeline.sections):
-                id3.add(CHAP(element_id=element, start_time=round(section.start_ms), end_time=round(section.end_ms),
-                             sub_frames=[TIT2(encoding=3, text=section.title)]))  # fmt: skip
+                id3.add(
+                    CHAP(
+                        element_id=element,
+                        start_time=round(section.start_ms),
+                        end_time=round(section.end_ms),
+                        sub_frames=[TIT2(encoding=3, text=section.title)],
+                    )
+                )
             top = ids
             if timeline.articles:  # an episode: the top level lists the articles, each lists its chapters
                 top = [f"art{number}" for number in range(len(timeline.articles))]
@@ -176,11 +197,23 @@ def add_table(id3: ID3, element: str, title: str, children: list[str], flags: in
         groups = [children[i : i + TABLE_ENTRIES] for i in range(0, len(children), TABLE_ENTRIES)]
         children = [f"{element}.{level}.{number}" for number in range(len(groups))]
         for table, group in zip(children, groups):
-            id3.add(CTOC(element_id=table, flags=CTOCFlags.ORDERED, child_element_ids=group,
-                         sub_frames=[TIT2(encoding=3, text=title)]))  # fmt: skip
+            id3.add(
+                CTOC(
+                    element_id=table,
+                    flags=CTOCFlags.ORDERED,
+                    child_element_ids=group,
+                    sub_frames=[TIT2(encoding=3, text=title)],
+                )
+            )
         level += 1
-    id3.add(CTOC(element_id=element, flags=flags | CTOCFlags.ORDERED, child_element_ids=children,
-                 sub_frames=[TIT2(encoding=3, text=title)]))  # fmt: skip
+    id3.add(
+        CTOC(
+            element_id=element,
+            flags=flags | CTOCFlags.ORDERED,
+            child_element_ids=children,
+            sub_frames=[TIT2(encoding=3, text=title)],
+        )
+    )
 
 
 def chapter_ids(titles: list[str]) -> list[str]:

@@ -25,8 +25,14 @@ class Opus(PyAvFormat):
 
         audio = OggOpus(path)
         audio.delete()  # what the encoder wrote (its name) goes; ours replaces it
-        comments = {"TITLE": tags.title, "ARTIST": tags.artist, "ALBUM": tags.album, "DATE": tags.date,
-                    "GENRE": tags.genre, "LANGUAGE": tags.language}  # fmt: skip
+        comments = {
+            "TITLE": tags.title,
+            "ARTIST": tags.artist,
+            "ALBUM": tags.album,
+            "DATE": tags.date,
+            "GENRE": tags.genre,
+            "LANGUAGE": tags.language,
+        }
         if tags.source:
             comments["CONTACT"] = tags.source
         if track_number is not None:

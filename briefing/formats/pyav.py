@@ -29,12 +29,19 @@ class PyAvFormat(AudioFormat):
         import av
 
         frames = 0
-        with av.open(target if isinstance(target, io.BytesIO) else str(target), "w", format=self.container) as out:
-            stream = cast("av.audio.stream.AudioStream",
-                          out.add_stream(self.codec, rate=self.output_rate(sample_rate), layout="mono"))  # fmt: skip
+        with av.open(
+            target if isinstance(target, io.BytesIO) else str(target), "w", format=self.container
+        ) as out:
+            stream = cast(
+                "av.audio.stream.AudioStream",
+                out.add_stream(self.codec, rate=self.output_rate(sample_rate), layout="mono"),
+            )
             stream.bit_rate = bitrate * 1000
-            resampler = av.AudioResampler(format=stream.codec_context.format.name, layout="mono",  # type: ignore[union-attr]
-                                          rate=stream.codec_context.sample_rate)  # fmt: skip
+            resampler = av.AudioResampler(
+                format=stream.codec_context.format.name,
+                layout="mono",  # type: ignore[union-attr]
+                rate=stream.codec_context.sample_rate,
+            )
             for frame in _frames(pcm, sample_rate):
                 frames += frame.samples
                 for resampled in resampler.resample(frame):
@@ -62,8 +69,9 @@ def _frames(pcm: Iterable[bytes], sample_rate: int) -> Iterator:
 
     for piece in pcm:
         if piece:
-            frame = av.AudioFrame.from_ndarray(np.frombuffer(piece, dtype="<i2").reshape(1, -1), format="s16",
-                                               layout="mono")  # fmt: skip
+            frame = av.AudioFrame.from_ndarray(
+                np.frombuffer(piece, dtype="<i2").reshape(1, -1), format="s16", layout="mono"
+            )
             frame.sample_rate = sample_rate
             yield frame
 
@@ -91,6 +99,13 @@ def chapters_of(timeline) -> list[dict]:
     """The timeline's sections as PyAV chapters, in milliseconds."""
     from fractions import Fraction
 
-    return [{"id": number + 1, "start": round(section.start_ms), "end": round(section.end_ms),
-             "time_base": Fraction(1, 1000), "metadata": {"title": section.title}}
-            for number, section in enumerate(timeline.sections)]  # fmt: skip
+    return [
+        {
+            "id": number + 1,
+            "start": round(section.start_ms),
+            "end": round(section.end_ms),
+            "time_base": Fraction(1, 1000),
+            "metadata": {"title": section.title},
+        }
+        for number, section in enumerate(timeline.sections)
+    ]

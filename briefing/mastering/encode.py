@@ -1,5 +1,5 @@
-"""Encoding a track's files at -16 LUFS under a true-peak limit, in parts on every core where the format allows;
-every file decoded and measured, and encoded again where it missed the target."""
+"""Encoding a track's files at -16 LUFS under a true-peak limit, in parts on every core where the format
+allows; every file decoded and measured, and encoded again where it missed the target."""
 
 from __future__ import annotations
 
@@ -72,8 +72,15 @@ class Mastered:
     main: Level
 
 
-def encode_track(track: Track, files: list[Leveled], fmt: AudioFormat, bitrate: int, jobs: int,
-                 cache: ClipCache | None, stage: Callable[[str], None] | None = None) -> Mastered:  # fmt: skip
+def encode_track(
+    track: Track,
+    files: list[Leveled],
+    fmt: AudioFormat,
+    bitrate: int,
+    jobs: int,
+    cache: ClipCache | None,
+    stage: Callable[[str], None] | None = None,
+) -> Mastered:
     """Encode each file's parts, ``jobs`` at a time (lameenc and FFmpeg release the GIL), every file at
     -16 LUFS under the true-peak limit. Taken from ``cache`` when this exact audio was encoded before with
     the same settings, and kept there otherwise."""
@@ -92,13 +99,29 @@ class _Mastering:
     """One encoding of a track's files: each file's gain found on a probe of its speech, its parts encoded,
     decoded and measured, and a file that missed the target encoded again, corrected by what it measured."""
 
-    def __init__(self, track: Track, files: list[Leveled], fmt: AudioFormat, bitrate: int, jobs: int,
-                 stage: Callable[[str], None]):  # fmt: skip
-        self.track, self.files, self.fmt, self.bitrate, self.jobs, self.stage = track, files, fmt, bitrate, jobs, stage
+    def __init__(
+        self,
+        track: Track,
+        files: list[Leveled],
+        fmt: AudioFormat,
+        bitrate: int,
+        jobs: int,
+        stage: Callable[[str], None],
+    ):
+        self.track, self.files, self.fmt, self.bitrate, self.jobs, self.stage = (
+            track,
+            files,
+            fmt,
+            bitrate,
+            jobs,
+            stage,
+        )
         self.rate = track.sample_rate
         self.parts = [part for leveled in files for part in leveled.parts]
         self.owner = [number for number, leveled in enumerate(files) for _ in leveled.parts]
-        self.groups = [[n for n, owner in enumerate(self.owner) if owner == number] for number in range(len(files))]
+        self.groups = [
+            [n for n, owner in enumerate(self.owner) if owner == number] for number in range(len(files))
+        ]
         stage("Measuring loudness")
         probe = _probe(track)
         self.tried = loudness.trial(probe, self.rate, lambda pcm: fmt.roundtrip(pcm, self.rate, bitrate))
@@ -106,9 +129,13 @@ class _Mastering:
         if len(files) > 1:
             self.probes = [_probe(track, [pieces for pieces, _ in leveled.parts]) for leveled in files]
             self.speech = [integrated_loudness(each, self.rate) for each in self.probes]
-        self.silent = {number for number, loud in enumerate(self.speech) if math.isinf(loud)}  # nothing to level
-        self.gains = [0.0 if number in self.silent else TARGET_LUFS - loud + self.tried.lost
-                      for number, loud in enumerate(self.speech)]  # fmt: skip
+        self.silent = {
+            number for number, loud in enumerate(self.speech) if math.isinf(loud)
+        }  # nothing to level
+        self.gains = [
+            0.0 if number in self.silent else TARGET_LUFS - loud + self.tried.lost
+            for number, loud in enumerate(self.speech)
+        ]
         self.ceilings = [self.tried.ceiling] * len(files)
         self.tries: list[list[tuple[float, float, float]]] = [[] for _ in files]  # gain, LUFS, dBTP
         self.dips: list[list[loudness.Dip]] = [[] for _ in self.parts]
@@ -118,30 +145,45 @@ class _Mastering:
     def run(self) -> Mastered:
         pending = list(range(len(self.files)))
         for attempt in range(ENCODINGS):
-            self.stage(f"Encoding {self.fmt.name.upper()}" + (" again: measured off target" if attempt else ""))
+            self.stage(
+                f"Encoding {self.fmt.name.upper()}" + (" again: measured off target" if attempt else "")
+            )
             todo = [part for group in pending for part in self.groups[group]]
             for part, (length, heard) in zip(todo, _each(self.encode, todo, self.jobs)):
                 self.decoded[part], self.heard[part] = length, heard
             for group in pending:
-                self.tries[group].append((self.gains[group], *_combined([self.heard[p] for p in self.groups[group]])))
-            pending = [group for group in pending if group not in self.silent and _off_target(self.tries[group])]
+                self.tries[group].append(
+                    (self.gains[group], *_combined([self.heard[p] for p in self.groups[group]]))
+                )
+            pending = [
+                group for group in pending if group not in self.silent and _off_target(self.tries[group])
+            ]
             for group in pending:
                 self.correct(group, last=attempt == ENCODINGS - 2)
             if not pending:
                 break
-        files = tuple(MasteredFile(Level(loud, *self.tries[number][-1]), tuple(self.decoded[p] for p in group))
-                      for number, (loud, group) in enumerate(zip(self.speech, self.groups)))  # fmt: skip
+        files = tuple(
+            MasteredFile(Level(loud, *self.tries[number][-1]), tuple(self.decoded[p] for p in group))
+            for number, (loud, group) in enumerate(zip(self.speech, self.groups))
+        )
         main = files[0].level
         if self.fmt.concatenates and len(files) > 1:
-            main = Level(self.tried.speech, None, *_combined([self.heard[part] for part in range(len(self.parts))]))
+            main = Level(
+                self.tried.speech, None, *_combined([self.heard[part] for part in range(len(self.parts))])
+            )
         return Mastered(files, main)
 
     def encode(self, part: int) -> tuple[int, Heard]:
         """Encode one part at its file's gain and ceiling, then decode and measure it."""
         (start, end), target = self.parts[part]
         group = self.owner[part]
-        limited = loudness.apply((piece.raw_data for piece in self.track.pieces[start:end]), self.rate,
-                                 self.gains[group], self.ceilings[group], self.dips[part])  # fmt: skip
+        limited = loudness.apply(
+            (piece.raw_data for piece in self.track.pieces[start:end]),
+            self.rate,
+            self.gains[group],
+            self.ceilings[group],
+            self.dips[part],
+        )
         length = self.fmt.encode(limited, self.rate, self.bitrate, target)
         out_rate, played = self.fmt.decoded(target)
         meter = Meter(out_rate, over_db=TRUE_PEAK_LIMIT)
@@ -153,16 +195,18 @@ class _Mastering:
         """A file's gain found again on its probe, corrected by what its encoding measured; where it went
         over the true-peak limit, held lower there (and, before the last try, its whole ceiling lowered)."""
         gain, lufs, peak = self.tries[group][-1]
-        limited = integrated_loudness(list(loudness.apply(self.probes[group], self.rate, gain, self.ceilings[group])),
-                                      self.rate)  # fmt: skip
+        limited = integrated_loudness(
+            list(loudness.apply(self.probes[group], self.rate, gain, self.ceilings[group])), self.rate
+        )
         if peak > TRUE_PEAK_LIMIT and last:  # the last: over the limit it must not be
             self.ceilings[group] -= 2 * (peak - TRUE_PEAK_LIMIT) + OVER_MARGIN
         elif peak > TRUE_PEAK_LIMIT:  # held lower where it went over: loudness elsewhere is kept
             for part in self.groups[group]:
                 self.dips[part] += _dips(self.heard[part], self.rate, self.fmt.delay(self.rate))
         goal = TARGET_LUFS - (lufs - limited)  # what the encoder and the rest of the file differ by
-        self.gains[group] = loudness.gain_for(self.probes[group], self.rate, goal, self.ceilings[group], gain,
-                                              self.speech[group])  # fmt: skip
+        self.gains[group] = loudness.gain_for(
+            self.probes[group], self.rate, goal, self.ceilings[group], gain, self.speech[group]
+        )
 
 
 def _each(work: Callable, items: list, jobs: int) -> list:
@@ -221,7 +265,6 @@ def _probe(track: Track, ranges: Ranges | None = None) -> list[bytes]:
 GOLDEN = (5**0.5 - 1) / 2
 
 
-
 def _off_target(tries: list[tuple[float, float, float]]) -> bool:
     """Whether a file's last encoding missed the loudness target or passed the true-peak limit, and
     another may do better: not when the gain last moved the loudness by next to nothing (a limiter
@@ -231,8 +274,6 @@ def _off_target(tries: list[tuple[float, float, float]]) -> bool:
         return True
     stuck = len(tries) > 1 and abs(lufs - tries[-2][1]) < 0.05 and tries[-2][2] <= TRUE_PEAK_LIMIT
     return abs(lufs - TARGET_LUFS) > LOUDNESS_TOLERANCE and not stuck
-
-
 
 
 def _dips(heard: Heard, rate: int, delay: int) -> list[loudness.Dip]:
@@ -251,7 +292,8 @@ def _dips(heard: Heard, rate: int, delay: int) -> list[loudness.Dip]:
 
 
 def _from_cache(cache: ClipCache, key: str, targets: list[Path]) -> Mastered | None:
-    """The files and levels kept under ``key``, written to ``targets``; None when absent or of an older layout."""
+    """The files and levels kept under ``key``, written to ``targets``; None when absent or of an older
+    layout."""
     kept = cache.get_files(key, "track", targets)
     if not kept:
         return None
@@ -264,8 +306,10 @@ def _from_cache(cache: ClipCache, key: str, targets: list[Path]) -> Mastered | N
 
 def encoded_key(track: Track, parts: Ranges, fmt: AudioFormat, bitrate: int) -> str:
     """The cache key of an encoded track: its PCM, its parts, and every setting that decides the bytes."""
-    settings = (f"v={VERSION};lufs={TARGET_LUFS};ceiling={CEILING_DBFS};tp={TRUE_PEAK_LIMIT};tol={LOUDNESS_TOLERANCE};"
-                f"format={fmt.name};{fmt.settings};rate={track.sample_rate};bitrate={bitrate};parts={parts}")  # fmt: skip
+    settings = (
+        f"v={VERSION};lufs={TARGET_LUFS};ceiling={CEILING_DBFS};tp={TRUE_PEAK_LIMIT};tol={LOUDNESS_TOLERANCE};"
+        f"format={fmt.name};{fmt.settings};rate={track.sample_rate};bitrate={bitrate};parts={parts}"
+    )
     digest = hashlib.sha256(settings.encode())
     for piece in track.pieces:
         pcm = piece.raw_data

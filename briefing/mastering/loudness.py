@@ -64,10 +64,14 @@ def trial(probe: list[bytes], rate: int, roundtrip: Callable[[list[bytes]], byte
     ceiling = CEILING_DBFS - (over + OVER_MARGIN if over > 0 else 0.0)
     codec_loss = integrated_loudness(limited, rate) - heard.loudness
     codec_loss = codec_loss if math.isfinite(codec_loss) else 0.0
-    return Trial(raw, ceiling, gain_for(probe, rate, TARGET_LUFS + codec_loss, ceiling, gain + codec_loss, raw) - gain)
+    return Trial(
+        raw, ceiling, gain_for(probe, rate, TARGET_LUFS + codec_loss, ceiling, gain + codec_loss, raw) - gain
+    )
 
 
-def gain_for(probe: list[bytes], rate: int, goal: float, ceiling: float, start: float, speech: float) -> float:
+def gain_for(
+    probe: list[bytes], rate: int, goal: float, ceiling: float, start: float, speech: float
+) -> float:
     """The gain that brings ``probe``, limited at ``ceiling``, to ``goal`` LUFS, measured on the limited
     probe itself: secant steps from ``start``. The limiter takes a share of any gain, so loudness rises
     with gain, by at most as much. Where it takes most of it (a voice whose every syllable meets the
@@ -101,8 +105,9 @@ Dip = tuple[int, int, float]
 was measured to overshoot it."""
 
 
-def apply(pcm: Iterable[bytes], rate: int, gain: float, ceiling_dbfs: float = CEILING_DBFS,
-          dips: Sequence[Dip] = ()) -> Iterator[bytes]:  # fmt: skip
+def apply(
+    pcm: Iterable[bytes], rate: int, gain: float, ceiling_dbfs: float = CEILING_DBFS, dips: Sequence[Dip] = ()
+) -> Iterator[bytes]:
     """Each piece with ``gain`` dB applied and its peaks limited to ``ceiling_dbfs``, lowered by ``dips``
     (their depths add up where they overlap)."""
     scale = 10 ** (gain / 20)

@@ -18,7 +18,7 @@ _RELATIVE_GATE = -10.0
 @functools.lru_cache(maxsize=16)
 def k_weighting_power(rate: int, size: int) -> np.ndarray:
     """|H(f)|² of the BS.1770 K-weighting (high shelf, then high pass) at each rfft bin of ``size``."""
-    z = np.exp(-2j * np.pi * np.fft.rfftfreq(size) )
+    z = np.exp(-2j * np.pi * np.fft.rfftfreq(size))
 
     def biquad(b, a):
         return (b[0] + b[1] * z + b[2] * z**2) / (a[0] + a[1] * z + a[2] * z**2)
@@ -82,7 +82,9 @@ class Meter:
         whole = len(data) // self._step * self._step
         if whole:
             spectrum = np.fft.rfft(data[:whole].reshape(-1, self._step), n=self._size, axis=1)
-            self._energies.append((spectrum.real**2 + spectrum.imag**2) @ self._weights / self._size / self._step)
+            self._energies.append(
+                (spectrum.real**2 + spectrum.imag**2) @ self._weights / self._size / self._step
+            )
         self._carry = data[whole:]
         if self.peaks:
             self._pending = np.concatenate([self._pending, samples])
@@ -98,8 +100,10 @@ class Meter:
         peaks = block_peaks(span, min(highest, self.over) if self.over else highest)
         self._peak = max(self._peak, float(peaks.max()))
         if self.over:
-            self.overs += [(self._position + int(i) * _PEAK_BLOCK + _PEAK_BLOCK // 2, 20 * math.log10(peaks[i]))
-                           for i in np.nonzero(peaks > self.over)[0]]  # fmt: skip
+            self.overs += [
+                (self._position + int(i) * _PEAK_BLOCK + _PEAK_BLOCK // 2, 20 * math.log10(peaks[i]))
+                for i in np.nonzero(peaks > self.over)[0]
+            ]
         self._before = span[used : used + CONTEXT]
         self._pending = self._pending[used:]
         self._position += used
@@ -109,7 +113,9 @@ class Meter:
         if not self._closed:
             self._measure()
             if self.peaks:
-                self._pending = np.concatenate([self._pending, np.zeros(_PEAK_BLOCK + CONTEXT, dtype=np.float32)])
+                self._pending = np.concatenate(
+                    [self._pending, np.zeros(_PEAK_BLOCK + CONTEXT, dtype=np.float32)]
+                )
                 self._peaks((len(self._pending) - CONTEXT) // _PEAK_BLOCK)
             self._closed = True
 
@@ -159,7 +165,9 @@ def block_peaks(span: np.ndarray, known: float, block: int = _PEAK_BLOCK) -> np.
         windows[:, :CONTEXT] *= _TAPER[:CONTEXT]  # eased in and out: no jump where the FFT wraps around
         windows[:, -CONTEXT:] *= _TAPER[CONTEXT:]
         upsampled = np.abs(np.fft.irfft(np.fft.rfft(windows, axis=1), n=4 * width, axis=1) * 4)
-        peaks[candidates] = np.maximum(peaks[candidates], upsampled[:, 4 * CONTEXT : 4 * (CONTEXT + block)].max(axis=1))
+        peaks[candidates] = np.maximum(
+            peaks[candidates], upsampled[:, 4 * CONTEXT : 4 * (CONTEXT + block)].max(axis=1)
+        )
     return peaks
 
 

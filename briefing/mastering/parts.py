@@ -54,7 +54,9 @@ def place(track: Track, ranges: Ranges, decoded: list[int], delay: int) -> Timel
     starts[min(starts)] = 0.0  # the first chapter opens the file, encoder delay included
     order = sorted(starts)
     sections = tuple(
-        TimedSection(old.title, starts[number], starts[order[i + 1]] if i + 1 < len(order) else duration, old.article)
+        TimedSection(
+            old.title, starts[number], starts[order[i + 1]] if i + 1 < len(order) else duration, old.article
+        )
         for i, (number, old) in enumerate(zip(order, track.timeline.sections))
     )
     titles = [article.title for article in track.timeline.articles]

@@ -28,8 +28,10 @@ def plain_cover(path: Path, size: int) -> None:
     for ring in range(6, 0, -1):
         radius = ring * size // 14
         shade = 52 + ring * 18
-        draw.ellipse((centre - radius, centre - radius, centre + radius, centre + radius),
-                     fill=(shade // 2, shade, min(255, shade + 70)))  # fmt: skip
+        draw.ellipse(
+            (centre - radius, centre - radius, centre + radius, centre + radius),
+            fill=(shade // 2, shade, min(255, shade + 70)),
+        )
     image.save(path, format="PNG")
 
 

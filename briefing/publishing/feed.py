@@ -54,8 +54,11 @@ class FeedResult:
 def base_url(url: str | None) -> str:
     """The address the folder is published at, ending in a slash; refuses anything but absolute http(s)."""
     if not url:
-        raise InputError("the base URL is required: the address the folder is published at, e.g. "
-                         "https://example.org/news/", option="base_url")
+        raise InputError(
+            "the base URL is required: the address the folder is published at, e.g. "
+            "https://example.org/news/",
+            option="base_url",
+        )
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.netloc:
         raise InputError(f"the base URL {url!r} is not an absolute http(s) address", option="base_url")
@@ -80,7 +83,8 @@ def write_feed(folder: Path, channel: Channel) -> FeedResult:
         image = cover_url(folder, channel.image, stage, url)
         for manifest in episodes:
             stage.file(folder / _chapters_name(manifest)).write_text(
-                json.dumps(chapters(manifest), ensure_ascii=False, indent=2) + "\n", encoding="utf-8")  # fmt: skip
+                json.dumps(chapters(manifest), ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
+            )
         rss = build_rss(folder, episodes, channel, url, image)
         stage.file(folder / FEED_NAME).write_bytes(checked_xml(rss))
     return FeedResult(folder / FEED_NAME, len(episodes), tuple(skipped))
@@ -117,8 +121,10 @@ def read_manifests(folder: Path) -> tuple[list[Manifest], list[str]]:
             continue
         torn = torn_files(path, thorough=False)  # sizes: a feed may list thousands of hours
         if torn:
-            skipped.append(f"{path}: its files do not match it ({', '.join(torn)}; a run was interrupted), skipped: "
-                           "making the briefing again repairs it")  # fmt: skip
+            skipped.append(
+                f"{path}: its files do not match it ({', '.join(torn)}; a run was interrupted), skipped: "
+                "making the briefing again repairs it"
+            )
             continue
         manifests.append(manifest)
     return manifests, skipped
@@ -153,7 +159,9 @@ def build_rss(folder: Path, episodes: list[Manifest], channel: Channel, url: str
     _text(node, "language", feed_language(episodes))
     _text(node, "generator", f"briefing {__version__}")
     _text(node, "lastBuildDate", _rfc822(episodes[0].created))
-    ET.SubElement(node, _q("atom", "link"), {"href": url + FEED_NAME, "rel": "self", "type": "application/rss+xml"})
+    ET.SubElement(
+        node, _q("atom", "link"), {"href": url + FEED_NAME, "rel": "self", "type": "application/rss+xml"}
+    )
     ET.SubElement(node, _q("itunes", "image"), {"href": image})
     category = ET.SubElement(node, _q("itunes", "category"), {"text": "News"})
     ET.SubElement(category, _q("itunes", "category"), {"text": "Daily News"})
@@ -173,12 +181,26 @@ def _item(folder: Path, manifest: Manifest, url: str) -> ET.Element:
     item = ET.Element("item")
     _text(item, "title", manifest.title)
     _text(item, "description", description(manifest))
-    ET.SubElement(item, "enclosure", {"url": url + quote(audio.file), "type": audio.mime,
-                                      "length": str((folder / audio.file).stat().st_size)})  # fmt: skip
+    ET.SubElement(
+        item,
+        "enclosure",
+        {
+            "url": url + quote(audio.file),
+            "type": audio.mime,
+            "length": str((folder / audio.file).stat().st_size),
+        },
+    )
     for alternate in manifest.alternates:  # the same episode in other formats (Podcasting 2.0)
         if (folder / alternate.file).is_file():
-            offer = ET.SubElement(item, _q("podcast", "alternateEnclosure"), {"type": alternate.mime, "length": str(
-                (folder / alternate.file).stat().st_size), "bitrate": str(alternate.bitrate_kbps * 1000)})  # fmt: skip
+            offer = ET.SubElement(
+                item,
+                _q("podcast", "alternateEnclosure"),
+                {
+                    "type": alternate.mime,
+                    "length": str((folder / alternate.file).stat().st_size),
+                    "bitrate": str(alternate.bitrate_kbps * 1000),
+                },
+            )
             ET.SubElement(offer, _q("podcast", "source"), {"uri": url + quote(alternate.file)})
     _text(item, "guid", manifest.guid, {"isPermaLink": "false"})
     article = article_metadata(manifest)
@@ -188,13 +210,24 @@ def _item(folder: Path, manifest: Manifest, url: str) -> ET.Element:
     _text(item, _q("itunes", "duration"), str(round(audio.duration_ms / 1000)))
     _text(item, _q("itunes", "episodeType"), "full")
     _text(item, _q("itunes", "explicit"), "false")
-    ET.SubElement(item, _q("podcast", "chapters"), {"url": url + quote(_chapters_name(manifest)),
-                                                    "type": "application/json+chapters"})  # fmt: skip
+    ET.SubElement(
+        item,
+        _q("podcast", "chapters"),
+        {"url": url + quote(_chapters_name(manifest)), "type": "application/json+chapters"},
+    )
     subtitles = manifest.subtitles
     for kind, mime in (("vtt", "text/vtt"), ("srt", "application/x-subrip")):
         if subtitles.get(kind) and (folder / subtitles[kind]).is_file():
-            ET.SubElement(item, _q("podcast", "transcript"), {"url": url + quote(subtitles[kind]), "type": mime,
-                                                              "rel": "captions", "language": manifest.engine.lang})  # fmt: skip
+            ET.SubElement(
+                item,
+                _q("podcast", "transcript"),
+                {
+                    "url": url + quote(subtitles[kind]),
+                    "type": mime,
+                    "rel": "captions",
+                    "language": manifest.engine.lang,
+                },
+            )
     return item
 
 
@@ -229,6 +262,8 @@ def _q(prefix: str, name: str) -> str:
 
 def _text(parent: ET.Element, tag: str, text: str, attributes: dict | None = None) -> ET.Element:
     """A child element holding ``text``, without characters XML cannot carry (options may bring them)."""
-    element = ET.SubElement(parent, tag, {key: without_controls(value) for key, value in (attributes or {}).items()})
+    element = ET.SubElement(
+        parent, tag, {key: without_controls(value) for key, value in (attributes or {}).items()}
+    )
     element.text = without_controls(text)
     return element

@@ -18,7 +18,9 @@ SCHEMA = 2
 
 @dataclass(frozen=True)
 class EngineInfo:
-    """Which engine spoke, in which voice and language, how the text was read for it (vowels, months, lexicons)."""
+    """Which engine spoke, in which voice and language, how the text was read for it (vowels, months,
+    lexicons)."""
+
     name: str
     voice: str
     lang: str
@@ -123,8 +125,10 @@ class Manifest:
         if not isinstance(document, dict) or "guid" not in document or "audio" not in document:
             raise InputError(f"{label}: is not a briefing manifest")
         if document.get("schema") != SCHEMA:
-            raise InputError(f"{label}: is a briefing manifest of another version (schema {document.get('schema', 1)}, "
-                             f"this briefing reads {SCHEMA}); make the briefing again with this version")  # fmt: skip
+            raise InputError(
+                f"{label}: is a briefing manifest of another version (schema {document.get('schema', 1)}, "
+                f"this briefing reads {SCHEMA}); make the briefing again with this version"
+            )
         try:
             manifest = cls._build(cleaned(document))
         except (TypeError, KeyError, ValueError) as exc:
@@ -137,27 +141,61 @@ class Manifest:
         _need(isinstance(d["title"], str) and d["title"].strip(), "title is not text")
         _need(isinstance(d["guid"], str) and d["guid"].strip(), "guid is not text")
         _need(_is_moment(d["created"]), "created is not a date and time")
-        _need(isinstance(audio, dict) and isinstance(audio.get("file"), str) and plain_name(audio["file"]),
-              "audio.file is not a file name in its folder")  # fmt: skip
+        _need(
+            isinstance(audio, dict) and isinstance(audio.get("file"), str) and plain_name(audio["file"]),
+            "audio.file is not a file name in its folder",
+        )
         _need(_is_number(audio.get("duration_ms")), "audio.duration_ms is not a number")
-        _need(isinstance(d["sections"], list) and d["sections"] and all(
-            isinstance(s, dict) and isinstance(s.get("title"), str) and _is_number(s.get("start_ms"))
-            and _is_number(s.get("end_ms")) for s in d["sections"]), "sections are not well formed")  # fmt: skip
-        _need(isinstance(d["cues"], list) and all(
-            isinstance(c, dict) and isinstance(c.get("text"), str) and isinstance(c.get("kind"), str)
-            and _is_number(c.get("start_ms")) and _is_number(c.get("end_ms")) for c in d["cues"]),
-            "cues are not well formed")  # fmt: skip
-        _need(isinstance(d.get("articles", []), list) and all(isinstance(a, dict) for a in d.get("articles", [])),
-              "articles are not well formed")  # fmt: skip
-        _need(isinstance(d.get("subtitles", {}), dict) and isinstance(d.get("files", {}), dict), "files are not well formed")
+        _need(
+            isinstance(d["sections"], list)
+            and d["sections"]
+            and all(
+                isinstance(s, dict)
+                and isinstance(s.get("title"), str)
+                and _is_number(s.get("start_ms"))
+                and _is_number(s.get("end_ms"))
+                for s in d["sections"]
+            ),
+            "sections are not well formed",
+        )
+        _need(
+            isinstance(d["cues"], list)
+            and all(
+                isinstance(c, dict)
+                and isinstance(c.get("text"), str)
+                and isinstance(c.get("kind"), str)
+                and _is_number(c.get("start_ms"))
+                and _is_number(c.get("end_ms"))
+                for c in d["cues"]
+            ),
+            "cues are not well formed",
+        )
+        _need(
+            isinstance(d.get("articles", []), list)
+            and all(isinstance(a, dict) for a in d.get("articles", [])),
+            "articles are not well formed",
+        )
+        _need(
+            isinstance(d.get("subtitles", {}), dict) and isinstance(d.get("files", {}), dict),
+            "files are not well formed",
+        )
         return cls(
-            briefing_version=str(d["briefing_version"]), guid=d["guid"], created=d["created"], title=d["title"],
-            engine=EngineInfo(**d["engine"]), audio=AudioInfo(**audio), subtitles=d.get("subtitles", {}),
+            briefing_version=str(d["briefing_version"]),
+            guid=d["guid"],
+            created=d["created"],
+            title=d["title"],
+            engine=EngineInfo(**d["engine"]),
+            audio=AudioInfo(**audio),
+            subtitles=d.get("subtitles", {}),
             articles=tuple(ArticleEntry(**a) for a in d.get("articles", [])),
-            sections=tuple(SectionEntry(**s) for s in d["sections"]), cues=tuple(CueEntry(**c) for c in d["cues"]),
-            files=d.get("files", {}), job=str(d.get("job", "")), schema=d["schema"], track=str(d.get("track", "")),
+            sections=tuple(SectionEntry(**s) for s in d["sections"]),
+            cues=tuple(CueEntry(**c) for c in d["cues"]),
+            files=d.get("files", {}),
+            job=str(d.get("job", "")),
+            schema=d["schema"],
+            track=str(d.get("track", "")),
             alternates=tuple(AudioInfo(**alternate) for alternate in d.get("alternates", [])),
-        )  # fmt: skip
+        )
 
 
 def _need(passed, problem: str) -> None:
@@ -178,11 +216,18 @@ def load_manifest(path: Path) -> Manifest:
 
 def plain_name(name: str) -> bool:
     """A file name with no folder in it: ``news.mp3``, never ``../x``, ``/etc/passwd`` or ``a/b.mp3``."""
-    return bool(name) and name not in (".", "..") and "/" not in name and "\\" not in name and "\x00" not in name
+    return (
+        bool(name) and name not in (".", "..") and "/" not in name and "\\" not in name and "\x00" not in name
+    )
 
 
 def _is_number(value) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value) and value >= 0
+    return (
+        isinstance(value, (int, float))
+        and not isinstance(value, bool)
+        and math.isfinite(value)
+        and value >= 0
+    )
 
 
 def _is_moment(value) -> bool:

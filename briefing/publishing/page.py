@@ -33,13 +33,17 @@ def write_page(mp3: Path, embed_audio: bool = False) -> Path:
     linked = {mp3.name, others["vtt"].name, *(audio.file for audio in (manifest.audio, *manifest.alternates))}
     torn = [name for name in torn_files(others["manifest"]) if name in linked]
     if torn:
-        raise InputError(f"{mp3}: the briefing's files do not match its manifest ({', '.join(torn)}); an earlier "
-                         "run was interrupted; making the briefing again repairs it")  # fmt: skip
+        raise InputError(
+            f"{mp3}: the briefing's files do not match its manifest ({', '.join(torn)}); an earlier "
+            "run was interrupted; making the briefing again repairs it"
+        )
     stage = Staging()
     with locked(others["manifest"]), stage:
         vtt = others["vtt"].read_text(encoding="utf-8") if others["vtt"].is_file() else ""
         staged = stage.file(others["page"])
-        staged.write_text(render(manifest, mp3.name, vtt, mp3.read_bytes() if embed_audio else None), encoding="utf-8")
+        staged.write_text(
+            render(manifest, mp3.name, vtt, mp3.read_bytes() if embed_audio else None), encoding="utf-8"
+        )
         if manifest.files:
             recorded = replace(manifest, files={**manifest.files, others["page"].name: file_record(staged)})
             stage.file(others["manifest"]).write_text(recorded.to_json(), encoding="utf-8")
@@ -51,7 +55,9 @@ def render(record: Manifest, audio_name: str, vtt: str, embedded_audio: bytes | 
     from jinja2 import Environment, PackageLoader, select_autoescape
 
     manifest = asdict(record)
-    environment = Environment(loader=PackageLoader("briefing.publishing"), autoescape=select_autoescape(["html"]))
+    environment = Environment(
+        loader=PackageLoader("briefing.publishing"), autoescape=select_autoescape(["html"])
+    )
     articles = manifest.get("articles", [])
     grouped = len(articles) > 1
     cues = [dict(cue, index=number) for number, cue in enumerate(manifest["cues"])]
@@ -60,9 +66,14 @@ def render(record: Manifest, audio_name: str, vtt: str, embedded_audio: bytes | 
         title=manifest["title"],
         duration_ms=manifest["audio"]["duration_ms"],
         sections=manifest["sections"],
-        audio_src=_data_uri(embedded_audio, record.audio.mime) if embedded_audio is not None else quote(audio_name),
-        sources=[] if embedded_audio is not None else [  # every format of the set: the browser plays the first it can
-            {"src": quote(audio.file), "type": audio.mime} for audio in (record.audio, *record.alternates)],
+        audio_src=_data_uri(embedded_audio, record.audio.mime)
+        if embedded_audio is not None
+        else quote(audio_name),
+        sources=[]
+        if embedded_audio is not None
+        else [  # every format of the set: the browser plays the first it can
+            {"src": quote(audio.file), "type": audio.mime} for audio in (record.audio, *record.alternates)
+        ],
         vtt_src=_data_uri(vtt.encode("utf-8"), "text/vtt") if vtt else "",
         chapters=_groups(articles if grouped else [{"title": None}], manifest["sections"], "sections"),
         transcript=_groups(articles if grouped else [{"title": None}], cues, "cues"),
@@ -75,8 +86,10 @@ def _groups(articles: list[dict], items: list[dict], key: str) -> list[dict]:
     """Items under the article they belong to (one untitled group for a lone article)."""
     if len(articles) == 1:
         return [{"title": None, key: items}]
-    return [{"title": article["title"], key: [item for item in items if item.get("article") == number]}
-            for number, article in enumerate(articles)]  # fmt: skip
+    return [
+        {"title": article["title"], key: [item for item in items if item.get("article") == number]}
+        for number, article in enumerate(articles)
+    ]
 
 
 def clock(ms: float) -> str:

@@ -74,11 +74,20 @@ class Work:
     cores: int
 
 
-def publish(track: Track, episode: Episode, out: OutputSet, *, tags: Tags, engine: EngineInfo,
-            cache: ClipCache | None = None, notify: Callable[[str], None] | None = None,
-            stage: Callable[[str], None] | None = None, cores: int | None = None) -> Published:  # fmt: skip
-    """Normalize loudness, encode (on ``cores``, default all, where the format allows), and write every file of
-    ``out`` atomically, under a lock on the set (``notify`` is told when another run holds it).
+def publish(
+    track: Track,
+    episode: Episode,
+    out: OutputSet,
+    *,
+    tags: Tags,
+    engine: EngineInfo,
+    cache: ClipCache | None = None,
+    notify: Callable[[str], None] | None = None,
+    stage: Callable[[str], None] | None = None,
+    cores: int | None = None,
+) -> Published:
+    """Normalize loudness, encode (on ``cores``, default all, where the format allows), and write every file
+    of ``out`` atomically, under a lock on the set (``notify`` is told when another run holds it).
 
     A set already there of the same narration in other formats is extended: its audio files stay and the
     manifest lists them all; one of another narration is replaced whole. The manifest is renamed last and
@@ -92,16 +101,29 @@ def publish(track: Track, episode: Episode, out: OutputSet, *, tags: Tags, engin
     try:
         with locked(others["manifest"], waiting):
             remove_leftovers([out.file(fmt) for fmt in out.formats] + list(others.values()))
-            kept, stale = formats_kept(others["manifest"], track_digest(track), {fmt.name for fmt in out.formats})
+            kept, stale = formats_kept(
+                others["manifest"], track_digest(track), {fmt.name for fmt in out.formats}
+            )
             with staging:
-                work = Work(track, episode, out, staging, tags, engine, cache, stage or (lambda name: None),
-                            cores or os.cpu_count() or 1)  # fmt: skip
+                work = Work(
+                    track,
+                    episode,
+                    out,
+                    staging,
+                    tags,
+                    engine,
+                    cache,
+                    stage or (lambda name: None),
+                    cores or os.cpu_count() or 1,
+                )
                 published = _write(work, kept)
             for name in stale:  # the other formats of a narration this one replaces
                 (out.audio.parent / name).unlink(missing_ok=True)
             return published
     except OSError as exc:  # a full disk, a file system gone read-only...
-        raise WriteError(f"{staging.failed_target(exc) or out.audio}: cannot be written ({exc.strerror or exc})") from None
+        raise WriteError(
+            f"{staging.failed_target(exc) or out.audio}: cannot be written ({exc.strerror or exc})"
+        ) from None
 
 
 @dataclass(frozen=True)
@@ -122,8 +144,16 @@ def _encode(work: Work, fmt: AudioFormat, sections: Ranges, folder: Path | None)
     scratch = work.staging.scratch(path)
     if fmt.concatenates:  # the audio file is its parts one after the other
         parts = sections or balanced_ranges(track, work.cores)
-        targets = [folder / name for name in names] if folder else [scratch / f"{n}{fmt.suffix}" for n in range(len(parts))]
-        files = [Leveled(((p, t),)) for p, t in zip(parts, targets)] if sections else [Leveled(tuple(zip(parts, targets)))]
+        targets = (
+            [folder / name for name in names]
+            if folder
+            else [scratch / f"{n}{fmt.suffix}" for n in range(len(parts))]
+        )
+        files = (
+            [Leveled(((p, t),)) for p, t in zip(parts, targets)]
+            if sections
+            else [Leveled(tuple(zip(parts, targets)))]
+        )
     else:  # the audio file is a stream of its own, each section another
         targets = [scratch / f"whole{fmt.suffix}"]
         files = [Leveled((((0, len(track.pieces)), targets[0]),))]
@@ -139,14 +169,19 @@ def _encode(work: Work, fmt: AudioFormat, sections: Ranges, folder: Path | None)
     work.tell("Writing files")
     staged = {path: work.staging.file(path)}
     with staged[path].open("wb") as out:
-        for part in (targets if fmt.concatenates else targets[:1]):
+        for part in targets if fmt.concatenates else targets[:1]:
             with part.open("rb") as stream:
                 shutil.copyfileobj(stream, out)
     fmt.tag(staged[path], work.tags, timeline)
     section_files = [outputs_for(path)["sections"] / name for name in names]
     for number, (name, section) in enumerate(zip(names, timeline.sections), start=1):
         assert folder is not None
-        fmt.tag(folder / name, replace(work.tags, title=section.title, album=work.tags.title, source=None), None, number)
+        fmt.tag(
+            folder / name,
+            replace(work.tags, title=section.title, album=work.tags.title, source=None),
+            None,
+            number,
+        )
         staged[section_files[number - 1]] = folder / name
     return Encoded(timeline, mastered.main, staged, section_files)
 
@@ -158,7 +193,9 @@ def _write(work: Work, kept: Kept) -> Published:
     encoded = {fmt.name: _encode(work, fmt, sections, folder) for fmt in out.formats}
     staged = {target: temporary for each in encoded.values() for target, temporary in each.staged.items()}
     first, fmt = encoded[out.formats[0].name], out.formats[0]
-    if first.level.loudness is None or not math.isfinite(first.level.loudness):  # never publish what nobody hears
+    if first.level.loudness is None or not math.isfinite(
+        first.level.loudness
+    ):  # never publish what nobody hears
         raise SynthesisError(f"{out.audio}: the narration measures as silence; nothing was written")
     found = captions(first.timeline)
     vtt = webvtt_text(first.timeline, found)
@@ -170,10 +207,30 @@ def _write(work: Work, kept: Kept) -> Published:
         for name in kept.section_files:
             shutil.copy2(out.audio.parent / name, folder / Path(name).relative_to(others["sections"].name))
     rate = fmt.check_bitrate(out.bitrate)
-    manifest = build_manifest(work.episode, first.timeline, out.audio, fmt, work.tags, work.engine, rate,
-                              track.sample_rate, first.level, first.section_files, companions.subtitles)  # fmt: skip
-    entries = {f.name: audio_entry(out.file(f), f, encoded[f.name].timeline, track.sample_rate,
-                                   f.check_bitrate(out.bitrate), encoded[f.name].level) for f in out.formats}  # fmt: skip
+    manifest = build_manifest(
+        work.episode,
+        first.timeline,
+        out.audio,
+        fmt,
+        work.tags,
+        work.engine,
+        rate,
+        track.sample_rate,
+        first.level,
+        first.section_files,
+        companions.subtitles,
+    )
+    entries = {
+        f.name: audio_entry(
+            out.file(f),
+            f,
+            encoded[f.name].timeline,
+            track.sample_rate,
+            f.check_bitrate(out.bitrate),
+            encoded[f.name].level,
+        )
+        for f in out.formats
+    }
     audios = [AudioInfo(**entry) for entry in kept.ordered(entries)]
     manifest = replace(manifest, audio=audios[0], alternates=tuple(audios[1:]), track=track_digest(track))
     if companions.page:
@@ -183,11 +240,16 @@ def _write(work: Work, kept: Kept) -> Published:
         staged[others["page"]] = work.staging.file(others["page"])
         staged[others["page"]].write_text(render(manifest, out.audio.name, vtt, embedded), encoding="utf-8")
     if companions.manifest:
-        records = {str(target.relative_to(out.audio.parent)): file_record(temporary) for target, temporary in staged.items()}
+        records = {
+            str(target.relative_to(out.audio.parent)): file_record(temporary)
+            for target, temporary in staged.items()
+        }
         manifest = replace(manifest, job=out.job, files={**kept.records, **records})
         work.staging.file(others["manifest"]).write_text(manifest.to_json(), encoding="utf-8")
     return Published(
-        out.audio, fmt.name, first.timeline,
+        out.audio,
+        fmt.name,
+        first.timeline,
         vtt=others["vtt"] if companions.subtitles else None,
         srt=others["srt"] if companions.subtitles else None,
         manifest=others["manifest"] if companions.manifest else None,
@@ -195,10 +257,12 @@ def _write(work: Work, kept: Kept) -> Published:
         sections_folder=others["sections"] if companions.per_section else None,
         section_files=tuple(first.section_files),
         alternates=tuple(out.file(f) for f in out.formats[1:]),
-    )  # fmt: skip
+    )
 
 
-def check_outputs(out: OutputSet, sources: Sequence[str | Path] = (), notify: Callable[[str], None] | None = None) -> None:
+def check_outputs(
+    out: OutputSet, sources: Sequence[str | Path] = (), notify: Callable[[str], None] | None = None
+) -> None:
     """Refuse, before any work, an output set that cannot be written: a companion that is a folder, an output
     that is one of the ``sources`` it is made from, a folder that cannot be created or written. ``notify`` is
     told when the set there is torn (an earlier run was interrupted)."""
@@ -206,10 +270,17 @@ def check_outputs(out: OutputSet, sources: Sequence[str | Path] = (), notify: Ca
 
     audio = out.audio
     others = out.others
-    files = [*(out.file(fmt) for fmt in out.formats), others["vtt"], others["srt"], others["manifest"],
-             *([others["page"]] if out.companions.page else [])]  # fmt: skip
+    files = [
+        *(out.file(fmt) for fmt in out.formats),
+        others["vtt"],
+        others["srt"],
+        others["manifest"],
+        *([others["page"]] if out.companions.page else []),
+    ]
     check_targets(files, [others["sections"]] if out.companions.per_section else [])
-    inputs = {Path(source).resolve() for source in sources if str(source) != STDIN and not is_url(str(source))}
+    inputs = {
+        Path(source).resolve() for source in sources if str(source) != STDIN and not is_url(str(source))
+    }
     for path in (*files, others["sections"]):
         if path.exists() and path.resolve() in inputs:
             raise OutputError(f"{path}: is an input article; choose another output path")
@@ -220,16 +291,21 @@ def check_outputs(out: OutputSet, sources: Sequence[str | Path] = (), notify: Ca
         raise OutputError(f"{audio.parent}: cannot be written (no permission in {existing})")
     torn = torn_files(others["manifest"])
     if torn and notify:
-        notify(f"Warning: {audio}: the briefing there is incomplete ({', '.join(torn)} not as its manifest says; "
-               "an earlier run was interrupted); this run rewrites it")  # fmt: skip
+        notify(
+            f"Warning: {audio}: the briefing there is incomplete ({', '.join(torn)} not as its manifest "
+            "says; an earlier run was interrupted); this run rewrites it"
+        )
 
 
 def part_names(track: Track, ranges: list[tuple[int, int]], suffix: str) -> list[str]:
-    """File names for the sections: ``NN-<section><suffix>``; in an episode ``NN-<article>/MM-<section><suffix>``."""
+    """File names for the sections: ``NN-<section><suffix>``; in an episode
+    ``NN-<article>/MM-<section><suffix>``."""
     sections = track.timeline.sections
     firsts = [sections[track.timeline.cues[start].cue.section] for start, _ in ranges]
     if not track.timeline.articles:
-        return [section_file_name(number, section.title, suffix) for number, section in enumerate(firsts, start=1)]
+        return [
+            section_file_name(number, section.title, suffix) for number, section in enumerate(firsts, start=1)
+        ]
     names: list[str] = []
     counts: dict[int, int] = {}
     for section in firsts:

@@ -24,8 +24,8 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class Companions:
-    """Which files go with the audio: WebVTT and SRT ``subtitles``, a listening ``page`` (with the audio inside
-    it: ``embed_audio``), one audio file per section (``per_section``), the ``manifest``."""
+    """Which files go with the audio: WebVTT and SRT ``subtitles``, a listening ``page`` (with the audio
+    inside it: ``embed_audio``), one audio file per section (``per_section``), the ``manifest``."""
 
     subtitles: bool = True
     page: bool = False
@@ -38,8 +38,10 @@ class Companions:
             if not isinstance(value, bool):
                 raise InputError(f"{name} must be True or False, not {value!r}", option=name)
         if self.embed_audio and not self.page:
-            raise InputError("embed_audio puts the audio inside the listening page: it needs page=True",
-                             option="embed_audio")  # fmt: skip
+            raise InputError(
+                "embed_audio puts the audio inside the listening page: it needs page=True",
+                option="embed_audio",
+            )
 
 
 @dataclass(frozen=True)
@@ -54,8 +56,15 @@ class OutputSet:
     job: str = ""
 
     @classmethod
-    def at(cls, path: str | Path, format: str | None = None, formats: Sequence[str] = (), bitrate: int | None = None,
-           companions: Companions = Companions(), job: str = "") -> OutputSet:  # fmt: skip
+    def at(
+        cls,
+        path: str | Path,
+        format: str | None = None,
+        formats: Sequence[str] = (),
+        bitrate: int | None = None,
+        companions: Companions = Companions(),
+        job: str = "",
+    ) -> OutputSet:
         """The set named by ``path``, in ``format`` (default: from its suffix) and ``formats`` besides; every
         bitrate checked now, before any work."""
         from briefing.formats import audio_format, format_of
@@ -65,10 +74,15 @@ class OutputSet:
         audio = Path(path)
         if audio.is_dir():
             raise OutputError(f"{audio}: is a directory; give a file name such as {audio / 'briefing.mp3'}")
-        if len(audio.stem.encode()) > LONGEST_NAME:  # its companions and temporaries would not fit, after all the work
+        if (
+            len(audio.stem.encode()) > LONGEST_NAME
+        ):  # its companions and temporaries would not fit, after all the work
             raise OutputError(f"{audio.name}: the name is too long; give one of at most {LONGEST_NAME} bytes")
         first = format_of(audio, format)
-        fmts = [first, *(audio_format(name) for name in dict.fromkeys(formats) if audio_format(name).name != first.name)]
+        fmts = [
+            first,
+            *(audio_format(name) for name in dict.fromkeys(formats) if audio_format(name).name != first.name),
+        ]
         for fmt in fmts:
             fmt.check_bitrate(bitrate)
         return cls(audio, tuple(fmts), bitrate, companions, job)
@@ -82,7 +96,8 @@ class OutputSet:
 
 
 def outputs_for(audio: Path) -> dict[str, Path]:
-    """The files that go with the ``audio`` file: subtitles, manifest, listening page, the per-section folder."""
+    """The files that go with the ``audio`` file: subtitles, manifest, listening page, the per-section
+    folder."""
     return {
         "vtt": audio.with_suffix(".vtt"),
         "srt": audio.with_suffix(".srt"),
@@ -115,9 +130,13 @@ def torn_files(manifest_path: Path, thorough: bool = True) -> list[str]:
     torn = []
     for name, record in recorded.items():
         path = manifest_path.parent / name
-        if not (isinstance(record, dict) and plain_path(name) and path.is_file()
-                and path.stat().st_size == record.get("bytes")
-                and (not thorough or file_record(path)["sha256"] == record.get("sha256"))):  # fmt: skip
+        if not (
+            isinstance(record, dict)
+            and plain_path(name)
+            and path.is_file()
+            and path.stat().st_size == record.get("bytes")
+            and (not thorough or file_record(path)["sha256"] == record.get("sha256"))
+        ):
             torn.append(str(name))
     return torn
 
@@ -189,8 +208,11 @@ def remove_set(manifest: Path) -> None:
         return
     audio = manifest.with_name(str(data.get("audio", {}).get("file") or manifest.with_suffix(".mp3").name))
     recorded = [name for name in data.get("files") or {} if isinstance(name, str) and plain_path(name)]
-    recorded += [str(alternate.get("file")) for alternate in data.get("alternates") or [] if isinstance(alternate, dict)
-                 and plain_path(str(alternate.get("file")))]  # fmt: skip
+    recorded += [
+        str(alternate.get("file"))
+        for alternate in data.get("alternates") or []
+        if isinstance(alternate, dict) and plain_path(str(alternate.get("file")))
+    ]
     with locked(manifest):
         for name in recorded:
             (manifest.parent / name).unlink(missing_ok=True)
@@ -203,8 +225,9 @@ def remove_set(manifest: Path) -> None:
         manifest.unlink(missing_ok=True)
 
 
-def build_manifest(episode, timeline, audio, fmt, tags, engine, bitrate, sample_rate, level, section_files,
-                   subtitles: bool) -> Manifest:  # fmt: skip
+def build_manifest(
+    episode, timeline, audio, fmt, tags, engine, bitrate, sample_rate, level, section_files, subtitles: bool
+) -> Manifest:
     """Everything a feed, a player page or a person needs to know about the briefing, times in ms.
 
     ``guid`` names the episode for podcast apps: the same file of the same articles keeps it.
@@ -217,34 +240,61 @@ def build_manifest(episode, timeline, audio, fmt, tags, engine, bitrate, sample_
     others = outputs_for(audio)
     identity = json.dumps([audio.name, tags.title, [article.sha256 for article in episode.articles]])
     spans = timeline.articles or (TimedArticle(tags.title, 0.0, timeline.duration_ms),)
-    return Manifest._build({
-        "schema": SCHEMA,
-        "briefing_version": __version__,
-        "guid": "briefing-" + hashlib.sha256(identity.encode()).hexdigest()[:32],
-        "created": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
-        "title": tags.title,
-        "engine": asdict(engine),
-        "audio": audio_entry(audio, fmt, timeline, sample_rate, bitrate, level),
-        "subtitles": {"vtt": others["vtt"].name, "srt": others["srt"].name} if subtitles else {},
-        "articles": [
-            {"index": number, "title": span.title, "start_ms": round(span.start_ms), "end_ms": round(span.end_ms),
-             "source": {"path": article.source, "sha256": article.sha256, "format": article.format,
-                        "encoding": article.encoding},
-             "metadata": article.metadata.known()}
-            for number, (article, span) in enumerate(zip(episode.articles, spans))
-        ],  # fmt: skip
-        "sections": [
-            {"index": number, "article": section.article, "title": section.title,
-             "start_ms": round(section.start_ms), "end_ms": round(section.end_ms),
-             **({"file": str(section_files[number].relative_to(audio.parent))} if section_files else {})}
-            for number, section in enumerate(timeline.sections)
-        ],  # fmt: skip
-        "cues": [
-            {"kind": t.cue.kind, "article": timeline.sections[t.cue.section].article, "section": t.cue.section,
-             "text": t.cue.text, "spoken": t.cue.spoken, "start_ms": round(t.start_ms), "end_ms": round(t.end_ms)}
-            for t in spoken_cues(timeline)
-        ],  # fmt: skip
-    })
+    return Manifest._build(
+        {
+            "schema": SCHEMA,
+            "briefing_version": __version__,
+            "guid": "briefing-" + hashlib.sha256(identity.encode()).hexdigest()[:32],
+            "created": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
+            "title": tags.title,
+            "engine": asdict(engine),
+            "audio": audio_entry(audio, fmt, timeline, sample_rate, bitrate, level),
+            "subtitles": {"vtt": others["vtt"].name, "srt": others["srt"].name} if subtitles else {},
+            "articles": [
+                {
+                    "index": number,
+                    "title": span.title,
+                    "start_ms": round(span.start_ms),
+                    "end_ms": round(span.end_ms),
+                    "source": {
+                        "path": article.source,
+                        "sha256": article.sha256,
+                        "format": article.format,
+                        "encoding": article.encoding,
+                    },
+                    "metadata": article.metadata.known(),
+                }
+                for number, (article, span) in enumerate(zip(episode.articles, spans))
+            ],
+            "sections": [
+                {
+                    "index": number,
+                    "article": section.article,
+                    "title": section.title,
+                    "start_ms": round(section.start_ms),
+                    "end_ms": round(section.end_ms),
+                    **(
+                        {"file": str(section_files[number].relative_to(audio.parent))}
+                        if section_files
+                        else {}
+                    ),
+                }
+                for number, section in enumerate(timeline.sections)
+            ],
+            "cues": [
+                {
+                    "kind": t.cue.kind,
+                    "article": timeline.sections[t.cue.section].article,
+                    "section": t.cue.section,
+                    "text": t.cue.text,
+                    "spoken": t.cue.spoken,
+                    "start_ms": round(t.start_ms),
+                    "end_ms": round(t.end_ms),
+                }
+                for t in spoken_cues(timeline)
+            ],
+        }
+    )
 
 
 def audio_entry(audio: Path, fmt, timeline, sample_rate: int, bitrate: int, level) -> dict:
@@ -307,14 +357,26 @@ def formats_kept(manifest_path: Path, digest: str, making: set[str]) -> tuple[Ke
         return Kept(), []
     others = [info for info in (old.audio, *old.alternates) if info.format not in making]
     if old.track != digest or not old.track:
-        return Kept(tuple(asdict(info) for info in (old.audio, *old.alternates) if info.format in making)), \
-            [info.file for info in others]  # fmt: skip
+        return Kept(tuple(asdict(info) for info in (old.audio, *old.alternates) if info.format in making)), [
+            info.file for info in others
+        ]
     torn = set(torn_files(manifest_path))
     suffixes = {Path(info.file).suffix for info in others}
     folder = outputs_for(manifest_path.with_suffix(".mp3"))["sections"].name
-    mine = [name for name in old.files if name not in torn and (name in {i.file for i in others}
-            or (name.startswith(folder + "/") and Path(name).suffix in suffixes))]  # fmt: skip
+    mine = [
+        name
+        for name in old.files
+        if name not in torn
+        and (
+            name in {i.file for i in others}
+            or (name.startswith(folder + "/") and Path(name).suffix in suffixes)
+        )
+    ]
     whole = [info for info in others if info.file in mine]
-    return Kept(tuple(asdict(info) for info in (old.audio, *old.alternates) if info in whole or info.format in making),
-                {name: old.files[name] for name in mine}, tuple(n for n in mine if n.startswith(folder + "/"))), \
-        [info.file for info in others if info not in whole]  # fmt: skip
+    return Kept(
+        tuple(
+            asdict(info) for info in (old.audio, *old.alternates) if info in whole or info.format in making
+        ),
+        {name: old.files[name] for name in mine},
+        tuple(n for n in mine if n.startswith(folder + "/")),
+    ), [info.file for info in others if info not in whole]

@@ -101,7 +101,9 @@ class Staging:
             for temporary in self.scratches:
                 _remove(temporary, True)
             if failed or error_type is not None:
-                for made in sorted(self.made_folders, key=lambda f: len(f.parts), reverse=True):  # deepest first
+                for made in sorted(
+                    self.made_folders, key=lambda f: len(f.parts), reverse=True
+                ):  # deepest first
                     with contextlib.suppress(OSError):
                         made.rmdir()  # only if nothing else is in it
 
@@ -123,8 +125,10 @@ def remove_leftovers(targets: list[Path]) -> list[Path]:
 def lock_folder() -> Path:
     """Where the locks live: ``$TMPDIR/briefing-locks-UID`` when it is a folder only this user owns and can
     write; else (another user made it first, to make every run wait on locks it holds) the user's cache."""
-    for folder in (Path(tempfile.gettempdir()) / f"briefing-locks-{os.getuid()}",
-                   Path(platformdirs.user_cache_dir("briefing")) / "locks"):  # fmt: skip
+    for folder in (
+        Path(tempfile.gettempdir()) / f"briefing-locks-{os.getuid()}",
+        Path(platformdirs.user_cache_dir("briefing")) / "locks",
+    ):
         try:
             folder.mkdir(mode=0o700, parents=True, exist_ok=True)
             found = os.lstat(folder)

@@ -26,14 +26,23 @@ def captions(timeline: Timeline) -> list[Caption]:
     """Every caption of the spoken cues, in order."""
     from briefing.spoken import written_word_starts
 
-    return [(timed, text, start, end) for timed in spoken_cues(timeline)
-            for text, start, end in caption_pieces(timed.cue.text, timed.start_ms, timed.end_ms,
-                                                   written_word_starts(timed.cue.text, timed.cue.spoken, timed.words))]  # fmt: skip
+    return [
+        (timed, text, start, end)
+        for timed in spoken_cues(timeline)
+        for text, start, end in caption_pieces(
+            timed.cue.text,
+            timed.start_ms,
+            timed.end_ms,
+            written_word_starts(timed.cue.text, timed.cue.spoken, timed.words),
+        )
+    ]
 
 
-def caption_pieces(text: str, start_ms: float, end_ms: float,
-                   words: tuple[float, ...] | None = None) -> list[tuple[str, float, float]]:  # fmt: skip
-    """``text`` cut into captions of at most two lines of ``LINE_CHARS`` and ``CAPTION_MS`` each, each starting
+def caption_pieces(
+    text: str, start_ms: float, end_ms: float, words: tuple[float, ...] | None = None
+) -> list[tuple[str, float, float]]:
+    """``text`` cut into captions of at most two lines of ``LINE_CHARS`` and ``CAPTION_MS`` each, each
+    starting
     where its first word is spoken (``words``: each word's start in ms from ``start_ms``, as the engine
     said), or with the time shared out by characters when there are no word starts for this text."""
     from briefing.text import split_for_limit
@@ -43,7 +52,9 @@ def caption_pieces(text: str, start_ms: float, end_ms: float,
     pieces = max(-(-len(text) // (LINE_CHARS * LINES)), -(-int(duration) // CAPTION_MS), 1)
     limit = LINE_CHARS * LINES
     while True:
-        chunks: list[str] = split_for_limit(text, min(limit, -(-len(text) // pieces) + LINE_CHARS // 2)) if text else [text]
+        chunks: list[str] = (
+            split_for_limit(text, min(limit, -(-len(text) // pieces) + LINE_CHARS // 2)) if text else [text]
+        )
         found = _timed(chunks, start_ms, end_ms, words)
         if max(end - start for _, start, end in found) <= CAPTION_MS or limit <= LINE_CHARS // 2:
             return found
@@ -51,8 +62,9 @@ def caption_pieces(text: str, start_ms: float, end_ms: float,
         pieces += 1
 
 
-def _timed(chunks: list[str], start_ms: float, end_ms: float,
-           words: tuple[float, ...] | None) -> list[tuple[str, float, float]]:  # fmt: skip
+def _timed(
+    chunks: list[str], start_ms: float, end_ms: float, words: tuple[float, ...] | None
+) -> list[tuple[str, float, float]]:
     """Each caption's lines, start and end: from the start of its first word when ``words`` has one start
     for each word of the chunks, else by characters."""
     counts = [len(chunk.split()) for chunk in chunks]
@@ -64,7 +76,9 @@ def _timed(chunks: list[str], start_ms: float, end_ms: float,
         for chunk in chunks:
             starts.append(at)
             at += (end_ms - start_ms) * len(chunk) / total
-    return [(two_lines(chunk), start, end) for chunk, start, end in zip(chunks, starts, [*starts[1:], end_ms])]
+    return [
+        (two_lines(chunk), start, end) for chunk, start, end in zip(chunks, starts, [*starts[1:], end_ms])
+    ]
 
 
 def two_lines(text: str) -> str:
@@ -83,10 +97,14 @@ def webvtt_text(timeline: Timeline, found: list[Caption]) -> str:
     document = webvtt.WebVTT()
     for number, (timed, text, start, end) in enumerate(found, start=1):
         article = timeline.sections[timed.cue.section].article
-        document.captions.append(webvtt.Caption(
-            clock(start, "."), clock(end, "."), [vtt_caption(line) for line in text.split("\n")],
-            identifier=f"a{article + 1}-s{timed.cue.section + 1}-c{number}",  # article, section, caption
-        ))  # fmt: skip
+        document.captions.append(
+            webvtt.Caption(
+                clock(start, "."),
+                clock(end, "."),
+                [vtt_caption(line) for line in text.split("\n")],
+                identifier=f"a{article + 1}-s{timed.cue.section + 1}-c{number}",  # article, section, caption
+            )
+        )
     return document.content
 
 
@@ -95,10 +113,14 @@ def srt_text(found: list[Caption]) -> str:
     import srt
 
     return srt.compose(
-        srt.Subtitle(number, datetime.timedelta(milliseconds=round(start)), datetime.timedelta(milliseconds=round(end)),
-                     srt_caption(text))
+        srt.Subtitle(
+            number,
+            datetime.timedelta(milliseconds=round(start)),
+            datetime.timedelta(milliseconds=round(end)),
+            srt_caption(text),
+        )
         for number, (_, text, start, end) in enumerate(found, start=1)
-    )  # fmt: skip
+    )
 
 
 def srt_caption(text: str) -> str:

@@ -14,8 +14,19 @@ from briefing.characters import without_controls
 from briefing.errors import InputError
 from briefing.readers.base import Parsed
 
-FORMATS = {"text": "briefing.readers.text", "markdown": "briefing.readers.markdown", "html": "briefing.readers.html"}
-EXTENSIONS = {".txt": "text", ".md": "markdown", ".markdown": "markdown", ".html": "html", ".htm": "html", ".xhtml": "html"}
+FORMATS = {
+    "text": "briefing.readers.text",
+    "markdown": "briefing.readers.markdown",
+    "html": "briefing.readers.html",
+}
+EXTENSIONS = {
+    ".txt": "text",
+    ".md": "markdown",
+    ".markdown": "markdown",
+    ".html": "html",
+    ".htm": "html",
+    ".xhtml": "html",
+}
 BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
 
 _LOOKS_HTML = re.compile(r"^\s*(<!doctype html|<html|<head|<body|<article|<p[\s>])", re.IGNORECASE)
@@ -81,8 +92,9 @@ def decode(data: bytes, label: str, encoding: str | None = None, sent: str | Non
 
     best = from_bytes(data).best()
     if best is None:
-        raise InputError(f"{label}: cannot be decoded as text in any known encoding; name its encoding",
-                         option="encoding")
+        raise InputError(
+            f"{label}: cannot be decoded as text in any known encoding; name its encoding", option="encoding"
+        )
     return _lines(str(best)), codecs.lookup(best.encoding).name
 
 

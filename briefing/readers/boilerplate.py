@@ -13,19 +13,88 @@ import re
 SHORT_LINE_WORDS = 14
 """Only lines this short are judged by their words: article sentences are longer and never dropped."""
 
-JUNK_TAGS = frozenset({"aside", "figure", "figcaption", "form", "nav", "footer", "button", "iframe", "noscript",
-                       "script", "style", "template", "svg", "select", "textarea", "input", "label", "time"})  # fmt: skip
+JUNK_TAGS = frozenset(
+    {
+        "aside",
+        "figure",
+        "figcaption",
+        "form",
+        "nav",
+        "footer",
+        "button",
+        "iframe",
+        "noscript",
+        "script",
+        "style",
+        "template",
+        "svg",
+        "select",
+        "textarea",
+        "input",
+        "label",
+        "time",
+    }
+)
 """Elements that never hold article text: captions, boxes beside the text, forms, navigation."""
 
-JUNK_NAMES = frozenset({
-    "share", "sharing", "sharebar", "social", "socials", "sharethis", "addthis",
-    "byline", "bylines", "author", "authors", "dateline", "timestamp", "pubdate",
-    "related", "readmore", "recommended", "recommendations", "teaser", "teasers", "trending",
-    "popular", "newsletter", "subscribe", "subscription", "signup", "follow", "comment", "comments", "disqus",
-    "advert", "advertisement", "ad", "ads", "adslot", "dfp", "sponsor", "sponsored", "promo", "outbrain", "taboola",
-    "caption", "credit", "credits", "breadcrumb", "breadcrumbs", "tags", "toolbar",
-    "sidebar", "widget", "banner", "cookie", "cookies", "consent",
-})  # fmt: skip
+JUNK_NAMES = frozenset(
+    {
+        "share",
+        "sharing",
+        "sharebar",
+        "social",
+        "socials",
+        "sharethis",
+        "addthis",
+        "byline",
+        "bylines",
+        "author",
+        "authors",
+        "dateline",
+        "timestamp",
+        "pubdate",
+        "related",
+        "readmore",
+        "recommended",
+        "recommendations",
+        "teaser",
+        "teasers",
+        "trending",
+        "popular",
+        "newsletter",
+        "subscribe",
+        "subscription",
+        "signup",
+        "follow",
+        "comment",
+        "comments",
+        "disqus",
+        "advert",
+        "advertisement",
+        "ad",
+        "ads",
+        "adslot",
+        "dfp",
+        "sponsor",
+        "sponsored",
+        "promo",
+        "outbrain",
+        "taboola",
+        "caption",
+        "credit",
+        "credits",
+        "breadcrumb",
+        "breadcrumbs",
+        "tags",
+        "toolbar",
+        "sidebar",
+        "widget",
+        "banner",
+        "cookie",
+        "cookies",
+        "consent",
+    }
+)
 """Words in class, id and role names that mark an element as not article text."""
 
 _NAME_SPLIT = re.compile(r"[^a-z]+")
@@ -45,45 +114,76 @@ def junk_element(tag: str, names: str) -> bool:
 
 _WORD = re.compile(r"\w+")
 
-SHARE_WORDS = frozenset("""
+SHARE_WORDS = frozenset(
+    """
 share shares shared sharing tweet email e-mail print copy link facebook twitter x whatsapp telegram linkedin
 pinterest reddit messenger on via this article story the to with comment comments save
-شارك مشاركة شاركوا انشر نشر المقال الخبر الرابط نسخ طباعة اطبع البريد الإلكتروني الالكتروني عبر على في فيسبوك فيس
-بوك تويتر إكس اكس واتساب واتس اب تلغرام تيليجرام تليجرام لينكدإن لينكد إن ماسنجر
-""".split())  # fmt: skip
+شارك مشاركة شاركوا انشر نشر المقال الخبر الرابط نسخ طباعة اطبع البريد الإلكتروني الالكتروني عبر على في فيسبوك
+فيس بوك تويتر إكس اكس واتساب واتس اب تلغرام تيليجرام تليجرام لينكدإن لينكد إن ماسنجر
+""".split()
+)
 
 _PHRASES = (
     # (kind, the whole line, at most this many words)
-    ("byline", r"(?:by|written by|reporting by|بقلم|كتب|كتبت|حوار|إعداد|اعداد|تقرير|متابعة|ترجمة|تحرير|مراسل|مراسلة)"
-               r"\s*[:：\-–]?\s+\S.*", 6),
-    ("read also", r"(?:read (?:also|more|next)|related(?: stories| articles| news| content| topics)?|see also|"
-                  r"more (?:on|from|about) (?:this|the)\b.*|you (?:might|may) (?:also )?like|recommended(?: for you)?|"
-                  r"most (?:read|popular)|(?:اقرأ|إقرأ|اقرا|طالع|شاهد)\s*(?:أيضا|أيضًا|أيضاً|ايضا|كذلك|المزيد|:)|"
-                  r"المزيد من|(?:مواضيع|أخبار|اخبار|مقالات)? ?ذات صلة|الأكثر قراءة|الاكثر قراءة)\b.*", SHORT_LINE_WORDS),
-    ("advertisement", r"(?:advertisement|advert|ad|sponsored(?: content)?|paid content|إعلان|اعلان|محتوى مدعوم|"
-                      r"محتوى ممول|مساحة إعلانية)", 3),
-    ("prompt", r".*(?:follow us|follow @|subscribe|sign up|newsletter|join us on|download (?:our|the) app|"
-               r"get the app|leave a comment|add a comment|post a comment|comments? \(\d+\)|click here|"
-               r"تابعونا|تابعوا|تابعنا|اشترك|اشتركوا|النشرة البريدية|النشرة الإخبارية|حمّل تطبيق|حمل تطبيق|"
-               r"انضم إلى|انضموا|إضافة تعليق|اضافة تعليق|أضف تعليق|اضف تعليق|اترك تعليق|التعليقات|اضغط هنا|"
-               r"انقر هنا).*", 10),
-    ("legal", r".*(?:copyright|all rights reserved|©|جميع الحقوق محفوظة|الحقوق محفوظة|حقوق النشر).*", SHORT_LINE_WORDS),
-    ("credit", r"(?:photo|photograph|image|picture|credit|source|video|getty images|reuters|afp|ap|epa|"
-               r"صورة|الصورة|صور|تصوير|المصدر|مصدر الصورة|فيديو|أرشيفية|ارشيفية)\s*(?:[:：/|©\-–(]|by\b).*"
-               r"|.*(?:©|getty images|shutterstock|\(photo\)|\(صورة\)).*", 10),
+    (
+        "byline",
+        r"(?:by|written by|reporting by|بقلم|كتب|كتبت|حوار|إعداد|اعداد|تقرير|متابعة|ترجمة|تحرير|مراسل|مراسلة)"
+        r"\s*[:：\-–]?\s+\S.*",
+        6,
+    ),
+    (
+        "read also",
+        r"(?:read (?:also|more|next)|related(?: stories| articles| news| content| topics)?|see also|"
+        r"more (?:on|from|about) (?:this|the)\b.*|you (?:might|may) (?:also )?like|recommended(?: for you)?|"
+        r"most (?:read|popular)|(?:اقرأ|إقرأ|اقرا|طالع|شاهد)\s*(?:أيضا|أيضًا|أيضاً|ايضا|كذلك|المزيد|:)|"
+        r"المزيد من|(?:مواضيع|أخبار|اخبار|مقالات)? ?ذات صلة|الأكثر قراءة|الاكثر قراءة)\b.*",
+        SHORT_LINE_WORDS,
+    ),
+    (
+        "advertisement",
+        r"(?:advertisement|advert|ad|sponsored(?: content)?|paid content|إعلان|اعلان|محتوى مدعوم|"
+        r"محتوى ممول|مساحة إعلانية)",
+        3,
+    ),
+    (
+        "prompt",
+        r".*(?:follow us|follow @|subscribe|sign up|newsletter|join us on|download (?:our|the) app|"
+        r"get the app|leave a comment|add a comment|post a comment|comments? \(\d+\)|click here|"
+        r"تابعونا|تابعوا|تابعنا|اشترك|اشتركوا|النشرة البريدية|النشرة الإخبارية|حمّل تطبيق|حمل تطبيق|"
+        r"انضم إلى|انضموا|إضافة تعليق|اضافة تعليق|أضف تعليق|اضف تعليق|اترك تعليق|التعليقات|اضغط هنا|"
+        r"انقر هنا).*",
+        10,
+    ),
+    (
+        "legal",
+        r".*(?:copyright|all rights reserved|©|جميع الحقوق محفوظة|الحقوق محفوظة|حقوق النشر).*",
+        SHORT_LINE_WORDS,
+    ),
+    (
+        "credit",
+        r"(?:photo|photograph|image|picture|credit|source|video|getty images|reuters|afp|ap|epa|"
+        r"صورة|الصورة|صور|تصوير|المصدر|مصدر الصورة|فيديو|أرشيفية|ارشيفية)\s*(?:[:：/|©\-–(]|by\b).*"
+        r"|.*(?:©|getty images|shutterstock|\(photo\)|\(صورة\)).*",
+        10,
+    ),
 )
-_JUNK_LINE = [(kind, re.compile(rf"^\W*{pattern}\W*$", re.IGNORECASE), most) for kind, pattern, most in _PHRASES]
+_JUNK_LINE = [
+    (kind, re.compile(rf"^\W*{pattern}\W*$", re.IGNORECASE), most) for kind, pattern, most in _PHRASES
+]
 
-MONTHS = frozenset("""
+MONTHS = frozenset(
+    """
 january february march april may june july august september october november december jan feb mar apr jun jul
 aug sep sept oct nov dec monday tuesday wednesday thursday friday saturday sunday mon tue wed thu fri sat sun
 am pm gmt utc est edt bst cet updated published posted last modified on at ago hours hour minutes minute mins
 days day h min
-يناير فبراير مارس أبريل ابريل مايو يونيو يوليو أغسطس اغسطس سبتمبر أكتوبر اكتوبر نوفمبر ديسمبر كانون الثاني الأول
-شباط آذار اذار نيسان أيار ايار حزيران تموز آب اب أيلول ايلول تشرين جانفي فيفري أفريل ماي جوان جويلية أوت
-السبت الأحد الاحد الإثنين الاثنين الثلاثاء الأربعاء الاربعاء الخميس الجمعة نشر نشرت في تاريخ النشر آخر اخر تحديث
+يناير فبراير مارس أبريل ابريل مايو يونيو يوليو أغسطس اغسطس سبتمبر أكتوبر اكتوبر نوفمبر ديسمبر كانون الثاني
+الأول شباط آذار اذار نيسان أيار ايار حزيران تموز آب اب أيلول ايلول تشرين جانفي فيفري أفريل ماي جوان جويلية أوت
+السبت الأحد الاحد الإثنين الاثنين الثلاثاء الأربعاء الاربعاء الخميس الجمعة نشر نشرت في تاريخ النشر آخر اخر
+تحديث
 تم التحديث منذ ساعة ساعتين ساعات دقيقة دقائق دقيقتين يوم يومين أيام ايام صباحا مساء مساءً ص م بتوقيت مكة غرينتش
-""".split())  # fmt: skip
+""".split()
+)
 """Words a dateline is made of, besides digits."""
 
 
@@ -110,7 +210,8 @@ def junk_line(text: str, author: str | None = None) -> str | None:
 def is_share_bar(words: list[str]) -> bool:
     """A line made of sharing words and social network names: "Share on Facebook", «شارك عبر واتساب»."""
     return sum(word in SHARE_WORDS for word in words) >= 0.7 * len(words) and any(
-        word in SHARE_WORDS - {"on", "via", "this", "the", "to", "with", "على", "في", "عبر", "من"} for word in words
+        word in SHARE_WORDS - {"on", "via", "this", "the", "to", "with", "على", "في", "عبر", "من"}
+        for word in words
     )
 
 

@@ -19,14 +19,27 @@ TOTAL_TIMEOUT = 30.0
 """Seconds for the whole fetch, redirects and body included."""
 MAX_REDIRECTS = 5
 MAX_BYTES = 20_000_000
-USER_AGENT = (f"Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0 Safari/537.36 "
-              f"briefing/{__version__}")  # fmt: skip
+USER_AGENT = (
+    f"Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0 Safari/537.36 "
+    f"briefing/{__version__}"
+)
 """Sites answer a browser's User-Agent; the tool's name and version at its end say who is asking."""
-ARTICLE_TYPES = {"text/html": "html", "application/xhtml+xml": "html", "text/plain": None, "text/markdown": "markdown",
-                 "text/x-markdown": "markdown"}  # fmt: skip
+ARTICLE_TYPES = {
+    "text/html": "html",
+    "application/xhtml+xml": "html",
+    "text/plain": None,
+    "text/markdown": "markdown",
+    "text/x-markdown": "markdown",
+}
 """Content types an article comes in, and the format each is read as (None: by a look at the text)."""
-FEED_TYPES = {"application/rss+xml": None, "application/atom+xml": None, "application/xml": None, "text/xml": None,
-              "application/rdf+xml": None, **ARTICLE_TYPES}  # fmt: skip
+FEED_TYPES = {
+    "application/rss+xml": None,
+    "application/atom+xml": None,
+    "application/xml": None,
+    "text/xml": None,
+    "application/rdf+xml": None,
+    **ARTICLE_TYPES,
+}
 """Content types a feed comes in: its own, and the article types servers mislabel feeds with."""
 
 
@@ -47,7 +60,8 @@ def is_url(source: str) -> bool:
 
 def fetch(url: str, types: dict[str, str | None] = ARTICLE_TYPES) -> Fetched:
     """Download ``url``. Network faults raise :class:`NetworkError`; a body that is none of ``types`` (by
-    default an article: wrong content type, too large) or an address that is none raise :class:`InputError`."""
+    default an article: wrong content type, too large) or an address that is none raise
+    :class:`InputError`."""
 
     try:
         parts = urlsplit(url)
@@ -83,23 +97,38 @@ def _download(url: str, types: dict[str, str | None]) -> Fetched:
     deadline = time.monotonic() + TOTAL_TIMEOUT
     timeout = httpx.Timeout(TOTAL_TIMEOUT, connect=CONNECT_TIMEOUT)
     try:
-        with httpx.Client(follow_redirects=True, max_redirects=MAX_REDIRECTS, timeout=timeout,
-                          headers={"User-Agent": USER_AGENT, "Accept": "text/html,application/xhtml+xml,text/plain;q=0.9,*/*;q=0.1"}) as client:  # fmt: skip
+        with httpx.Client(
+            follow_redirects=True,
+            max_redirects=MAX_REDIRECTS,
+            timeout=timeout,
+            headers={
+                "User-Agent": USER_AGENT,
+                "Accept": "text/html,application/xhtml+xml,text/plain;q=0.9,*/*;q=0.1",
+            },
+        ) as client:
             with client.stream("GET", url) as response:
                 if response.status_code >= 400:
-                    raise NetworkError(f"{url}: the server answered {response.status_code} {response.reason_phrase}")
+                    raise NetworkError(
+                        f"{url}: the server answered {response.status_code} {response.reason_phrase}"
+                    )
                 media = response.headers.get("content-type", "text/html").split(";")[0].strip().lower()
                 if media not in types:
-                    kind = "an article page (HTML or text)" if types is ARTICLE_TYPES else "a feed (RSS or Atom)"
+                    kind = (
+                        "an article page (HTML or text)" if types is ARTICLE_TYPES else "a feed (RSS or Atom)"
+                    )
                     raise InputError(f"{url}: is {media}, not {kind}")
                 declared = int(response.headers.get("content-length") or 0)
                 if declared > MAX_BYTES:
-                    raise InputError(f"{url}: is larger than {MAX_BYTES // 1_000_000} MB, too large to be an article")
+                    raise InputError(
+                        f"{url}: is larger than {MAX_BYTES // 1_000_000} MB, too large to be an article"
+                    )
                 body = bytearray()
                 for chunk in response.iter_bytes():
                     body += chunk
                     if len(body) > MAX_BYTES:
-                        raise InputError(f"{url}: is larger than {MAX_BYTES // 1_000_000} MB, too large to be an article")
+                        raise InputError(
+                            f"{url}: is larger than {MAX_BYTES // 1_000_000} MB, too large to be an article"
+                        )
                     if time.monotonic() > deadline:
                         raise NetworkError(f"{url}: took longer than {TOTAL_TIMEOUT:.0f} s to arrive")
                 return Fetched(bytes(body), response.charset_encoding, types[media], str(response.url))

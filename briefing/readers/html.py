@@ -44,15 +44,22 @@ def parse(text: str) -> Parsed:
 
 
 def page_metadata(tree) -> Metadata:
-    """Title, author, site name, publication date, declared language and canonical URL, when the page has them."""
+    """Title, author, site name, publication date, declared language and canonical URL, when the page has
+    them."""
     from trafilatura.metadata import extract_metadata
 
     logging.getLogger("trafilatura").setLevel(logging.CRITICAL)  # it logs what it could not find
     logging.getLogger("htmldate").setLevel(logging.CRITICAL)
     found = extract_metadata(tree, extensive=False)
     language = (tree.get("lang") or tree.get("xml:lang") or "").split("-")[0].lower() or None
-    return Metadata(title=_one_line(found.title), author=_one_line(found.author), site=_one_line(found.sitename),
-                    date=found.date or None, language=language, url=found.url or None)  # fmt: skip
+    return Metadata(
+        title=_one_line(found.title),
+        author=_one_line(found.author),
+        site=_one_line(found.sitename),
+        date=found.date or None,
+        language=language,
+        url=found.url or None,
+    )
 
 
 MAX_JUNK_PROSE = 300
@@ -155,7 +162,7 @@ def clean_title(title: str | None, site: str | None, author: str | None) -> str 
 
 
 def _is_site_part(part: str, site: str | None) -> bool:
-    """"BBC News" and "BBC News - Home" are the site "BBC News"; "News" alone is too little to tell."""
+    """ "BBC News" and "BBC News - Home" are the site "BBC News"; "News" alone is too little to tell."""
     if not site:
         return False
     part, site = part.lower().strip(), site.lower().strip()

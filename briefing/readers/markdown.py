@@ -44,7 +44,11 @@ def parse(text: str) -> Parsed:
                 blocks.append(Block("heading", words))
             else:
                 blocks.append(Block("paragraph", words))
-    if len(blocks) > 1 and blocks[0].kind == "heading" and blocks[0].text == (metadata.title or blocks[0].text):
+    if (
+        len(blocks) > 1
+        and blocks[0].kind == "heading"
+        and blocks[0].text == (metadata.title or blocks[0].text)
+    ):
         return Parsed(blocks[0].text, blocks[1:], metadata)
     return Parsed(metadata.title, blocks, metadata)
 

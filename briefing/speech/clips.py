@@ -25,8 +25,12 @@ def cached_clip(cache: ClipCache, key: str) -> Spoken | None:
             line, _, payload = payload.partition(b"\n")
             words = tuple(float(ms) for ms in json.loads(line[len(WORDS) :]))
         with wave.open(io.BytesIO(payload)) as wav:
-            audio = AudioSegment(data=wav.readframes(wav.getnframes()), sample_width=wav.getsampwidth(),
-                                 frame_rate=wav.getframerate(), channels=wav.getnchannels())  # fmt: skip
+            audio = AudioSegment(
+                data=wav.readframes(wav.getnframes()),
+                sample_width=wav.getsampwidth(),
+                frame_rate=wav.getframerate(),
+                channels=wav.getnchannels(),
+            )
     except (EOFError, wave.Error, ValueError, TypeError):
         cache.discard(key, "clip")
         return None

@@ -117,14 +117,21 @@ def call_with_retries(
         return failures.past_deadline(after=min(max(asked, policy.initial), policy.max_wait))
 
     stop = stop_after_attempt(policy.attempts) | stop_when_event_set(abort) | out_of_time  # type: ignore[operator]
-    retrying = Retrying(stop=stop, wait=wait, sleep=abort.wait, reraise=True,  # type: ignore[arg-type]
-                        retry=retry_if_exception_type(TransientError))  # fmt: skip
+    retrying = Retrying(
+        stop=stop,
+        wait=wait,
+        sleep=abort.wait,  # type: ignore[arg-type]
+        reraise=True,
+        retry=retry_if_exception_type(TransientError),
+    )
     try:
         return retrying(attempt)
     except TransientError as exc:
         if failures.past_deadline(after=policy.initial):
-            raise SynthesisError(f"gave up after {failures.deadline_s:.0f} s of retries: {failures.count} requests "
-                                 f"failed, the last with: {failures.last}") from None  # fmt: skip
+            raise SynthesisError(
+                f"gave up after {failures.deadline_s:.0f} s of retries: {failures.count} requests "
+                f"failed, the last with: {failures.last}"
+            ) from None
         attempts = retrying.statistics.get("attempt_number", policy.attempts)
         raise SynthesisError(f"{exc} (gave up after {attempts} attempts)") from None
 

@@ -84,8 +84,10 @@ def synthesize_cues(
             if cue.voiced and not speaking.failed.is_set():
                 speaking.add(index, formed[cue.text].result(), pool if engine.offline else None)
         if not engine.offline and speaking.missing:
-            speaking.failures.notify(f"Speaking {len(speaking.missing)} clips with {engine.name}, "
-                                     f"{min(workers, len(speaking.missing))} at a time")  # fmt: skip
+            speaking.failures.notify(
+                f"Speaking {len(speaking.missing)} clips with {engine.name}, "
+                f"{min(workers, len(speaking.missing))} at a time"
+            )
             for position in speaking.missing:
                 speaking.start(position, pool)
         for future in as_completed(list(speaking.running)):
@@ -175,11 +177,14 @@ class _Speaking:
                     raise Stopped("stopped")
                 clip = self.engine.speak(chunk.text)
             else:
-                clip = call_with_retries(lambda: self.engine.speak(chunk.text), abort=self.failed,
-                                         failures=self.failures)  # fmt: skip
+                clip = call_with_retries(
+                    lambda: self.engine.speak(chunk.text), abort=self.failed, failures=self.failures
+                )
         except SynthesisError as exc:
             where = self.episode.sections[cue.section].label
-            error = SynthesisError(f"section «{where}», {cue.kind} «{_excerpt(cue.text)}»: {exc}", option=exc.option)
+            error = SynthesisError(
+                f"section «{where}», {cue.kind} «{_excerpt(cue.text)}»: {exc}", option=exc.option
+            )
             if not isinstance(exc, Stopped):
                 self.first_failure.append(error)
             self.failed.set()
@@ -195,7 +200,9 @@ class _Speaking:
         for chunk in self.chunks:
             clip = self.spooled[chunk.key]
             earlier = by_cue.get(chunk.cue_index)
-            by_cue[chunk.cue_index] = earlier.followed_by(clip.at_rate(earlier.frame_rate)) if earlier else clip
+            by_cue[chunk.cue_index] = (
+                earlier.followed_by(clip.at_rate(earlier.frame_rate)) if earlier else clip
+            )
         cached = sum(len(self.at[key]) for key in self.from_cache)
         return Speech(by_cue, self.cues, SpeechReport(len(self.chunks), cached))
 

@@ -42,15 +42,23 @@ class Voice:
 
     def __post_init__(self) -> None:
         if self.engine != AUTO and self.engine not in ENGINES:
-            raise InputError(f"engine must be one of {', '.join((AUTO, *ENGINES))}, not {self.engine!r}", option="engine")
+            raise InputError(
+                f"engine must be one of {', '.join((AUTO, *ENGINES))}, not {self.engine!r}", option="engine"
+            )
         _check_number("rate", self.rate, *RATES, " (1.25 is a quarter faster)")
         _check_number("retry_deadline", self.retry_deadline, *RETRY_DEADLINES, " seconds")
         if not _whole(self.requests) or not REQUESTS[0] <= self.requests <= REQUESTS[1]:
-            raise InputError(f"requests must be a whole number from {REQUESTS[0]} to {REQUESTS[1]}, not "
-                             f"{self.requests!r}", option="requests")  # fmt: skip
-        if self.sample_rate is not None and (not _whole(self.sample_rate) or self.sample_rate not in SAMPLE_RATES):
-            raise InputError(f"sample_rate must be one of {', '.join(map(str, SAMPLE_RATES))}, not {self.sample_rate!r}",
-                             option="sample_rate")  # fmt: skip
+            raise InputError(
+                f"requests must be a whole number from {REQUESTS[0]} to {REQUESTS[1]}, not {self.requests!r}",
+                option="requests",
+            )
+        if self.sample_rate is not None and (
+            not _whole(self.sample_rate) or self.sample_rate not in SAMPLE_RATES
+        ):
+            raise InputError(
+                f"sample_rate must be one of {', '.join(map(str, SAMPLE_RATES))}, not {self.sample_rate!r}",
+                option="sample_rate",
+            )
         if self.speaker is not None and (not _whole(self.speaker) or self.speaker < 0):
             raise InputError(f"speaker must be a whole number from 0, not {self.speaker!r}", option="speaker")
         for field in ("name", "pitch"):
@@ -59,8 +67,15 @@ class Voice:
 
     def options(self, lang: str) -> VoiceOptions:
         """What the engine is told, in ``lang``."""
-        return VoiceOptions(lang, self.rate, self.name, Path(self.model) if self.model else None,
-                            Path(self.config) if self.config else None, self.speaker, self.pitch)  # fmt: skip
+        return VoiceOptions(
+            lang,
+            self.rate,
+            self.name,
+            Path(self.model) if self.model else None,
+            Path(self.config) if self.config else None,
+            self.speaker,
+            self.pitch,
+        )
 
 
 def _whole(value: object) -> bool:
@@ -68,5 +83,10 @@ def _whole(value: object) -> bool:
 
 
 def _check_number(name: str, value: object, low: float, high: float, unit: str) -> None:
-    if not isinstance(value, (int, float)) or isinstance(value, bool) or not math.isfinite(value) or not low <= value <= high:
+    if (
+        not isinstance(value, (int, float))
+        or isinstance(value, bool)
+        or not math.isfinite(value)
+        or not low <= value <= high
+    ):
         raise InputError(f"{name} must be a number from {low} to {high}{unit}, not {value!r}", option=name)

@@ -24,8 +24,16 @@ from briefing.text import clean
 MONTH_NAMES = ("latin", "syriac")
 """How numeric dates name their month in Arabic: يناير... (latin) or كانون الثاني... (syriac)."""
 
-__all__ = ["MONTH_NAMES", "Lexicon", "LexiconError", "LexiconSource", "Pronunciation", "SpokenForm", "remembered",
-           "written_word_starts"]
+__all__ = [
+    "MONTH_NAMES",
+    "Lexicon",
+    "LexiconError",
+    "LexiconSource",
+    "Pronunciation",
+    "SpokenForm",
+    "remembered",
+    "written_word_starts",
+]
 
 
 @dataclass(frozen=True)
@@ -65,7 +73,9 @@ class SpokenForm:
         check_months(self.months)
 
     @classmethod
-    def for_engine(cls, lang: str, offline: bool, pronunciation: Pronunciation = Pronunciation()) -> SpokenForm:
+    def for_engine(
+        cls, lang: str, offline: bool, pronunciation: Pronunciation = Pronunciation()
+    ) -> SpokenForm:
         """The spoken form an engine is given: vowel marks by default for the offline engines (eSpeak and
         Piper say unvowelled words as consonants; the online voices vowel Arabic themselves)."""
         wanted = offline if pronunciation.vowels is None else pronunciation.vowels
@@ -75,8 +85,10 @@ class SpokenForm:
         if self.lang == "ar":
             from briefing.spoken import arabic
 
-            return [partial(arabic.dates, months=self.months) if step is arabic.dates else step
-                    for step in arabic.STEPS]  # fmt: skip
+            return [
+                partial(arabic.dates, months=self.months) if step is arabic.dates else step
+                for step in arabic.STEPS
+            ]
         if self.lang == "en":
             from briefing.spoken import english
 
@@ -86,7 +98,9 @@ class SpokenForm:
     def identity(self) -> dict:
         """Everything that decides the spoken form of a text, for the cache: settings, lexicon hashes, the
         rules' own source and the vowel model's version."""
-        return {"spoken": [self.lang, self.vowels, self.months, str(self.lexicon), _rules_digest(self.vowels)]}
+        return {
+            "spoken": [self.lang, self.vowels, self.months, str(self.lexicon), _rules_digest(self.vowels)]
+        }
 
     def __call__(self, text: str) -> str:
         text = self.lexicon.apply(clean(text))
@@ -138,7 +152,9 @@ def _bare(word: str) -> str:
     return _NOT_LETTER.sub("", word).casefold()
 
 
-def written_word_starts(written: str, spoken: str, starts: tuple[float, ...] | None) -> tuple[float, ...] | None:
+def written_word_starts(
+    written: str, spoken: str, starts: tuple[float, ...] | None
+) -> tuple[float, ...] | None:
     """Each written word's start, from the start of each spoken word (an engine's word marks): a word said as
     written starts where it is said; the words of a number or a date start where their reading does, spread
     over it. None when the starts do not match the spoken words."""
@@ -148,7 +164,9 @@ def written_word_starts(written: str, spoken: str, starts: tuple[float, ...] | N
     words = written.split()
     if [_bare(w) for w in words] == [_bare(w) for w in said]:
         return starts
-    matcher = difflib.SequenceMatcher(None, [_bare(w) for w in words], [_bare(w) for w in said], autojunk=False)
+    matcher = difflib.SequenceMatcher(
+        None, [_bare(w) for w in words], [_bare(w) for w in said], autojunk=False
+    )
     firsts: list[int] = []
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
         for k in range(i2 - i1):

@@ -20,8 +20,10 @@ NUMBER = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:[.,]\d+)?"
 _LEAD = r"(?<![\w.,])(?P<lead>[وفبلك]{0,2})"
 """Where an amount starts: after a space or punctuation, or after a clitic (و، ب، ل...) kept before it."""
 
+
 def number_value(written: str) -> str:
-    """A written number in the form :func:`decimal` reads: thousands separators out, a decimal comma a point."""
+    """A written number in the form :func:`decimal` reads: thousands separators out, a decimal comma a
+    point."""
     if re.fullmatch(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?", written):
         return written.replace(",", "")
     return written.replace(",", ".")
@@ -130,7 +132,9 @@ def units(text: str) -> str:
         amount = _amount(m["num"], UNITS[m["unit"]], genitive)
         return m["lead"] + (f"سالب {amount}" if m["sign"] else amount)
 
-    return re.sub(rf"{_LEAD}(?P<sign>-|−)?(?P<num>{NUMBER})\s?(?P<unit>{_UNITS})(?![\w\u064b-\u0652²³])", said, text)
+    return re.sub(
+        rf"{_LEAD}(?P<sign>-|−)?(?P<num>{NUMBER})\s?(?P<unit>{_UNITS})(?![\w\u064b-\u0652²³])", said, text
+    )
 
 
 def ordinals(text: str) -> str:
@@ -164,12 +168,39 @@ def numbers(text: str) -> str:
         after = " " if text[m.end() : m.end() + 1].isalpha() else ""
         return f"{before}{prefix}{words}{after}"
 
-    return re.sub(rf"(?<!\d)(?<!\d[.,])(?:(?<![\w])([وفبلك]{{1,2}}))?(?:(?<![\w\d])([-−]))?({NUMBER})", said, text)
+    return re.sub(
+        rf"(?<!\d)(?<!\d[.,])(?:(?<![\w])([وفبلك]{{1,2}}))?(?:(?<![\w\d])([-−]))?({NUMBER})", said, text
+    )
 
 
-SYMBOLS = {"&": "و", "+": "زائد", "=": "يساوي", "#": "رقم", "%": "بالمئة", "٪": "بالمئة", "°": "درجة", "$": "دولار",
-           "€": "يورو", "£": "جنيه", "§": "المادة", "©": "", "®": "", "™": "", "@": "", "*": "", "_": " ", "|": " ",
-           "~": " ", "^": " ", "<": " ", ">": " ", "\\": " ", "/": " ", "•": " ", "·": " "}  # fmt: skip
+SYMBOLS = {
+    "&": "و",
+    "+": "زائد",
+    "=": "يساوي",
+    "#": "رقم",
+    "%": "بالمئة",
+    "٪": "بالمئة",
+    "°": "درجة",
+    "$": "دولار",
+    "€": "يورو",
+    "£": "جنيه",
+    "§": "المادة",
+    "©": "",
+    "®": "",
+    "™": "",
+    "@": "",
+    "*": "",
+    "_": " ",
+    "|": " ",
+    "~": " ",
+    "^": " ",
+    "<": " ",
+    ">": " ",
+    "\\": " ",
+    "/": " ",
+    "•": " ",
+    "·": " ",
+}
 """Symbols left after the rules above: said as a word, or dropped (an engine would name or skip them)."""
 
 
@@ -191,6 +222,18 @@ def symbols(text: str) -> str:
 
 
 Step = Callable[[str], str]
-STEPS: tuple[Step, ...] = (western_digits, abbreviations, dates, times, eras, ranges, currencies, per_cents, units,
-                           ordinals, numbers, symbols)  # fmt: skip
+STEPS: tuple[Step, ...] = (
+    western_digits,
+    abbreviations,
+    dates,
+    times,
+    eras,
+    ranges,
+    currencies,
+    per_cents,
+    units,
+    ordinals,
+    numbers,
+    symbols,
+)
 """Every step, in order; :func:`dates` takes the month names as an option."""

@@ -34,16 +34,32 @@ def dates(text: str, months: str = "latin") -> str:
             return whole
         return _date(int(day), names[int(month) - 1], year)
 
-    text = re.sub(r"(?<![\d/.-])(\d{4})-(\d{1,2})-(\d{1,2})(?![\d/-]|\.\d)",
-                  lambda m: numeric(m[3], m[2], m[1], m[0]), text)  # fmt: skip
-    text = re.sub(r"(?<![\d/.-])(\d{1,2})([/.-])(\d{1,2})\2(\d{4})(?![\d/-]|\.\d)",
-                  lambda m: numeric(m[1], m[3], m[4], m[0]), text)  # fmt: skip
-    return re.sub(rf"(?<![\d.,])(\d{{1,2}})\s+({ANY_MONTH})(?:\s+(\d{{4}})(?!\d|[.,]\d))?",
-                  lambda m: _date(int(m[1]), m[2], m[3]) if 1 <= int(m[1]) <= 31 else m[0], text)  # fmt: skip
+    text = re.sub(
+        r"(?<![\d/.-])(\d{4})-(\d{1,2})-(\d{1,2})(?![\d/-]|\.\d)",
+        lambda m: numeric(m[3], m[2], m[1], m[0]),
+        text,
+    )
+    text = re.sub(
+        r"(?<![\d/.-])(\d{1,2})([/.-])(\d{1,2})\2(\d{4})(?![\d/-]|\.\d)",
+        lambda m: numeric(m[1], m[3], m[4], m[0]),
+        text,
+    )
+    return re.sub(
+        rf"(?<![\d.,])(\d{{1,2}})\s+({ANY_MONTH})(?:\s+(\d{{4}})(?!\d|[.,]\d))?",
+        lambda m: _date(int(m[1]), m[2], m[3]) if 1 <= int(m[1]) <= 31 else m[0],
+        text,
+    )
 
 
-_PERIODS = {"ص": "صباحًا", "صباحا": "صباحًا", "صباحًا": "صباحًا", "م": "مساءً", "مساء": "مساءً", "مساءً": "مساءً",
-            "مساءا": "مساءً"}  # fmt: skip
+_PERIODS = {
+    "ص": "صباحًا",
+    "صباحا": "صباحًا",
+    "صباحًا": "صباحًا",
+    "م": "مساءً",
+    "مساء": "مساءً",
+    "مساءً": "مساءً",
+    "مساءا": "مساءً",
+}
 _MINUTE = Noun("دقيقة", "دقيقتان", "دقائق", feminine=True)
 
 
@@ -64,7 +80,9 @@ def _time(hour: int, minute: int, period: str | None) -> str:
     if hour == 0:
         return f"{said} بعد منتصف الليل"
     if hour >= 12:
-        return said + (" ظهرًا" if hour == 12 else " بعد الظهر" if hour < 18 else " مساءً" if hour < 21 else " ليلًا")
+        return said + (
+            " ظهرًا" if hour == 12 else " بعد الظهر" if hour < 18 else " مساءً" if hour < 21 else " ليلًا"
+        )
     return said
 
 
@@ -100,5 +118,3 @@ def eras(text: str) -> str:
         return f"{cardinal(int(m[1]), genitive=genitive)} {era}"
 
     return re.sub(r"(?<![\d.,])(\d{1,4})\s?(م|هـ|ه)(?![\w\u064b-\u0652])", said, text)
-
-

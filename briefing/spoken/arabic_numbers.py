@@ -30,15 +30,29 @@ class Noun:
     fixed: bool = False
 
 
-_DECLINED = {*_TENS[2:], "اثنان", "اثنتان", "اثنا", "اثنتا", "مئتان", "ألفان", "مليونان", "ملياران", "تريليونان"}
+_DECLINED = {
+    *_TENS[2:],
+    "اثنان",
+    "اثنتان",
+    "اثنا",
+    "اثنتا",
+    "مئتان",
+    "ألفان",
+    "مليونان",
+    "ملياران",
+    "تريليونان",
+}
 
 
 def _genitive(word: str) -> str:
-    """A number word's genitive: عشرون -> عشرين, اثنان -> اثنين, اثنا عشر -> اثني عشر; others do not change."""
+    """A number word's genitive: عشرون -> عشرين, اثنان -> اثنين, اثنا عشر -> اثني عشر; others do not
+    change."""
     bare = word.removeprefix("و")
     if bare not in _DECLINED:
         return word
-    return word[: len(word) - len(bare)] + (bare[:-2] + "ين" if bare.endswith(("ون", "ان")) else bare[:-1] + "ي")
+    return word[: len(word) - len(bare)] + (
+        bare[:-2] + "ين" if bare.endswith(("ون", "ان")) else bare[:-1] + "ي"
+    )
 
 
 def _below_hundred(n: int, feminine: bool) -> str:
@@ -49,7 +63,9 @@ def _below_hundred(n: int, feminine: bool) -> str:
         return "عشر" if feminine else "عشرة"
     if n < 20:
         teen = "عشرة" if feminine else "عشر"
-        first = {1: "إحدى" if feminine else "أحد", 2: "اثنتا" if feminine else "اثنا"}.get(n - 10, ones[n - 10])
+        first = {1: "إحدى" if feminine else "أحد", 2: "اثنتا" if feminine else "اثنا"}.get(
+            n - 10, ones[n - 10]
+        )
         return f"{first} {teen}"
     tens, unit = divmod(n, 10)
     if not unit:
@@ -165,14 +181,49 @@ def decimal(text: str, feminine: bool = False, genitive: bool = False) -> str:
     return f"{words} فاصلة {after}"
 
 
-_ORDINALS_M = ("", "الأول", "الثاني", "الثالث", "الرابع", "الخامس", "السادس", "السابع", "الثامن", "التاسع", "العاشر")
-_ORDINALS_F = ("", "الأولى", "الثانية", "الثالثة", "الرابعة", "الخامسة", "السادسة", "السابعة", "الثامنة", "التاسعة",
-               "العاشرة")  # fmt: skip
-_TENS_DEFINITE = ("", "", "العشرون", "الثلاثون", "الأربعون", "الخمسون", "الستون", "السبعون", "الثمانون", "التسعون")
+_ORDINALS_M = (
+    "",
+    "الأول",
+    "الثاني",
+    "الثالث",
+    "الرابع",
+    "الخامس",
+    "السادس",
+    "السابع",
+    "الثامن",
+    "التاسع",
+    "العاشر",
+)
+_ORDINALS_F = (
+    "",
+    "الأولى",
+    "الثانية",
+    "الثالثة",
+    "الرابعة",
+    "الخامسة",
+    "السادسة",
+    "السابعة",
+    "الثامنة",
+    "التاسعة",
+    "العاشرة",
+)
+_TENS_DEFINITE = (
+    "",
+    "",
+    "العشرون",
+    "الثلاثون",
+    "الأربعون",
+    "الخمسون",
+    "الستون",
+    "السبعون",
+    "الثمانون",
+    "التسعون",
+)
 
 
 def ordinal(n: int, feminine: bool = False) -> str:
-    """The ordinal from 1 to 99 (the fifth: الخامس; the eleventh hour: الحادية عشرة); past that, the cardinal."""
+    """The ordinal from 1 to 99 (the fifth: الخامس; the eleventh hour: الحادية عشرة); past that, the
+    cardinal."""
     table = _ORDINALS_F if feminine else _ORDINALS_M
     if not 1 <= n <= 99:
         return cardinal(n, feminine)

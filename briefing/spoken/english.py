@@ -10,16 +10,61 @@ from num2words import num2words
 from briefing.spoken.arabic import NUMBER, number_value, western_digits
 from briefing.spoken.arabic_dates import real_date
 
-MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-          "November", "December")  # fmt: skip
-CURRENCIES = {"US$": "US dollar", "USD": "US dollar", "$": "dollar", "€": "euro", "EUR": "euro", "£": "pound",
-              "GBP": "pound", "¥": "yen", "JPY": "yen", "SAR": "Saudi riyal", "AED": "UAE dirham",
-              "EGP": "Egyptian pound", "LYD": "Libyan dinar", "KWD": "Kuwaiti dinar", "QAR": "Qatari riyal",
-              "JOD": "Jordanian dinar", "TRY": "Turkish lira", "CHF": "Swiss franc"}  # fmt: skip
-UNITS = {"km²": "square kilometre", "m²": "square metre", "km/h": "kilometre per hour", "km": "kilometre",
-         "cm": "centimetre", "mm": "millimetre", "kg": "kilogram", "mg": "milligram", "ml": "millilitre",
-         "m": "metre", "g": "gram", "°C": "degree Celsius", "°F": "degree Fahrenheit", "℃": "degree Celsius",
-         "°": "degree", "MW": "megawatt", "GW": "gigawatt", "kW": "kilowatt", "kWh": "kilowatt hour"}  # fmt: skip
+MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
+CURRENCIES = {
+    "US$": "US dollar",
+    "USD": "US dollar",
+    "$": "dollar",
+    "€": "euro",
+    "EUR": "euro",
+    "£": "pound",
+    "GBP": "pound",
+    "¥": "yen",
+    "JPY": "yen",
+    "SAR": "Saudi riyal",
+    "AED": "UAE dirham",
+    "EGP": "Egyptian pound",
+    "LYD": "Libyan dinar",
+    "KWD": "Kuwaiti dinar",
+    "QAR": "Qatari riyal",
+    "JOD": "Jordanian dinar",
+    "TRY": "Turkish lira",
+    "CHF": "Swiss franc",
+}
+UNITS = {
+    "km²": "square kilometre",
+    "m²": "square metre",
+    "km/h": "kilometre per hour",
+    "km": "kilometre",
+    "cm": "centimetre",
+    "mm": "millimetre",
+    "kg": "kilogram",
+    "mg": "milligram",
+    "ml": "millilitre",
+    "m": "metre",
+    "g": "gram",
+    "°C": "degree Celsius",
+    "°F": "degree Fahrenheit",
+    "℃": "degree Celsius",
+    "°": "degree",
+    "MW": "megawatt",
+    "GW": "gigawatt",
+    "kW": "kilowatt",
+    "kWh": "kilowatt hour",
+}
 _SCALES = "trillion|billion|million|thousand|bn|m"
 
 
@@ -51,11 +96,19 @@ def dates(text: str) -> str:
     def said(day: str, month: str, year: str, whole: str) -> str:
         if not real_date(year, month, day):
             return whole
-        return f"the {num2words(int(day), to='ordinal')} of {MONTHS[int(month) - 1]} {num2words(int(year), to='year')}"
+        ordinal, spoken_year = num2words(int(day), to="ordinal"), num2words(int(year), to="year")
+        return f"the {ordinal} of {MONTHS[int(month) - 1]} {spoken_year}"
 
-    text = re.sub(r"(?<![\d/.-])(\d{4})-(\d{1,2})-(\d{1,2})(?![\d/-]|\.\d)", lambda m: said(m[3], m[2], m[1], m[0]), text)
-    return re.sub(r"(?<![\d/.-])(\d{1,2})([/.-])(\d{1,2})\2(\d{4})(?![\d/-]|\.\d)",
-                  lambda m: said(m[1], m[3], m[4], m[0]), text)  # fmt: skip
+    text = re.sub(
+        r"(?<![\d/.-])(\d{4})-(\d{1,2})-(\d{1,2})(?![\d/-]|\.\d)",
+        lambda m: said(m[3], m[2], m[1], m[0]),
+        text,
+    )
+    return re.sub(
+        r"(?<![\d/.-])(\d{1,2})([/.-])(\d{1,2})\2(\d{4})(?![\d/-]|\.\d)",
+        lambda m: said(m[1], m[3], m[4], m[0]),
+        text,
+    )
 
 
 def times(text: str) -> str:
@@ -66,17 +119,29 @@ def times(text: str) -> str:
         if hour > 24 or minute > 59:
             return m[0]
         twelve = hour % 12 or 12
-        minutes = " o'clock" if minute == 0 else f" oh {num2words(minute)}" if minute < 10 else f" {num2words(minute)}"
+        minutes = (
+            " o'clock"
+            if minute == 0
+            else f" oh {num2words(minute)}"
+            if minute < 10
+            else f" {num2words(minute)}"
+        )
         period = m[3] or ("pm" if 12 <= hour < 24 else "am" if hour == 0 else "")
-        return f"{num2words(twelve)}{minutes}" + (f" {' '.join(period.lower().replace('.', ''))}" if period else "")
+        return f"{num2words(twelve)}{minutes}" + (
+            f" {' '.join(period.lower().replace('.', ''))}" if period else ""
+        )
 
     return re.sub(r"(?<![\d:.])(\d{1,2}):(\d{2})(?![\d:])(?:\s?([AaPp]\.?[Mm]\.?)(?!\w))?", said, text)
 
 
 def years(text: str) -> str:
     """A year alone, after in, since or by: «in 2026» reads «in twenty twenty-six»."""
-    return re.sub(r"\b(in|since|by|of|from|until|year)\s+(1[1-9]\d\d|20\d\d)(?![\d.,%])",
-                  lambda m: f"{m[1]} {num2words(int(m[2]), to='year')}", text, flags=re.IGNORECASE)  # fmt: skip
+    return re.sub(
+        r"\b(in|since|by|of|from|until|year)\s+(1[1-9]\d\d|20\d\d)(?![\d.,%])",
+        lambda m: f"{m[1]} {num2words(int(m[2]), to='year')}",
+        text,
+        flags=re.IGNORECASE,
+    )
 
 
 def ranges(text: str) -> str:
@@ -130,8 +195,19 @@ def numbers(text: str) -> str:
     return re.sub(rf"(?<![\d.,])(?:(?<![\w\d])([-−]))?({NUMBER})", said, text)
 
 
-SYMBOLS = {"&": "and", "+": "plus", "=": "equals", "#": "number", "%": "per cent", "°": "degrees", "$": "dollars",
-           "€": "euros", "£": "pounds", "@": "at", "§": "section"}  # fmt: skip
+SYMBOLS = {
+    "&": "and",
+    "+": "plus",
+    "=": "equals",
+    "#": "number",
+    "%": "per cent",
+    "°": "degrees",
+    "$": "dollars",
+    "€": "euros",
+    "£": "pounds",
+    "@": "at",
+    "§": "section",
+}
 
 
 def symbols(text: str) -> str:

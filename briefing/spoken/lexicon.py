@@ -42,7 +42,9 @@ class Lexicon:
     sources: tuple[tuple[str, str], ...] = ()
 
     @classmethod
-    def load(cls, given: LexiconSource | Iterable[LexiconSource] | None = None, environment: bool = True) -> Lexicon:
+    def load(
+        cls, given: LexiconSource | Iterable[LexiconSource] | None = None, environment: bool = True
+    ) -> Lexicon:
         """The lexicon of ``BRIEFING_LEXICON``'s files (unless ``environment`` is False) and then ``given``:
         a file, a mapping of written to spoken, a Lexicon, or a list of them."""
         if isinstance(given, Lexicon):
@@ -101,7 +103,9 @@ def _compiled(entries: tuple[tuple[str, str], ...]) -> tuple[re.Pattern, dict[st
     for written, said in entries:
         spoken[_key(written)] = said
         if written.startswith("ال") and len(written) > 2:  # ل + الأونروا is written للأونروا
-            spoken.setdefault(_key("ل" + written[2:]), "ل" + said[2:] if said.startswith("ال") else "ل" + said)
+            spoken.setdefault(
+                _key("ل" + written[2:]), "ل" + said[2:] if said.startswith("ال") else "ل" + said
+            )
     alternatives = sorted(spoken, key=len, reverse=True)
     words = "|".join(r"\s+".join(re.escape(part) for part in key.split()) for key in alternatives)
     pattern = re.compile(rf"(?<!{_LETTER}){_PREFIX}(?P<word>{words})(?!{_LETTER})", re.IGNORECASE)

@@ -46,8 +46,10 @@ def _diacritizer():
                     import onnxruntime
                     from piper import tashkeel
                 except ModuleNotFoundError as exc:
-                    raise InputError(f"vowel marks need the tashkeel model of piper-tts ({exc.name} is missing): "
-                                     "pip install piper-tts, or set vowels to False") from None  # fmt: skip
+                    raise InputError(
+                        f"vowel marks need the tashkeel model of piper-tts ({exc.name} is missing): "
+                        "pip install piper-tts, or set vowels to False"
+                    ) from None
                 _model = _quick_to_load(tashkeel, onnxruntime)
         return _model
 

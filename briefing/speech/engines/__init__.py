@@ -39,8 +39,9 @@ def engine_class(name: str) -> type[Engine]:
     try:
         return getattr(import_module(module), cls)
     except ImportError as exc:
-        raise InputError(f"the {name} engine needs its extra ({exc.name} is missing): "
-                         f"pip install 'briefing[{name}]'") from None  # fmt: skip
+        raise InputError(
+            f"the {name} engine needs its extra ({exc.name} is missing): pip install 'briefing[{name}]'"
+        ) from None
 
 
 def create_engine(name: str, options: VoiceOptions = VoiceOptions()) -> tuple[Engine, str | None]:
@@ -71,8 +72,10 @@ def _build(cls: type[Engine], options: VoiceOptions) -> Engine:
     unused = sorted(options.given() - cls.honours)
     if unused:
         named = ", ".join(f"the voice's {name}" for name in unused)
-        raise InputError(f"{named} {'does' if len(unused) == 1 else 'do'} not apply to the {cls.name} engine",
-                         option=unused[0])  # fmt: skip
+        raise InputError(
+            f"{named} {'does' if len(unused) == 1 else 'do'} not apply to the {cls.name} engine",
+            option=unused[0],
+        )
     return cls(options)
 
 
@@ -94,6 +97,10 @@ def describe_engines(only: str | None = None) -> list[EngineReport]:
             reports.append(EngineReport(name, "?", "not installed", [str(missing)]))
             continue
         network = "offline" if cls.offline else "online"
-        status = "available" if cls.available() else ("unreachable from here" if not cls.offline else "unavailable")
+        status = (
+            "available"
+            if cls.available()
+            else ("unreachable from here" if not cls.offline else "unavailable")
+        )
         reports.append(EngineReport(name, network, status, cls.voices()))
     return reports

@@ -14,11 +14,10 @@ if TYPE_CHECKING:
     from briefing.audio import AudioSegment
 
 
-
 @dataclass(frozen=True)
 class VoiceOptions:
-    """What an engine is told of :class:`briefing.Voice`, in the narration's language. Each engine honours some of these (``Engine.honours``);
-    setting one it does not honour is an error, not silently ignored."""
+    """What an engine is told of :class:`briefing.Voice`, in the narration's language. Each engine honours
+    some of these (``Engine.honours``); setting one it does not honour is an error, not silently ignored."""
 
     lang: str = "ar"
     rate: float = 1.0
@@ -37,7 +36,6 @@ class VoiceOptions:
     def given(self) -> set[str]:
         """Names of the options set to something other than their default."""
         return {f.name for f in fields(self) if getattr(self, f.name) != f.default}
-
 
 
 class Engine(ABC):
@@ -119,7 +117,9 @@ def word_starts(text: str, marks: list[tuple[int, float]]) -> tuple[float, ...] 
     if sum(start is not None for start in starts) * 2 < len(spans) or not spans:
         return None  # too few marks to go by
     filled, later = [], max(ms for _, ms in marks)
-    for start in reversed(starts):  # from the end: gaps take the next start, and no word starts after the next
+    for start in reversed(
+        starts
+    ):  # from the end: gaps take the next start, and no word starts after the next
         later = later if start is None else min(later, start)
         filled.append(max(0.0, later))
     return tuple(reversed(filled))

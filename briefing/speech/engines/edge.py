@@ -24,8 +24,16 @@ from briefing.text import split_for_limit
 
 DEFAULT_VOICES = {"ar": "ar-SA-HamedNeural", "en": "en-US-AriaNeural"}
 """The voice of each language the narration speaks, unless another is named."""
-KNOWN_VOICES = ("ar-SA-HamedNeural", "ar-SA-ZariyahNeural", "ar-EG-SalmaNeural", "ar-EG-ShakirNeural",
-                "ar-JO-SanaNeural", "ar-JO-TaimNeural", "ar-AE-FatimaNeural", "ar-AE-HamdanNeural")  # fmt: skip
+KNOWN_VOICES = (
+    "ar-SA-HamedNeural",
+    "ar-SA-ZariyahNeural",
+    "ar-EG-SalmaNeural",
+    "ar-EG-ShakirNeural",
+    "ar-JO-SanaNeural",
+    "ar-JO-TaimNeural",
+    "ar-AE-FatimaNeural",
+    "ar-AE-HamdanNeural",
+)
 """A few Arabic voices, listed when the service cannot be asked."""
 ENDPOINT_VARIABLE = "BRIEFING_EDGE_URL"
 MAX_CHARS = 1000
@@ -44,8 +52,11 @@ class EdgeEngine(Engine):
         language = options.lang.split("-")[0].lower()
         self.voice_name = options.name or DEFAULT_VOICES.get(language) or f"{language}-?"
         if not self.voice_name.lower().startswith(f"{language}-") or self.voice_name.endswith("?"):
-            raise InputError(f"voice {self.voice_name}: not an Edge voice for language {language!r} "
-                             f"(those start with {language}-)", option="name")
+            raise InputError(
+                f"voice {self.voice_name}: not an Edge voice for language {language!r} "
+                f"(those start with {language}-)",
+                option="name",
+            )
         if options.pitch is not None and not re.fullmatch(r"[+-]\d{1,3}Hz", options.pitch):
             raise InputError(f"pitch {options.pitch}: write it as +5Hz or -10Hz", option="pitch")
         self.rate = f"{round((options.rate - 1) * 100):+d}%"
@@ -74,7 +85,10 @@ class EdgeEngine(Engine):
             found = asyncio.run(asyncio.wait_for(edge_tts.list_voices(), timeout=5))
         except (aiohttp.ClientError, asyncio.TimeoutError, OSError, ValueError):
             known = ", ".join(KNOWN_VOICES)
-            return [f"(the Edge service cannot be reached from here to list its voices; known Arabic voices: {known})"]
+            return [
+                "(the Edge service cannot be reached from here to list its voices; "
+                f"known Arabic voices: {known})"
+            ]
         return sorted(v["ShortName"] for v in found if v["Locale"].startswith("ar-"))
 
     def synthesize(self, text: str) -> AudioSegment:
@@ -84,8 +98,15 @@ class EdgeEngine(Engine):
         try:
             # edge-tts's receive timeout does not cover a websocket that stays silent: bound the whole turn
             audio, boundaries = asyncio.run(asyncio.wait_for(self._receive(text), timeout=sum(TIMEOUT)))
-        except (edge_errors.NoAudioReceived, edge_errors.WebSocketError, edge_errors.UnexpectedResponse,
-                edge_errors.UnknownResponse, aiohttp.ClientError, asyncio.TimeoutError, OSError) as exc:  # fmt: skip
+        except (
+            edge_errors.NoAudioReceived,
+            edge_errors.WebSocketError,
+            edge_errors.UnexpectedResponse,
+            edge_errors.UnknownResponse,
+            aiohttp.ClientError,
+            asyncio.TimeoutError,
+            OSError,
+        ) as exc:
             raise TransientError(f"Edge TTS failed ({type(exc).__name__})") from None
         try:
             clip = decode_mp3(audio)
@@ -101,8 +122,15 @@ class EdgeEngine(Engine):
 
     async def _receive(self, text: str) -> tuple[bytes, list[tuple[str, int]]]:
         """The MP3 the service sends, and its word boundaries: (word, start in 100 ns ticks)."""
-        speech = edge_tts.Communicate(text, self.voice_name, rate=self.rate, pitch=self.pitch, boundary="WordBoundary",
-                                      connect_timeout=TIMEOUT[0], receive_timeout=TIMEOUT[1])  # fmt: skip
+        speech = edge_tts.Communicate(
+            text,
+            self.voice_name,
+            rate=self.rate,
+            pitch=self.pitch,
+            boundary="WordBoundary",
+            connect_timeout=TIMEOUT[0],
+            receive_timeout=TIMEOUT[1],
+        )
         parts, boundaries = [], []
         async for chunk in speech.stream():
             if chunk["type"] == "audio":

@@ -21,12 +21,21 @@ _WORD = 1  # espeakEVENT_WORD; 0 ends the list of events
 class _Event(ctypes.Structure):
     """espeak_EVENT of speak_lib.h: what the synthesis callback is told besides the audio."""
 
-    _fields_ = [("type", ctypes.c_int), ("unique_identifier", ctypes.c_uint), ("text_position", ctypes.c_int),
-                ("length", ctypes.c_int), ("audio_position", ctypes.c_int), ("sample", ctypes.c_int),
-                ("user_data", ctypes.c_void_p), ("id", ctypes.c_char * 8)]  # fmt: skip
+    _fields_ = [
+        ("type", ctypes.c_int),
+        ("unique_identifier", ctypes.c_uint),
+        ("text_position", ctypes.c_int),
+        ("length", ctypes.c_int),
+        ("audio_position", ctypes.c_int),
+        ("sample", ctypes.c_int),
+        ("user_data", ctypes.c_void_p),
+        ("id", ctypes.c_char * 8),
+    ]
 
 
-_CALLBACK = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.POINTER(ctypes.c_short), ctypes.c_int, ctypes.POINTER(_Event))
+_CALLBACK = ctypes.CFUNCTYPE(
+    ctypes.c_int, ctypes.POINTER(ctypes.c_short), ctypes.c_int, ctypes.POINTER(_Event)
+)
 
 
 class _Library:
@@ -43,9 +52,15 @@ class _Library:
         lib.espeak_SetVoiceByName.argtypes = [ctypes.c_char_p]
         lib.espeak_SetParameter.argtypes = [ctypes.c_int, ctypes.c_int, ctypes.c_int]
         lib.espeak_Synth.argtypes = [
-            ctypes.c_char_p, ctypes.c_size_t, ctypes.c_uint, ctypes.c_int,
-            ctypes.c_uint, ctypes.c_uint, ctypes.c_void_p, ctypes.c_void_p,
-        ]  # fmt: skip
+            ctypes.c_char_p,
+            ctypes.c_size_t,
+            ctypes.c_uint,
+            ctypes.c_int,
+            ctypes.c_uint,
+            ctypes.c_uint,
+            ctypes.c_void_p,
+            ctypes.c_void_p,
+        ]
         self.sample_rate = lib.espeak_Initialize(_SYNCHRONOUS, 0, espeakng_loader.get_data_path().encode(), 0)
         if self.sample_rate <= 0:
             raise SynthesisError("eSpeak NG could not start (its data folder is missing or unreadable)")
@@ -91,7 +106,11 @@ class _Library:
     def phonemes(self, text: str, voice: str) -> str:
         """What eSpeak NG would say for ``text``, in its phoneme mnemonics (as ``espeak-ng -x`` prints)."""
         self.lib.espeak_TextToPhonemes.restype = ctypes.c_char_p
-        self.lib.espeak_TextToPhonemes.argtypes = [ctypes.POINTER(ctypes.c_char_p), ctypes.c_int, ctypes.c_int]
+        self.lib.espeak_TextToPhonemes.argtypes = [
+            ctypes.POINTER(ctypes.c_char_p),
+            ctypes.c_int,
+            ctypes.c_int,
+        ]
         buffer = ctypes.create_string_buffer(text.encode("utf-8"))
         pointer = ctypes.c_char_p(ctypes.addressof(buffer))
         clauses = []
@@ -99,7 +118,9 @@ class _Library:
             if self.lib.espeak_SetVoiceByName(voice.encode()) != 0:
                 raise SynthesisError(f"eSpeak NG has no voice {voice!r}")
             while pointer.value:
-                clauses.append((self.lib.espeak_TextToPhonemes(ctypes.byref(pointer), _CHARS_UTF8, 0) or b"").decode())
+                clauses.append(
+                    (self.lib.espeak_TextToPhonemes(ctypes.byref(pointer), _CHARS_UTF8, 0) or b"").decode()
+                )
         return " ".join(clauses)
 
 
@@ -140,7 +161,8 @@ class EspeakEngine(Engine):
         return self.speak(text).audio
 
     def phonemes(self, text: str) -> str:
-        """What this voice would say for ``text``, as phoneme mnemonics: which words get no vowel shows here."""
+        """What this voice would say for ``text``, as phoneme mnemonics: which words get no vowel shows
+        here."""
         return self._library.phonemes(text, self.lang)
 
     def speak(self, text: str) -> Spoken:

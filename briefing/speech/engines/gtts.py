@@ -92,7 +92,8 @@ class GttsEngine(Engine):
             raise TransientError("Google TTS answered with audio that does not decode") from None
 
     answered = False
-    """Whether Google has answered anything in this run: until it has, a failed connection means no network."""
+    """Whether Google has answered anything in this run: until it has, a failed connection means no
+    network."""
 
     def _classify(self, exc: gTTSError) -> SynthesisError:
         """429, 408, 5xx, a 200 without audio and network failures may pass; other HTTP errors will not. A
@@ -103,8 +104,10 @@ class GttsEngine(Engine):
             cause = exc.__context__
             reason = type(cause).__name__ if cause else "no answer"
             if not self.answered and _unreachable(cause):
-                return SynthesisError(f"Google TTS cannot be reached from here ({reason}); the espeak engine "
-                                      "works offline", option="engine")  # fmt: skip
+                return SynthesisError(
+                    f"Google TTS cannot be reached from here ({reason}); the espeak engine works offline",
+                    option="engine",
+                )
             return TransientError(f"Google TTS could not be reached ({reason})")
         self.answered = True
         return _classify_answer(response)
@@ -119,8 +122,9 @@ def _unreachable(cause: BaseException | None) -> bool:
     if not isinstance(cause, requests.exceptions.ConnectionError):
         return False
     reason = getattr(cause.args[0], "reason", None) if cause.args else None
-    return isinstance(cause, requests.exceptions.ConnectTimeout) or isinstance(reason, (NewConnectionError,
-                                                                                        ConnectTimeoutError))
+    return isinstance(cause, requests.exceptions.ConnectTimeout) or isinstance(
+        reason, (NewConnectionError, ConnectTimeoutError)
+    )
 
 
 def _classify_answer(response) -> SynthesisError:

@@ -33,8 +33,10 @@ class PiperEngine(Engine):
     def __init__(self, options: VoiceOptions = VoiceOptions()):
         super().__init__(options)
         if options.model is None:
-            raise InputError("the piper engine needs a voice model, a .onnx file (see README: Piper voices)",
-                             option="model")
+            raise InputError(
+                "the piper engine needs a voice model, a .onnx file (see README: Piper voices)",
+                option="model",
+            )
         model = Path(options.model)
         config = Path(options.config) if options.config else Path(f"{model}.json")
         for path, what in ((model, "voice model"), (config, "voice config")):
@@ -48,16 +50,20 @@ class PiperEngine(Engine):
             raise InputError(f"{model}: is not a Piper voice model ({type(exc).__name__})") from None
         speakers = self.piper.config.num_speakers
         if options.speaker is not None and options.speaker >= speakers:
-            raise InputError(f"{model.name} has {speakers} speaker(s); speaker {options.speaker} is not one",
-                             option="speaker")
+            raise InputError(
+                f"{model.name} has {speakers} speaker(s); speaker {options.speaker} is not one",
+                option="speaker",
+            )
         language = self.piper.config.espeak_voice
         wanted = options.lang.split("-")[0].lower()
         if not language.lower().startswith(wanted):
-            self.warnings.append(f"{model.name} is a voice for {language!r}, not {wanted!r}; it will read the "
-                                 "article badly")  # fmt: skip
+            self.warnings.append(
+                f"{model.name} is a voice for {language!r}, not {wanted!r}; it will read the article badly"
+            )
         self.model = model
-        self.settings = SynthesisConfig(speaker_id=options.speaker,
-                                        length_scale=self.piper.config.length_scale / options.rate)  # fmt: skip
+        self.settings = SynthesisConfig(
+            speaker_id=options.speaker, length_scale=self.piper.config.length_scale / options.rate
+        )
         self._identity = hashlib.sha256(model.read_bytes()).hexdigest()[:16] + ":" + settings
         self._lock = threading.Lock()
 
@@ -67,8 +73,12 @@ class PiperEngine(Engine):
         return f"Piper {self.model.stem}{speaker}"
 
     def sound(self) -> dict:
-        return {"engine": self.name, "model": self._identity, "speaker": self.options.speaker,
-                "length_scale": self.settings.length_scale}  # fmt: skip
+        return {
+            "engine": self.name,
+            "model": self._identity,
+            "speaker": self.options.speaker,
+            "length_scale": self.settings.length_scale,
+        }
 
     @classmethod
     def voices(cls) -> list[str]:
@@ -94,7 +104,11 @@ def _read_config(path: Path) -> str:
         config = json.loads(text)
     except (OSError, ValueError):
         config = None
-    if not (isinstance(config, dict) and "phoneme_id_map" in config
-            and "sample_rate" in (config.get("audio") or {}) and "voice" in (config.get("espeak") or {})):  # fmt: skip
+    if not (
+        isinstance(config, dict)
+        and "phoneme_id_map" in config
+        and "sample_rate" in (config.get("audio") or {})
+        and "voice" in (config.get("espeak") or {})
+    ):
         raise InputError(f"{path}: is not a Piper voice config")
     return hashlib.sha256(text.encode()).hexdigest()[:16]
