@@ -6,6 +6,9 @@ Cases (see the targets in TARGETS):
 - espeak: the floor (bench/floor.py: one eSpeak call + one MP3 encode) against
   ``briefing generate --engine espeak --no-cache``, on the article (1x) and on it repeated 20 times;
   a cached rerun of 1x; ``briefing --help`` start-up; peak memory (RSS) at 20x.
+- formats: ``generate --engine espeak`` in MP3, M4A and Opus against each one's bare pipeline (eSpeak to
+  WAV, then one ffmpeg encode at the same bitrate, ffmpeg's defaults), alternated: wall and CPU time, peak
+  memory, the file's loudness, true peak and bitrate, and how many encodings a run made.
 - gtts: a local stub adding 200 ms to every request; gTTS's own sequential save() against
   ``briefing generate --engine gtts --no-cache`` with the default --jobs and with --jobs 16.
 - batch: 8 copies of the article, a loop of ``generate`` against ``batch`` on 2 workers, and on a local
@@ -63,25 +66,43 @@ TARGETS = {
     "spoken form / generate 1x": 0.10,
     "spoken form / generate 20x": 0.10,
     "words said without a vowel (%)": 1.0,
+    "mp3: ours/bare": 0.8,
+    "mp3: ours/bare cpu": 1.0,
+    "m4a: ours/bare": 1.0,
+    "opus: ours/bare": 1.0,
+    "mp3: peak RSS (MB)": 150,
+    "m4a: peak RSS (MB)": 150,
+    "opus: peak RSS (MB)": 150,
+    "mp3: encodings": 1,
+    "m4a: encodings": 1,
+    "opus: encodings": 1,
 }
 AT_LEAST = {"pages accepted (of 28)": 27, "pages mean token F1": 0.95, "batch speed-up, 2 workers": 1.7}
 """Figures that must reach their target rather than stay under it."""
 
 
 def run(command: list[str], env: dict | None = None) -> tuple[float, float]:
-    """Wall seconds and peak RSS (MB) of one process."""
+    """Wall seconds and peak RSS (MB) of one process (and its children: a shell pipeline's)."""
+    seconds, peak, _ = run_counted(command, env)
+    return seconds, peak
+
+
+def run_counted(command: list[str], env: dict | None = None) -> tuple[float, float, float]:
+    """Wall seconds, peak RSS (MB) and CPU seconds (user and system) of one process and its children."""
     start = time.perf_counter()
     process = subprocess.Popen(
         command, env={**os.environ, **(env or {})}, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
     )
     _, status, usage = os.wait4(process.pid, 0)
     elapsed = time.perf_counter() - start
+    cpu = usage.ru_utime + usage.ru_stime  # on Linux with what its own children used (a shell's pipeline)
+    peak = usage.ru_maxrss
     stderr = process.stderr.read().decode()
     process.stderr.close()
     process.returncode = os.waitstatus_to_exitcode(status)
     if process.returncode != 0:
         raise SystemExit(f"failed: {' '.join(command)}\n{stderr}")
-    return elapsed, usage.ru_maxrss / 1024
+    return elapsed, peak / 1024, cpu
 
 
 def alternate(commands: dict[str, list[str]], runs: int, env: dict | None = None) -> dict[str, dict]:
@@ -104,6 +125,81 @@ def alternate(commands: dict[str, list[str]], runs: int, env: dict | None = None
         }
         for name in commands
     }
+
+
+FORMATS = {"mp3": ("libmp3lame", 64), "m4a": ("aac", 64), "opus": ("libopus", 28)}
+"""Each format's encoder in the bare pipeline, and the bitrate both sides write."""
+
+
+def bench_formats(article: Path, runs: int, work: Path) -> dict:
+    """Ours against each format's bare pipeline (eSpeak to WAV, then one ffmpeg encode at the same bitrate),
+    alternated, wall and CPU time; and how often ours encoded a file twice (its stage lines)."""
+    import imageio_ffmpeg
+
+    ffmpeg = imageio_ffmpeg.get_ffmpeg_exe()
+    results: dict = {}
+    for name, (codec, kbps) in FORMATS.items():
+        wav, bare_out, ours_out = work / "bare.wav", work / f"bare.{name}", work / f"ours.{name}"
+        bare = (
+            f"{PYTHON} {ROOT / 'bench' / 'floor.py'} {article} {wav} && "
+            f"{ffmpeg} -loglevel error -y -i {wav} -c:a {codec} -b:a {kbps}k {bare_out}"
+        )
+        commands = {
+            "bare": ["sh", "-c", bare],
+            "ours": [*BRIEFING, "generate", str(article), "-o", str(ours_out), "--engine", "espeak"]
+            + ["--no-cache", "-q"],
+        }
+        for command in commands.values():
+            run_counted(command)
+        seconds: dict[str, list[float]] = {who: [] for who in commands}
+        cpu: dict[str, list[float]] = {who: [] for who in commands}
+        peak: dict[str, float] = {who: 0.0 for who in commands}
+        for _ in range(runs):
+            for who, command in commands.items():
+                wall, rss, used = run_counted(command)
+                seconds[who].append(wall)
+                cpu[who].append(used)
+                peak[who] = max(peak[who], rss)
+        manifest = json.loads(ours_out.with_suffix(".json").read_text(encoding="utf-8"))
+        audio = manifest["audio"]
+        results[name] = {
+            who: {
+                "median_s": statistics.median(seconds[who]),
+                "cpu_s": statistics.median(cpu[who]),
+                "runs_s": seconds[who],
+                "peak_rss_mb": peak[who],
+            }
+            for who in commands
+        }
+        results[name]["loudness_lufs"] = audio["loudness_lufs"]
+        results[name]["true_peak_dbtp"] = audio["true_peak_dbtp"]
+        results[name]["kbps_measured"] = ours_out.stat().st_size * 8 / audio["duration_ms"]
+        results[name]["encodings"] = _encodings(article, name, work)
+    return results
+
+
+def _encodings(article: Path, name: str, work: Path) -> int:
+    """How many times a run encodes the file: its stage lines, on a pseudo-terminal."""
+    import pty
+
+    command = [*BRIEFING, "generate", str(article), "-o", str(work / f"staged.{name}"), "--engine", "espeak"]
+    leader, follower = pty.openpty()
+    process = subprocess.Popen(
+        [*command, "--no-cache"], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=follower
+    )
+    os.close(follower)
+    said = b""
+    while True:
+        try:
+            chunk = os.read(leader, 65536)
+        except OSError:
+            break
+        if not chunk:
+            break
+        said += chunk
+    process.wait()
+    os.close(leader)
+    return said.decode(errors="replace").count(f"Encoding {name.upper()}")
 
 
 def mp3_seconds(path: Path) -> float:
@@ -374,6 +470,13 @@ def summary(results: dict) -> dict[str, float]:
         figures["peak RSS 20x (MB)"] = e["20x"]["ours"]["peak_rss_mb"]
         figures["cached/cold 1x"] = e["cached 1x"]["median_s"] / e["1x"]["ours"]["median_s"]
         figures["help (s)"] = e["help"]["median_s"]
+    if "formats" in results:
+        print(f"\n{'format':<28}{'ours s':>10}{'bare s':>10}{'ours cpu':>10}{'bare cpu':>10}{'kb/s':>8}")
+        for name, f in results["formats"].items():
+            print(
+                f"{name:<28}{f['ours']['median_s']:>10.3f}{f['bare']['median_s']:>10.3f}"
+                f"{f['ours']['cpu_s']:>10.3f}{f['bare']['cpu_s']:>10.3f}{f['kbps_measured']:>8.1f}"
+            )
     if "gtts" in results:
         g = results["gtts"]
         figures["ours/gtts default jobs"] = g["ours default jobs"]["median_s"] / g["gtts"]["median_s"]
@@ -405,6 +508,11 @@ def summary(results: dict) -> dict[str, float]:
                 e["ours"]["median_s"] - plain - longer + rules
             )  # 20x repeats 1x: its texts are formed once
             figures[f"spoken form / generate {label}"] = added / e["ours"]["median_s"]
+    for name, measured in results.get("formats", {}).items():
+        figures[f"{name}: ours/bare"] = measured["ours"]["median_s"] / measured["bare"]["median_s"]
+        figures[f"{name}: ours/bare cpu"] = measured["ours"]["cpu_s"] / measured["bare"]["cpu_s"]
+        figures[f"{name}: peak RSS (MB)"] = measured["ours"]["peak_rss_mb"]
+        figures[f"{name}: encodings"] = measured["encodings"]
     if "pages" in results:
         pages = results["pages"]
         figures["pages accepted (of 28)"] = pages["accepted"]
@@ -419,7 +527,7 @@ def main() -> None:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--runs", type=int, default=5)
-    parser.add_argument("--only", choices=["espeak", "gtts", "pages", "batch", "long", "spoken"])
+    parser.add_argument("--only", choices=["espeak", "formats", "gtts", "pages", "batch", "long", "spoken"])
     parser.add_argument("--article", type=Path, default=DEFAULT_ARTICLE)
     options = parser.parse_args()
     if not options.article.exists():
@@ -433,6 +541,8 @@ def main() -> None:
         work = Path(folder)
         if options.only in (None, "espeak", "spoken"):
             results["espeak"] = bench_espeak(options.article, options.runs, work)
+        if options.only in (None, "formats"):
+            results["formats"] = bench_formats(options.article, options.runs, work)
         if options.only in (None, "spoken"):
             results["spoken"] = bench_spoken(options.article, options.runs)
         if options.only in (None, "gtts"):
@@ -458,6 +568,13 @@ def main() -> None:
                 print(f"{who + ' ' + label:<28}{e[label][who]['median_s']:>10.3f}{audio:>10.1f}")
         print(f"{'cached rerun 1x':<28}{e['cached 1x']['median_s']:>10.3f}")
         print(f"{'briefing --help':<28}{e['help']['median_s']:>10.3f}")
+    if "formats" in results:
+        print(f"\n{'format':<28}{'ours s':>10}{'bare s':>10}{'ours cpu':>10}{'bare cpu':>10}{'kb/s':>8}")
+        for name, f in results["formats"].items():
+            print(
+                f"{name:<28}{f['ours']['median_s']:>10.3f}{f['bare']['median_s']:>10.3f}"
+                f"{f['ours']['cpu_s']:>10.3f}{f['bare']['cpu_s']:>10.3f}{f['kbps_measured']:>8.1f}"
+            )
     if "gtts" in results:
         g = results["gtts"]
         for who in ("gtts", "ours default jobs", "ours 16 jobs"):

@@ -90,7 +90,7 @@ class Narration:
         with its ``companions`` beside it, all or nothing; returns where everything went. ``formats``: more
         formats of the same set, beside it (``["opus"]`` writes NAME.opus too); saving another format to the
         same name later adds it to the set. ``notify`` is told when another run is writing the same set;
-        ``stage`` each step (loudness, encoding, writing)."""
+        ``stage`` each step (loudness, encoding, writing) and how far an encoding is ("Encoding MP3 40%")."""
         return self.publish(
             OutputSet.at(path, format, formats, bitrate, companions), notify=notify, stage=stage
         )

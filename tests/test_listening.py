@@ -276,7 +276,7 @@ def test_progress_shows_on_a_terminal_only(example_txt, tmp_path):
     assert run.returncode == 0
     text = shown.decode("utf-8", "replace")
     assert "Speaking" in text and "/15" in text and "clip" in text
-    assert "Measuring loudness" in text and "Encoding MP3" in text and "Writing files" in text
+    assert "Measuring loudness" in text and "Encoding MP3 100%" in text and "Writing files" in text
     assert "Wrote" in run.stdout.decode()
 
     piped = subprocess.run([*command, str(tmp_path / "p.mp3")], capture_output=True, env=env)

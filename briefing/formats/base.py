@@ -43,11 +43,16 @@ class Tags:
         )
 
 
+Placed = list[tuple[int, int]]
+"""Where each part lands in a joined file: (samples it takes, samples before its first sound)."""
+
+
 class AudioFormat(ABC):
     """Encoding 16-bit mono PCM into one kind of file, with its tags and chapters.
 
-    ``concatenates``: streams encoded apart join into one valid file by copying bytes (MP3), so a long
-    track is encoded in parts on every core; otherwise the track is encoded as one stream.
+    A track is encoded in parts (on every core, or one per section) that :meth:`join` puts one after the other
+    into the file listeners play: by copying bytes (MP3), or by copying packets into one stream (nothing is
+    encoded twice).
     """
 
     name: ClassVar[str]
@@ -55,7 +60,9 @@ class AudioFormat(ABC):
     mime: ClassVar[str]
     bitrates: ClassVar[tuple[int, ...]]
     default_bitrate: ClassVar[int]
-    concatenates: ClassVar[bool] = False
+    headroom: ClassVar[float] = 0.0
+    """dB under the usual ceiling the limiter holds peaks for this encoder: on a whole file its peaks pass
+    the ceiling by more than on the probe it is tried on, and a second encoding would cost a whole one."""
     settings: ClassVar[str] = ""
     """Every setting besides the bitrate that decides the encoded bytes, for the cache key of encoded
     files."""
@@ -80,6 +87,18 @@ class AudioFormat(ABC):
     def encode(self, pcm: Iterable[bytes], sample_rate: int, bitrate: int, target: Path) -> int:
         """Encode PCM pieces as they come into ``target``; return how many samples a decoder will output
         (at ``sample_rate``)."""
+
+    def join(self, parts: list[Path], lengths: list[int], target: Path, sample_rate: int) -> Placed:
+        """Write ``parts`` (files of this format, ``lengths`` samples each once decoded at ``sample_rate``)
+        one after the other into ``target``; return where each lands in it: (samples it takes, samples
+        before its first sound), at ``sample_rate``. Here: bytes copied, each part keeping its delay."""
+        import shutil
+
+        with target.open("wb") as out:
+            for part in parts:
+                with part.open("rb") as stream:
+                    shutil.copyfileobj(stream, out)
+        return [(length, self.delay(sample_rate)) for length in lengths]
 
     @abstractmethod
     def decoded(self, path: Path) -> tuple[int, Iterator[bytes]]:

@@ -113,7 +113,6 @@ class Mp3(AudioFormat):
     mime = "audio/mpeg"
     bitrates = BITRATES
     default_bitrate = DEFAULT_BITRATE
-    concatenates = True
     settings = f"quality={MP3_QUALITY}"
 
     def delay(self, sample_rate: int) -> int:

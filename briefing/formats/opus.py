@@ -19,6 +19,12 @@ class Opus(PyAvFormat):
     rates = (8000, 12000, 16000, 24000, 48000)
     bitrates = (16, 20, 24, 28, 32, 40, 48, 64, 96, 128)
     default_bitrate = 28
+    headroom = 0.8
+
+    def priming(self, stream) -> tuple[int, bool]:
+        """The pre-skip of the OpusHead (samples at 48 kHz), which players skip at the start of the stream."""
+        head = bytes(stream.codec_context.extradata or b"")
+        return (int.from_bytes(head[10:12], "little") if head[:8] == b"OpusHead" else 0), True
 
     def tag(self, path: Path, tags: Tags, timeline: Timeline | None, track_number: int | None = None) -> None:
         from mutagen.oggopus import OggOpus

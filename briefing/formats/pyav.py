@@ -6,12 +6,13 @@ from __future__ import annotations
 import io
 import itertools
 from collections.abc import Iterable, Iterator
+from fractions import Fraction
 from pathlib import Path
 from typing import ClassVar, cast
 
 import numpy as np
 
-from briefing.formats.base import AudioFormat
+from briefing.formats.base import AudioFormat, Placed
 
 
 class PyAvFormat(AudioFormat):
@@ -21,6 +22,10 @@ class PyAvFormat(AudioFormat):
     container: ClassVar[str]
     codec: ClassVar[str]
     rates: ClassVar[tuple[int, ...]]
+    options: ClassVar[dict[str, str]] = {}
+    """The encoder's options."""
+    bitrate_asked: ClassVar[float] = 1.0
+    """What the encoder is asked for, as a share of the bitrate the file is to have."""
 
     def output_rate(self, sample_rate: int) -> int:
         return min((rate for rate in self.rates if rate >= sample_rate), default=max(self.rates))
@@ -34,9 +39,11 @@ class PyAvFormat(AudioFormat):
         ) as out:
             stream = cast(
                 "av.audio.stream.AudioStream",
-                out.add_stream(self.codec, rate=self.output_rate(sample_rate), layout="mono"),
+                out.add_stream(
+                    self.codec, rate=self.output_rate(sample_rate), layout="mono", options=self.options
+                ),
             )
-            stream.bit_rate = bitrate * 1000
+            stream.bit_rate = round(bitrate * 1000 * self.bitrate_asked)
             resampler = av.AudioResampler(
                 format=stream.codec_context.format.name,
                 layout="mono",  # type: ignore[union-attr]
@@ -50,6 +57,42 @@ class PyAvFormat(AudioFormat):
                 out.mux(stream.encode(resampled))
             out.mux(stream.encode(None))
         return frames + self.delay(sample_rate)
+
+    def priming(self, stream) -> tuple[int, bool]:
+        """Samples (in ``stream``'s time base) the encoder put before the first sound of a part, and whether
+        the container tells decoders to skip them at the start of the stream."""
+        return 0, False
+
+    def join(self, parts: list[Path], lengths: list[int], target: Path, sample_rate: int) -> Placed:
+        """The parts' packets one after the other in one stream, nothing encoded again. In the joined stream
+        each part's last frame is played whole (the container trims only the end of the stream) and each
+        part's priming is played but the first's when the container skips it; the parts are cut in pauses,
+        where neither is heard."""
+        import av
+
+        placed: Placed = []
+        with av.open(str(target), "w", format=self.container) as out:
+            stream, position = None, 0
+            for number, part in enumerate(parts):
+                with av.open(str(part)) as source:
+                    audio = source.streams.audio[0]
+                    stream = stream or out.add_stream_from_template(audio)
+                    packets = [packet for packet in source.demux(audio) if packet.dts is not None]
+                    whole = max(packet.duration or 0 for packet in packets)
+                    primed, skipped = self.priming(audio)
+                    last = number == len(parts) - 1
+                    start = position
+                    for index, packet in enumerate(packets):
+                        duration = (packet.duration or whole) if last and index == len(packets) - 1 else whole
+                        packet.pts = packet.dts = position
+                        packet.stream = stream
+                        out.mux(packet)
+                        position += duration
+                    scale = sample_rate * (audio.time_base or Fraction(1, audio.rate))
+                    heard = position - start - (primed if skipped and number == 0 else 0)
+                    delay = 0 if skipped and number == 0 else primed
+                    placed.append((round(heard * scale), round(delay * scale)))
+        return placed
 
     def decoded(self, path: Path) -> tuple[int, Iterator[bytes]]:
         import av
@@ -97,7 +140,6 @@ def _decoded(source, sample_rate: int) -> Iterator[bytes]:
 
 def chapters_of(timeline) -> list[dict]:
     """The timeline's sections as PyAV chapters, in milliseconds."""
-    from fractions import Fraction
 
     return [
         {

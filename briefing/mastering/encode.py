@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import hashlib
 import math
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -65,8 +66,8 @@ class MasteredFile:
 
 @dataclass(frozen=True)
 class Mastered:
-    """Each file as encoded, and the level of the main audio file: the first file, or for a format whose
-    files play one after the other (``concatenates``) all of them as one."""
+    """Each file as encoded, and the level of the main audio file: all of them as one, played one after
+    the other."""
 
     files: tuple[MasteredFile, ...]
     main: Level
@@ -124,7 +125,9 @@ class _Mastering:
         ]
         stage("Measuring loudness")
         probe = _probe(track)
-        self.tried = loudness.trial(probe, self.rate, lambda pcm: fmt.roundtrip(pcm, self.rate, bitrate))
+        self.tried = loudness.trial(
+            probe, self.rate, lambda pcm: fmt.roundtrip(pcm, self.rate, bitrate), fmt.headroom
+        )
         self.probes, self.speech = [probe], [self.tried.speech]  # each file leveled on its own: its own probe
         if len(files) > 1:
             self.probes = [_probe(track, [pieces for pieces, _ in leveled.parts]) for leveled in files]
@@ -145,10 +148,12 @@ class _Mastering:
     def run(self) -> Mastered:
         pending = list(range(len(self.files)))
         for attempt in range(ENCODINGS):
-            self.stage(
-                f"Encoding {self.fmt.name.upper()}" + (" again: measured off target" if attempt else "")
-            )
             todo = [part for group in pending for part in self.groups[group]]
+            self.progress = _Progress(
+                f"Encoding {self.fmt.name.upper()}" + (" again: measured off target" if attempt else ""),
+                sum(self.track.pieces[i].frame_count() for p in todo for i in range(*self.parts[p][0])),
+                self.stage,
+            )
             for part, (length, heard) in zip(todo, _each(self.encode, todo, self.jobs)):
                 self.decoded[part], self.heard[part] = length, heard
             for group in pending:
@@ -156,7 +161,9 @@ class _Mastering:
                     (self.gains[group], *_combined([self.heard[p] for p in self.groups[group]]))
                 )
             pending = [
-                group for group in pending if group not in self.silent and _off_target(self.tries[group])
+                group
+                for group in pending
+                if group not in self.silent and _off_target(self.tries[group], self.may_rise(group))
             ]
             for group in pending:
                 self.correct(group, last=attempt == ENCODINGS - 2)
@@ -167,7 +174,7 @@ class _Mastering:
             for number, (loud, group) in enumerate(zip(self.speech, self.groups))
         )
         main = files[0].level
-        if self.fmt.concatenates and len(files) > 1:
+        if len(files) > 1:
             main = Level(
                 self.tried.speech, None, *_combined([self.heard[part] for part in range(len(self.parts))])
             )
@@ -184,12 +191,19 @@ class _Mastering:
             self.ceilings[group],
             self.dips[part],
         )
-        length = self.fmt.encode(limited, self.rate, self.bitrate, target)
+        length = self.fmt.encode(self.progress.counted(limited), self.rate, self.bitrate, target)
         out_rate, played = self.fmt.decoded(target)
         meter = Meter(out_rate, over_db=TRUE_PEAK_LIMIT)
         for piece in played:
             meter.add(piece)
         return length, Heard(meter.energies(), meter.true_peak, meter.overs, out_rate)
+
+    def may_rise(self, group: int) -> bool:
+        """Whether a file fell short of the target with its peaks well under the limit and its limiter's
+        ceiling lower than the usual one (a format's headroom): a higher ceiling lets it reach the target."""
+        _, lufs, peak = self.tries[group][-1]
+        short = TARGET_LUFS - lufs > LOUDNESS_TOLERANCE
+        return short and self.ceilings[group] < CEILING_DBFS and peak < TRUE_PEAK_LIMIT - OVER_MARGIN - 0.05
 
     def correct(self, group: int, last: bool) -> None:
         """A file's gain found again on its probe, corrected by what its encoding measured; where it went
@@ -198,7 +212,11 @@ class _Mastering:
         limited = integrated_loudness(
             list(loudness.apply(self.probes[group], self.rate, gain, self.ceilings[group])), self.rate
         )
-        if peak > TRUE_PEAK_LIMIT and last:  # the last: over the limit it must not be
+        if self.may_rise(group):  # short of the target with room under the limit: the headroom was too much
+            self.ceilings[group] = min(
+                CEILING_DBFS, self.ceilings[group] + TRUE_PEAK_LIMIT - OVER_MARGIN - peak
+            )
+        elif peak > TRUE_PEAK_LIMIT and last:  # the last: over the limit it must not be
             self.ceilings[group] -= 2 * (peak - TRUE_PEAK_LIMIT) + OVER_MARGIN
         elif peak > TRUE_PEAK_LIMIT:  # held lower where it went over: loudness elsewhere is kept
             for part in self.groups[group]:
@@ -207,6 +225,27 @@ class _Mastering:
         self.gains[group] = loudness.gain_for(
             self.probes[group], self.rate, goal, self.ceilings[group], gain, self.speech[group]
         )
+
+
+class _Progress:
+    """Tells ``stage`` how much of an encoding is done ("Encoding OPUS 40%"), from the samples handed to the
+    encoders on every thread, at most once a percent."""
+
+    def __init__(self, label: str, total: int, stage: Callable[[str], None]):
+        self.label, self.total, self.stage = label, max(1, total), stage
+        self.done, self.said = 0, -1
+        self.lock = threading.Lock()
+        stage(label)
+
+    def counted(self, pcm: Iterator[bytes]) -> Iterator[bytes]:
+        for piece in pcm:
+            yield piece
+            with self.lock:
+                self.done += len(piece) // 2
+                percent = min(100, 100 * self.done // self.total)
+                if percent > self.said:
+                    self.said = percent
+                    self.stage(f"{self.label} {percent}%")
 
 
 def _each(work: Callable, items: list, jobs: int) -> list:
@@ -265,12 +304,12 @@ def _probe(track: Track, ranges: Ranges | None = None) -> list[bytes]:
 GOLDEN = (5**0.5 - 1) / 2
 
 
-def _off_target(tries: list[tuple[float, float, float]]) -> bool:
+def _off_target(tries: list[tuple[float, float, float]], may_rise: bool = False) -> bool:
     """Whether a file's last encoding missed the loudness target or passed the true-peak limit, and
     another may do better: not when the gain last moved the loudness by next to nothing (a limiter
-    that takes all of any more gain)."""
+    that takes all of any more gain) and its ceiling may not rise."""
     _, lufs, peak = tries[-1]
-    if peak > TRUE_PEAK_LIMIT:
+    if peak > TRUE_PEAK_LIMIT or may_rise:
         return True
     stuck = len(tries) > 1 and abs(lufs - tries[-2][1]) < 0.05 and tries[-2][2] <= TRUE_PEAK_LIMIT
     return abs(lufs - TARGET_LUFS) > LOUDNESS_TOLERANCE and not stuck

@@ -48,20 +48,24 @@ class Trial:
     lost: float
 
 
-def trial(probe: list[bytes], rate: int, roundtrip: Callable[[list[bytes]], bytes]) -> Trial:
+def trial(
+    probe: list[bytes], rate: int, roundtrip: Callable[[list[bytes]], bytes], headroom: float = 0.0
+) -> Trial:
     """Bring ``probe`` to the target, limit it, send some of it through the encoder and back
     (``roundtrip``, at ``rate``): how far the encoder's peaks went over the limit, which lowers the
     ceiling, and what the encoder took from the loudness. Then the gain that reaches the target at that
-    ceiling despite both, found on the probe itself."""
+    ceiling despite both, found on the probe itself. ``headroom``: dB the ceiling starts lower, for an
+    encoder whose peaks pass it by more on a whole file than on a probe."""
     raw = integrated_loudness(probe, rate)
+    start = CEILING_DBFS - headroom
     if math.isinf(raw):
-        return Trial(raw, CEILING_DBFS, 0.0)
+        return Trial(raw, start, 0.0)
     gain = TARGET_LUFS - raw
-    limited = list(apply(sample_for_measurement(probe, rate, CODEC_PROBE_SECONDS), rate, gain, CEILING_DBFS))
+    limited = list(apply(sample_for_measurement(probe, rate, CODEC_PROBE_SECONDS), rate, gain, start))
     heard = Meter(rate)
     heard.add(roundtrip(limited))
     over = heard.true_peak - TRUE_PEAK_LIMIT
-    ceiling = CEILING_DBFS - (over + OVER_MARGIN if over > 0 else 0.0)
+    ceiling = start - (over + OVER_MARGIN if over > 0 else 0.0)
     codec_loss = integrated_loudness(limited, rate) - heard.loudness
     codec_loss = codec_loss if math.isfinite(codec_loss) else 0.0
     return Trial(

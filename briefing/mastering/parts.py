@@ -32,16 +32,14 @@ def balanced_ranges(track: Track, parts: int) -> Ranges:
     return list(zip(cuts, [*cuts[1:], len(track.pieces)]))
 
 
-def place(track: Track, ranges: Ranges, decoded: list[int], delay: int) -> Timeline:
-    """The timeline as decoders play the concatenated streams.
-
-    Each stream starts with ``delay`` samples the encoder adds and ends padded to whole frames, so the
-    content of part k starts at the decoded length of the parts before it, plus the delay.
-    """
+def place(track: Track, ranges: Ranges, placed: list[tuple[int, int]]) -> Timeline:
+    """The timeline as decoders play the joined parts: ``placed`` says, for each, the samples it takes in
+    the file and the samples before its first sound (what the encoder adds), so the content of part k starts
+    at the length of the parts before it, plus its delay."""
     rate = track.sample_rate
     cues: list[TimedCue] = []
     before_decoded = before_content = 0.0
-    for (start, end), length in zip(ranges, decoded):
+    for (start, end), (length, delay) in zip(ranges, placed):
         part = track.timeline.cues[start:end]
         shift = (before_decoded - before_content + delay) * 1000 / rate
         cues += [TimedCue(t.cue, t.start_ms + shift, t.end_ms + shift, t.words) for t in part]

@@ -142,36 +142,22 @@ def _encode(work: Work, fmt: AudioFormat, sections: Ranges, folder: Path | None)
     track, path, bitrate = work.track, work.out.file(fmt), fmt.check_bitrate(work.out.bitrate)
     names = part_names(track, sections, fmt.suffix)
     scratch = work.staging.scratch(path)
-    if fmt.concatenates:  # the audio file is its parts one after the other
-        parts = sections or balanced_ranges(track, work.cores)
-        targets = (
-            [folder / name for name in names]
-            if folder
-            else [scratch / f"{n}{fmt.suffix}" for n in range(len(parts))]
-        )
-        files = (
-            [Leveled(((p, t),)) for p, t in zip(parts, targets)]
-            if sections
-            else [Leveled(tuple(zip(parts, targets)))]
-        )
-    else:  # the audio file is a stream of its own, each section another
-        targets = [scratch / f"whole{fmt.suffix}"]
-        files = [Leveled((((0, len(track.pieces)), targets[0]),))]
-        files += [Leveled(((section, folder / name),)) for section, name in zip(sections, names)]  # type: ignore[operator]
-        parts = [(0, len(track.pieces))]
-    for leveled in files:
-        for _, target in leveled.parts:
-            target.parent.mkdir(exist_ok=True)
+    parts = sections or balanced_ranges(track, work.cores)  # the audio file is its parts one after the other
+    if folder is not None:
+        targets = [folder / name for name in names]
+    else:
+        targets = [scratch / f"{n}{fmt.suffix}" for n in range(len(parts))]
+    if sections:  # each section file leveled on its own
+        files = [Leveled(((p, t),)) for p, t in zip(parts, targets)]
+    else:
+        files = [Leveled(tuple(zip(parts, targets)))]
+    for target in targets:
+        target.parent.mkdir(exist_ok=True)
     mastered = encode_track(track, files, fmt, bitrate, work.cores, work.cache, work.tell)
-    whole = parts if fmt.concatenates else parts[:1]
-    decoded = [length for each in mastered.files for length in each.decoded][: len(whole)]
-    timeline = place(track, whole, decoded, fmt.delay(track.sample_rate))
     work.tell("Writing files")
     staged = {path: work.staging.file(path)}
-    with staged[path].open("wb") as out:
-        for part in targets if fmt.concatenates else targets[:1]:
-            with part.open("rb") as stream:
-                shutil.copyfileobj(stream, out)
+    lengths = [length for each in mastered.files for length in each.decoded]
+    timeline = place(track, parts, fmt.join(targets, lengths, staged[path], track.sample_rate))
     fmt.tag(staged[path], work.tags, timeline)
     section_files = [outputs_for(path)["sections"] / name for name in names]
     for number, (name, section) in enumerate(zip(names, timeline.sections), start=1):
