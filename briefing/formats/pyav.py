@@ -108,12 +108,15 @@ class PyAvFormat(AudioFormat):
 
 
 def _frames(pcm: Iterable[bytes], sample_rate: int) -> Iterator:
+    """PCM pieces as frames of at most a second: a sentence of half a minute, resampled and encoded whole,
+    would hold tens of megabytes at once."""
     import av
 
     for piece in pcm:
-        if piece:
+        samples = np.frombuffer(piece, dtype="<i2")
+        for start in range(0, len(samples), sample_rate):
             frame = av.AudioFrame.from_ndarray(
-                np.frombuffer(piece, dtype="<i2").reshape(1, -1), format="s16", layout="mono"
+                samples[start : start + sample_rate].reshape(1, -1), format="s16", layout="mono"
             )
             frame.sample_rate = sample_rate
             yield frame

@@ -60,6 +60,7 @@ def _quick_to_load(tashkeel, onnxruntime):
     options = onnxruntime.SessionOptions()
     options.graph_optimization_level = onnxruntime.GraphOptimizationLevel.ORT_DISABLE_ALL
     options.intra_op_num_threads = 1  # the other core speaks meanwhile
+    options.enable_cpu_mem_arena = False  # memory as the model needs it, not an arena kept for the run
     session = getattr(tashkeel, "InferenceSession", None)
     if session is None:  # another layout of piper-tts: its own session, as it builds it
         return tashkeel.TashkeelDiacritizer()
