@@ -207,7 +207,7 @@ def _encodings(article: Path, name: str, work: Path) -> int:
     process.wait()
     os.close(leader)
     shown = said.decode(errors="replace")
-    return shown.count(f"Encoding {name.upper()} 0%") + shown.count("measured off target 0%")
+    return shown.count(f"Encoding {name.upper()}\u2026") + shown.count("measured off target\u2026")
 
 
 def mp3_seconds(path: Path) -> float:
