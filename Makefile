@@ -26,7 +26,7 @@ test: $(TEST_STAMP)  ## Lint and type-check the package, then run the test suite
 	$(BIN)/ruff check briefing tests bench
 	$(BIN)/ruff format --check briefing tests bench
 	$(BIN)/mypy
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n 4  # four workers: much of a test is waiting on sockets and child processes
 
 bench: $(TEST_STAMP)  ## Time the tool against a bare espeak-to-MP3 pipeline
 	$(BIN)/python bench/run.py

@@ -110,7 +110,7 @@ def test_the_highlight_follows_the_voice(page, briefing_page):
     _, manifest = briefing_page
     starts = [cue["start_ms"] for cue in manifest["cues"]]
     page.evaluate(RECORD)
-    page.evaluate("() => { const a = document.getElementById('player'); a.playbackRate = 2; a.play(); }")
+    page.evaluate("() => { const a = document.getElementById('player'); a.playbackRate = 4; a.play(); }")
     page.wait_for_function("document.getElementById('player').ended", timeout=120_000)
     changes = page.evaluate("window.changes")
     lit = [index for index, _ in changes]
