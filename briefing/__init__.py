@@ -1,17 +1,35 @@
 """briefing: narrate news articles (Arabic first) as audio briefings, from Python or the command line.
 
-    from briefing import Article, narrate
+    from briefing import Article, Companions, Voice, narrate
     article = Article.from_text(text, title="موجز اليوم")
-    narration = narrate(article, engine="espeak")
-    narration.save("out/today.mp3", page=True)        # or .m4a / .m4b / .opus
+    narration = narrate(article, voice=Voice("espeak"))
+    narration.save("out/today.mp3", companions=Companions(page=True))   # or .m4a / .m4b / .opus
     narration.write_to(stream, format="opus")
 
 The names below are imported when first used, so ``import briefing`` stays light.
 """
 
 from importlib import import_module
+from typing import TYPE_CHECKING
 
-__version__ = "0.1.0"
+from briefing.version import __version__
+
+if TYPE_CHECKING:  # what type checkers and editors see; at run time each is imported when first used
+    from briefing.article import Article, Episode
+    from briefing.errors import (
+        BriefingError,
+        InputError,
+        NetworkError,
+        OutputError,
+        SynthesisError,
+        WriteError,
+    )
+    from briefing.narration import Narration, narrate
+    from briefing.publishing.publish import Published
+    from briefing.publishing.sets import Companions
+    from briefing.script import Pauses
+    from briefing.speech.voice import Voice
+    from briefing.spoken import Lexicon, Pronunciation, SpokenForm
 
 _EXPORTS = {
     "Article": "briefing.article",
@@ -32,7 +50,26 @@ _EXPORTS = {
     "NetworkError": "briefing.errors",
     "SynthesisError": "briefing.errors",
 }
-__all__ = [*_EXPORTS, "__version__"]
+__all__ = [
+    "Article",
+    "BriefingError",
+    "Companions",
+    "Episode",
+    "InputError",
+    "Lexicon",
+    "Narration",
+    "NetworkError",
+    "OutputError",
+    "Pauses",
+    "Pronunciation",
+    "Published",
+    "SpokenForm",
+    "SynthesisError",
+    "Voice",
+    "WriteError",
+    "__version__",
+    "narrate",
+]
 
 
 def __getattr__(name: str):

@@ -278,7 +278,7 @@ class Loaded:
 
 def load(source: str | Path, feed: bool = False) -> Loaded:
     """The bytes of a path, ``-`` (standard input) or an http(s) link (of an article, or a ``feed``)."""
-    from briefing import readers
+    import briefing.readers as readers
     from briefing.readers.fetch import ARTICLE_TYPES, FEED_TYPES, fetch, is_url
 
     source = str(source)
@@ -321,7 +321,7 @@ def from_loaded(
     lang: str | None = "ar",
 ) -> Article:
     """The article in ``loaded``'s bytes, decoded, parsed and checked."""
-    from briefing import readers
+    import briefing.readers as readers
 
     source = loaded.source
     label = "stdin" if source == STDIN else source
@@ -360,7 +360,7 @@ def parse_article(
     text: str, format: str = "text", *, title: str | None = None, source: str = "", encoding: str = "utf-8"
 ) -> Article:
     """Parse decoded ``text`` of the given format into an article."""
-    from briefing import readers
+    import briefing.readers as readers
 
     parsed = readers.parse(text, format)
     blocks = [replace(block, text=words) for block in parsed.blocks if (words := one_line(block.text))]

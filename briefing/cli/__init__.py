@@ -10,9 +10,9 @@ import sys
 
 import click
 
-from briefing import __version__
 from briefing.cli import batch, generate, tools
 from briefing.errors import BriefingError, InputError, OutputError
+from briefing.version import __version__
 
 FLAGS = {
     "max_chars": "--max-chars",

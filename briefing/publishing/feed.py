@@ -14,10 +14,10 @@ from typing import TYPE_CHECKING
 from urllib.parse import quote, urlsplit, urlunsplit
 from xml.etree import ElementTree as ET
 
-from briefing import __version__
 from briefing.characters import without_controls
 from briefing.errors import InputError
 from briefing.publishing.cover import cover_url
+from briefing.version import __version__
 
 if TYPE_CHECKING:  # the command line loads this module for Channel's defaults: the rest comes when used
     from briefing.publishing.manifest import Manifest

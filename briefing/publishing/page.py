@@ -13,11 +13,11 @@ from dataclasses import asdict, replace
 from pathlib import Path
 from urllib.parse import quote
 
-from briefing import __version__
 from briefing.errors import InputError
 from briefing.publishing.manifest import Manifest, load_manifest
 from briefing.publishing.sets import file_record, outputs_for, torn_files
 from briefing.publishing.staging import Staging, locked
+from briefing.version import __version__
 
 
 def write_page(mp3: Path, embed_audio: bool = False) -> Path:

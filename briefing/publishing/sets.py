@@ -232,10 +232,10 @@ def build_manifest(
 
     ``guid`` names the episode for podcast apps: the same file of the same articles keeps it.
     """
-    from briefing import __version__
     from briefing.assemble import TimedArticle
     from briefing.publishing.sets import outputs_for
     from briefing.publishing.subtitles import spoken_cues
+    from briefing.version import __version__
 
     others = outputs_for(audio)
     identity = json.dumps([audio.name, tags.title, [article.sha256 for article in episode.articles]])

@@ -11,8 +11,8 @@ import time
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from briefing import __version__
 from briefing.errors import InputError, NetworkError
+from briefing.version import __version__
 
 CONNECT_TIMEOUT = 5.0
 TOTAL_TIMEOUT = 30.0
