@@ -78,7 +78,7 @@ class PyAvFormat(AudioFormat):
                     audio = source.streams.audio[0]
                     stream = stream or out.add_stream_from_template(audio)
                     packets = [packet for packet in source.demux(audio) if packet.dts is not None]
-                    whole = max(packet.duration or 0 for packet in packets)
+                    whole = max((packet.duration or 0 for packet in packets), default=0)
                     primed, skipped = self.priming(audio)
                     last = number == len(parts) - 1
                     start = position
