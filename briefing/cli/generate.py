@@ -11,6 +11,7 @@ from briefing.cli.display import ProgressBar, StageLine, counted
 from briefing.formats import FORMATS
 from briefing.speech.engines import AUTO, CHOICES
 from briefing.speech.retry import DEFAULT_DEADLINE
+from briefing.speech.voice import DEFAULT_REQUESTS, RATES, REQUESTS, RETRY_DEADLINES, SAMPLE_RATES
 
 ENGINE_HELP = (
     "Speech engine: 'gtts' (Google's Arabic voice, online), 'espeak' (eSpeak NG, offline), 'piper' (a Piper "
@@ -119,7 +120,7 @@ narration_options = with_options(
         ),
         click.option(
             "--rate",
-            type=click.FloatRange(0.5, 2.0),
+            type=click.FloatRange(*RATES),
             default=1.0,
             show_default=True,
             callback=a_number,
@@ -162,20 +163,20 @@ narration_options = with_options(
         ),
         click.option(
             "--sample-rate",
-            type=click.Choice(["16000", "22050", "24000", "44100", "48000"]),
+            type=click.Choice([str(rate) for rate in SAMPLE_RATES]),
             help="Output sample rate in Hz.  [default: the engine's own]",
         ),
         click.option(
             "-j",
             "--jobs",
-            type=click.IntRange(1, 64),
-            default=8,
+            type=click.IntRange(*REQUESTS),
+            default=DEFAULT_REQUESTS,
             show_default=True,
             help="Requests sent at once to an online engine.",
         ),
         click.option(
             "--retry-deadline",
-            type=click.FloatRange(1, 3600),
+            type=click.FloatRange(*RETRY_DEADLINES),
             default=DEFAULT_DEADLINE,
             show_default=True,
             metavar="SECONDS",

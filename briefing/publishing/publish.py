@@ -139,7 +139,7 @@ class Encoded:
 
 def _encode(work: Work, fmt: AudioFormat, sections: Ranges, folder: Path | None) -> Encoded:
     """One format's audio file (and section files into ``folder``): staged, tagged, with its timeline."""
-    track, path, bitrate = work.track, work.out.file(fmt), fmt.check_bitrate(work.out.bitrate)
+    track, path, bitrate = work.track, work.out.file(fmt), work.out.kbps(fmt)
     names = part_names(track, sections, fmt.suffix)
     scratch = work.staging.scratch(path)
     parts = sections or balanced_ranges(track, work.cores)  # the audio file is its parts one after the other
@@ -192,7 +192,7 @@ def _write(work: Work, kept: Kept) -> Published:
     if folder is not None:  # the files of the formats kept go into the new folder too
         for name in kept.section_files:
             shutil.copy2(out.audio.parent / name, folder / Path(name).relative_to(others["sections"].name))
-    rate = fmt.check_bitrate(out.bitrate)
+    rate = out.kbps(fmt)
     manifest = build_manifest(
         work.episode,
         first.timeline,
@@ -212,7 +212,7 @@ def _write(work: Work, kept: Kept) -> Published:
             f,
             encoded[f.name].timeline,
             track.sample_rate,
-            f.check_bitrate(out.bitrate),
+            out.kbps(f),
             encoded[f.name].level,
         )
         for f in out.formats

@@ -87,6 +87,10 @@ class OutputSet:
             fmt.check_bitrate(bitrate)
         return cls(audio, tuple(fmts), bitrate, companions, job)
 
+    def kbps(self, fmt: AudioFormat) -> int:
+        """The bitrate ``fmt`` is written at: the one asked for, else the format's own."""
+        return fmt.check_bitrate(self.bitrate)
+
     def file(self, fmt: AudioFormat) -> Path:
         return self.audio.with_suffix(fmt.suffix)
 

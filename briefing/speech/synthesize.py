@@ -16,9 +16,8 @@ from briefing.script import Cue
 from briefing.speech.clips import cached_clip, keep_clip
 from briefing.speech.engines.base import Engine, Spoken
 from briefing.speech.retry import Failures, Stopped, call_with_retries
+from briefing.speech.voice import DEFAULT_REQUESTS
 from briefing.text import speakable
-
-DEFAULT_JOBS = 8
 
 Progress = Callable[[int, int, Cue], None]
 """Called as (chunks done, chunks in all, the cue the chunk belongs to), from the calling thread. Until every
@@ -57,7 +56,7 @@ def synthesize_cues(
     *,
     form: Callable[[str], str],
     cache: ClipCache | None = None,
-    jobs: int = DEFAULT_JOBS,
+    jobs: int = DEFAULT_REQUESTS,
     progress: Progress | None = None,
     failures: Failures | None = None,
     spool: Spool | None = None,

@@ -16,6 +16,7 @@ RATES = (0.5, 2.0)
 """The slowest and fastest speech: outside them no voice stays clear (and NaN is no speed)."""
 SAMPLE_RATES = (16000, 22050, 24000, 44100, 48000)
 REQUESTS = (1, 64)
+DEFAULT_REQUESTS = 8
 RETRY_DEADLINES = (1.0, 3600.0)
 
 
@@ -37,7 +38,7 @@ class Voice:
     config: str | Path | None = None
     speaker: int | None = None
     sample_rate: int | None = None
-    requests: int = 8
+    requests: int = DEFAULT_REQUESTS
     retry_deadline: float = DEFAULT_DEADLINE
 
     def __post_init__(self) -> None:
