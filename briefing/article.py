@@ -168,6 +168,9 @@ class Episode:
     title: str | None
     articles: tuple[Article, ...]
     language: str = "ar"
+    framed: bool = True
+    """Opened by the intro and closed by the outro; a plain reading (``framed=False``) says only its title,
+    if it has one, and its text."""
 
     def __post_init__(self):
         if (
@@ -276,14 +279,15 @@ class Loaded:
     url: str | None = None
 
 
-def load(source: str | Path, feed: bool = False) -> Loaded:
-    """The bytes of a path, ``-`` (standard input) or an http(s) link (of an article, or a ``feed``)."""
+def load(source: str | Path, feed: bool = False, private: bool = True) -> Loaded:
+    """The bytes of a path, ``-`` (standard input) or an http(s) link (of an article, or a ``feed``; to a
+    public address only, unless ``private``)."""
     import briefing.readers as readers
     from briefing.readers.fetch import ARTICLE_TYPES, FEED_TYPES, fetch, is_url
 
     source = str(source)
     if is_url(source):
-        page = fetch(source, FEED_TYPES if feed else ARTICLE_TYPES)
+        page = fetch(source, FEED_TYPES if feed else ARTICLE_TYPES, private)
         return Loaded(source, page.data, page.charset, page.format, page.url)
     if source == STDIN:
         return Loaded(source, readers.read_limited(sys.stdin.buffer, "stdin"))

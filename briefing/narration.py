@@ -260,7 +260,7 @@ def _language_of(articles: Article | Episode | Sequence[Article]) -> str:
 
 def _episode(articles: Article | Episode | Sequence[Article], lang: str) -> Episode:
     if isinstance(articles, Episode):
-        return Episode(articles.title, articles.articles, lang)
+        return replace(articles, language=lang)
     if isinstance(articles, Article):
         articles = [articles]
     if (

@@ -56,14 +56,17 @@ class Cue:
 def build_script(episode: Episode, pauses: Pauses = Pauses()) -> list[Cue]:
     """Intro with the title (and, in an episode, how many stories), then each article (announced by its
     title in an episode) section by section: heading announced, sentences with pauses; then the outro.
-    Everything said around the articles is in the episode's language."""
+    Everything said around the articles is in the episode's language. An episode that is not ``framed``
+    has no intro and no outro: its title, if any, is its first sentence."""
     phrases = phrases_for(episode.language)
     sections = episode.sections
     stories = len(episode.articles)
     intro = f"{phrases.intro}: {episode.title}." if episode.title else f"{phrases.intro}."
     if stories > 1:
         intro += f" {phrases.count(stories)}."
-    cues = [Cue("intro", 0, intro), Cue("pause", 0, pause_ms=pauses.section)]
+    if not episode.framed:
+        intro = f"{episode.title}." if episode.title else ""
+    cues = [Cue("intro", 0, intro), Cue("pause", 0, pause_ms=pauses.section)] if intro else []
     for index, section in enumerate(sections):
         opens_story = stories > 1 and (index == 0 or sections[index - 1].article != section.article)
         if opens_story:
@@ -95,8 +98,9 @@ def build_script(episode: Episode, pauses: Pauses = Pauses()) -> list[Cue]:
                     cues.append(Cue("sentence", index, sentence))
                 else:  # "..." or "—" alone: nothing to say, a short pause instead
                     cues.append(Cue("pause", index, pause_ms=pauses.sentence))
-    last = len(sections) - 1
-    cues += [Cue("pause", last, pause_ms=pauses.section), Cue("outro", last, phrases.outro)]
+    if episode.framed:
+        last = len(sections) - 1
+        cues += [Cue("pause", last, pause_ms=pauses.section), Cue("outro", last, phrases.outro)]
     return cues
 
 

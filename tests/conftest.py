@@ -1,3 +1,4 @@
+import os
 import re
 import subprocess
 from pathlib import Path
@@ -10,6 +11,7 @@ from tests.edge_stub import EdgeStub
 from tests.gtts_stub import GttsStub
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+CHROMIUM = Path("/usr/bin/chromium")
 
 
 @pytest.fixture
@@ -118,3 +120,40 @@ def decoded_seconds(path: Path) -> float:
 
 def tree_snapshot(folder: Path) -> dict:
     return {p.relative_to(folder): p.stat().st_mtime_ns for p in folder.rglob("*")} if folder.exists() else {}
+
+
+def _browser_or_skip():
+    missing = None
+    try:
+        from playwright.sync_api import sync_playwright  # noqa: F401
+    except ImportError:
+        missing = "the playwright package is not installed"
+    if missing is None and not CHROMIUM.exists():
+        missing = f"no browser at {CHROMIUM} (apt-get install chromium)"
+    if missing:
+        if os.environ.get("BRIEFING_REQUIRE_BROWSER") == "1":
+            pytest.fail(f"BRIEFING_REQUIRE_BROWSER=1 but {missing}")
+        pytest.skip(missing)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    _browser_or_skip()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=str(CHROMIUM),
+            headless=True,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+                "--autoplay-policy=no-user-gesture-required",
+            ],
+        )
+        yield chromium
+        chromium.close()

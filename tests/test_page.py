@@ -1,7 +1,6 @@
 """The listening page, played in a real Chromium (Debian's, driven by Playwright; no browser is downloaded)."""
 
 import json
-import os
 import shutil
 from pathlib import Path
 
@@ -9,27 +8,12 @@ import pytest
 
 from briefing.cli import cli
 
-CHROMIUM = Path("/usr/bin/chromium")
 SCREENSHOTS = Path(__file__).resolve().parent.parent / "test-output"
 ARTICLE = """مهرجان الربيع في الواحة
 تبدأ اليوم فعاليات مهرجان الربيع في الواحة. ويستمر المهرجان خمسة أيام.
 برنامج الافتتاح
 يفتتح المهرجان بعرض موسيقي. ثم تقام مسابقة للأطفال؟ نعم، في الساحة الكبرى.
 """
-
-
-def _browser_or_skip():
-    missing = None
-    try:
-        from playwright.sync_api import sync_playwright  # noqa: F401
-    except ImportError:
-        missing = "the playwright package is not installed"
-    if missing is None and not CHROMIUM.exists():
-        missing = f"no browser at {CHROMIUM} (apt-get install chromium)"
-    if missing:
-        if os.environ.get("BRIEFING_REQUIRE_BROWSER") == "1":
-            pytest.fail(f"BRIEFING_REQUIRE_BROWSER=1 but {missing}")
-        pytest.skip(missing)
 
 
 @pytest.fixture(scope="module")
@@ -45,29 +29,6 @@ def briefing_page(tmp_path_factory):
     )
     assert result.exit_code == 0, result.output
     return out.with_suffix(".html"), json.loads(out.with_suffix(".json").read_text(encoding="utf-8"))
-
-
-@pytest.fixture(scope="module")
-def browser():
-    _browser_or_skip()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path=str(CHROMIUM),
-            headless=True,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--no-first-run",
-                "--autoplay-policy=no-user-gesture-required",
-            ],
-        )
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture

@@ -19,22 +19,56 @@ def run_jobs(
     if cluster:
         yield from _on_cluster(function, jobs, cluster, ship)
         return
-    from concurrent.futures import ProcessPoolExecutor
     from concurrent.futures import as_completed as completed
 
-    pool = ProcessPoolExecutor(max_workers=workers, initializer=_worker_start)
-    cores = max(1, (os.cpu_count() or 1) // workers)  # the cores the workers leave each article
-    futures = [pool.submit(function, job, cores) for job in jobs]
+    pool = Workers(workers)
+    futures = [pool.submit(function, job, pool.cores) for job in jobs]
     try:
         for future in completed(futures):
             yield future.result()
     except BaseException:  # Ctrl-C, SIGTERM: the articles under way stop now, those done are kept
-        workers_alive = list(getattr(pool, "_processes", {}).values())
-        pool.shutdown(wait=False, cancel_futures=True)
-        for process in workers_alive:
-            process.kill()
+        pool.close(kill=True)
         raise
-    pool.shutdown()
+    pool.close()
+
+
+class Workers:
+    """Where jobs run, handed over one at a time: ``workers`` local processes, or the Dask cluster at
+    ``cluster``. ``slots`` says how many jobs it runs at once, ``cores`` how many cores each may use."""
+
+    def __init__(self, workers: int, cluster: str | None = None):
+        from concurrent.futures import ProcessPoolExecutor
+
+        self._client = _connect(cluster) if cluster else None
+        self._pool = None if cluster else ProcessPoolExecutor(max_workers=workers, initializer=_worker_start)
+        if self._client is not None:
+            found = self._client.scheduler_info().get("workers", {}).values()
+            self.slots, self.cores = max(1, sum(int(w.get("nthreads", 1)) for w in found)), 1
+        else:
+            self.slots, self.cores = workers, max(1, (os.cpu_count() or 1) // workers)
+
+    def submit(self, function: Callable, *args, key: str = ""):
+        """A future of ``function(*args)``: concurrent.futures' locally, Dask's on the cluster (``key`` names
+        the task there); both have ``result()`` and ``add_done_callback()``."""
+        if self._client is not None:
+            return self._client.submit(function, *args, key=key or None, retries=1, pure=False)
+        assert self._pool is not None
+        return self._pool.submit(function, *args)
+
+    def close(self, kill: bool = False) -> None:
+        """Wait for the jobs under way, or with ``kill`` stop them now (their work is lost)."""
+        if self._client is not None:
+            with contextlib.suppress(Exception):
+                self._client.close(timeout=5)
+            return
+        assert self._pool is not None
+        if not kill:
+            self._pool.shutdown()
+            return
+        processes = list((getattr(self._pool, "_processes", None) or {}).values())
+        self._pool.shutdown(wait=False, cancel_futures=True)
+        for process in processes:
+            process.kill()
 
 
 def _worker_start() -> None:

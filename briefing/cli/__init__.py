@@ -10,7 +10,7 @@ import sys
 
 import click
 
-from briefing.cli import batch, generate, tools
+from briefing.cli import batch, generate, serve, tools
 from briefing.errors import BriefingError, InputError, OutputError
 from briefing.version import __version__
 
@@ -120,5 +120,6 @@ for command in (
     tools.page,
     tools.voices,
     tools.cache,
+    serve.serve,
 ):
     cli.add_command(command)

@@ -6,6 +6,8 @@ each of these ends in one line naming the URL and the cause, and nothing is kept
 
 from __future__ import annotations
 
+import ipaddress
+import socket
 import threading
 import time
 from dataclasses import dataclass
@@ -58,10 +60,11 @@ def is_url(source: str) -> bool:
     return str(source).lower().startswith(("http://", "https://"))
 
 
-def fetch(url: str, types: dict[str, str | None] = ARTICLE_TYPES) -> Fetched:
+def fetch(url: str, types: dict[str, str | None] = ARTICLE_TYPES, private: bool = True) -> Fetched:
     """Download ``url``. Network faults raise :class:`NetworkError`; a body that is none of ``types`` (by
     default an article: wrong content type, too large) or an address that is none raise
-    :class:`InputError`."""
+    :class:`InputError`. Without ``private``, a link (or a redirect) to a loopback, private, link-local or
+    other non-public address is refused: a service must not be made to read its own network."""
 
     try:
         parts = urlsplit(url)
@@ -73,7 +76,7 @@ def fetch(url: str, types: dict[str, str | None] = ARTICLE_TYPES) -> Fetched:
     # httpx bounds each read, not the whole: headers sent a byte a second would hold a run for minutes. The
     # download runs on a thread of its own, and the caller stops waiting at the deadline.
     outcome: list = []
-    worker = threading.Thread(target=lambda: outcome.append(_attempt(url, types)), daemon=True)
+    worker = threading.Thread(target=lambda: outcome.append(_attempt(url, types, private)), daemon=True)
     worker.start()
     worker.join(TOTAL_TIMEOUT + 1)
     if not outcome:
@@ -83,15 +86,15 @@ def fetch(url: str, types: dict[str, str | None] = ARTICLE_TYPES) -> Fetched:
     return outcome[0]
 
 
-def _attempt(url: str, types: dict[str, str | None]) -> Fetched | Exception:
+def _attempt(url: str, types: dict[str, str | None], private: bool) -> Fetched | Exception:
     """One download, as :func:`fetch` describes it; its error returned rather than raised."""
     try:
-        return _download(url, types)
+        return _download(url, types, private)
     except Exception as exc:  # noqa: BLE001 - handed to the caller's thread, which raises it
         return exc
 
 
-def _download(url: str, types: dict[str, str | None]) -> Fetched:
+def _download(url: str, types: dict[str, str | None], private: bool) -> Fetched:
     import httpx
 
     deadline = time.monotonic() + TOTAL_TIMEOUT
@@ -105,6 +108,7 @@ def _download(url: str, types: dict[str, str | None]) -> Fetched:
                 "User-Agent": USER_AGENT,
                 "Accept": "text/html,application/xhtml+xml,text/plain;q=0.9,*/*;q=0.1",
             },
+            event_hooks={"request": [] if private else [_public_only]},
         ) as client:
             with client.stream("GET", url) as response:
                 if response.status_code >= 400:
@@ -142,6 +146,23 @@ def _download(url: str, types: dict[str, str | None]) -> Fetched:
         raise NetworkError(f"{url}: cannot connect ({_cause(exc)})") from None
     except httpx.HTTPError as exc:
         raise NetworkError(f"{url}: the download failed ({_cause(exc)})") from None
+
+
+def _public_only(request) -> None:
+    """Refuse a request (the first or a redirect's) whose host resolves to an address that is not public.
+    The name is resolved again to connect: a host that answers differently the second time (DNS rebinding)
+    is not caught here; a firewall rule is the sure guard."""
+    host = request.url.host
+    try:
+        found = socket.getaddrinfo(host, request.url.port or 443, type=socket.SOCK_STREAM)
+    except (OSError, UnicodeError):
+        return  # the connection fails with the resolver's own words
+    for *_, address in found:
+        ip = ipaddress.ip_address(str(address[0]).split("%")[0])
+        if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped:
+            ip = ip.ipv4_mapped
+        if not ip.is_global:
+            raise InputError(f"{request.url}: leads to {ip}, a private or local address; not fetched")
 
 
 def _cause(exc: Exception) -> str:

@@ -1,0 +1,297 @@
+"""The service behind ``briefing serve``: requests become the jobs ``briefing batch`` runs, on the same local
+pool or Dask cluster, recorded in the :class:`Store` at every step so that a restart loses nothing done."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import queue
+import sqlite3
+import threading
+import time
+from concurrent.futures import CancelledError, Future
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
+from pathlib import Path
+
+from briefing.article import DEFAULT_MAX_CHARS, Loaded, from_loaded, load
+from briefing.batch import Job, Outcome, job_key, run_job, unchanged, write_outcome
+from briefing.batch.pools import Workers
+from briefing.errors import BriefingError, InputError
+from briefing.publishing.sets import remove_set
+from briefing.readers.fetch import is_url
+from briefing.serve.store import Record, Store
+
+log = logging.getLogger("briefing.serve")
+
+MAX_RUNS = 3
+"""Runs a briefing gets when its worker dies under it (a crash, the memory killer) before it is failed."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    """How a service runs; every field but the folder has a default."""
+
+    out_dir: Path
+    workers: int = 2
+    cluster: str | None = None
+    token: str | None = None
+    """Asked of every request that creates or deletes (and, with ``private_reads``, of API reads)."""
+    private_reads: bool = False
+    allow_private_urls: bool = False
+    max_body: int = 2_000_000
+    queue_size: int = 100
+    public_url: str = "http://127.0.0.1:8080/"
+    """The address listeners reach the service at: the feed's links are made from it."""
+    drain_seconds: float = 60.0
+    engine: str = "auto"
+    """The engine of a request that names none."""
+
+
+@dataclass(frozen=True)
+class Submission:
+    """An article as a request gives it (``url``, or the text in one of three formats) and the options of
+    ``generate`` that a service offers, as plain data."""
+
+    source: str
+    content: str | None
+    format: str | None
+    options: dict
+
+
+def job_arguments(options: dict, format: str | None) -> tuple[dict, dict, dict]:
+    """The reading, narrating and saving arguments of a job from a request's options."""
+    from briefing.publishing.sets import Companions
+    from briefing.script import Pauses
+    from briefing.speech.voice import Voice
+    from briefing.spoken import Pronunciation
+
+    pauses = options.get("pauses") or {}
+    reading = dict(
+        format=format,
+        encoding=None,
+        max_chars=DEFAULT_MAX_CHARS,
+        lang=options["lang"],
+        title=options["title"],
+    )
+    narrating = dict(
+        lang=options["lang"],
+        voice=Voice(options["engine"], options["voice"], options["rate"], options["pitch"]),
+        pronunciation=Pronunciation(
+            vowels=options["vowels"], lexicon=dict(options["lexicon"]) or None, months=options["months"]
+        ),
+        pauses=Pauses(**pauses),
+        cache=True,
+    )
+    saving = dict(
+        format=options["format"],
+        formats=[],
+        bitrate=options["bitrate"],
+        companions=Companions(page=True, per_section=options["per_section"]),
+    )
+    return reading, narrating, saving
+
+
+class Progress:
+    """Told of each clip a worker speaks, it records the share done in the store, twice a second at most.
+    Plain data, so it travels to a pool's process (a Dask worker has no access to the store: none is sent)."""
+
+    def __init__(self, path: Path, id: str):
+        self.path, self.id, self._last = path, id, 0.0
+
+    def __call__(self, done: int, total: int, label: str) -> None:
+        now = time.monotonic()
+        if now - self._last < 0.5 and done < total:
+            return
+        self._last = now
+        with contextlib.suppress(sqlite3.Error):
+            db = sqlite3.connect(self.path, timeout=2)
+            with db:
+                db.execute(
+                    "UPDATE briefings SET progress = ? WHERE id = ? AND status = 'running'",
+                    (round(0.9 * done / max(total, 1), 3), self.id),
+                )
+            db.close()
+
+
+class Service:
+    """Takes briefings, runs them on the workers in the order they came, and writes each one's files into
+    the output folder as ``batch`` does (staged, renamed, the manifest last)."""
+
+    def __init__(self, settings: Settings):
+        self.settings = settings
+        settings.out_dir.mkdir(parents=True, exist_ok=True)
+        self.store = Store(settings.out_dir)
+        self.workers: Workers | None = None
+        self._running: dict[str, Future] = {}  # a Dask future has the same methods
+        self._events: queue.Queue = queue.Queue()
+        self._stopping = threading.Event()
+        self._writing = threading.Lock()  # a briefing's files are written or deleted, not both at once
+        self._feed_stale = True
+        self._thread: threading.Thread | None = None
+
+    # -- requests ---------------------------------------------------------------------------------------
+
+    def submit(self, submission: Submission) -> tuple[Record, bool]:
+        """The briefing of an article and options, queued unless the same was asked before (then the same
+        record, whatever its state; a failed one is queued again). Raises what reading the article raises:
+        a link that cannot be fetched or is private, an empty or too long text, another language."""
+        from briefing.formats import audio_format
+        from briefing.publishing.sets import OutputSet
+
+        reading, narrating, saving = job_arguments(submission.options, submission.format)
+        if submission.content is None:
+            if not is_url(submission.source):  # never a path: a client must not read the server's files
+                raise InputError(f"{submission.source!r}: not an http or https address")
+            loaded = load(submission.source, private=self.settings.allow_private_urls)
+        else:
+            loaded = Loaded(submission.source, submission.content.encode("utf-8"), "utf-8", submission.format)
+        article = from_loaded(loaded, **reading)
+        key = job_key(loaded, reading, narrating, saving)
+        name = f"{key[:16]}{audio_format(saving['format']).suffix}"
+        OutputSet.at(self.settings.out_dir / name, **saving)  # the bitrate checked now, not in the worker
+        record, queued = self.store.add(
+            key,
+            name,
+            article.title,
+            submission.source,
+            {**submission.options, "format_read": submission.format},
+            (loaded.data, loaded.charset, loaded.format, loaded.url),
+            self.settings.queue_size,
+        )
+        if queued:
+            self._events.put(None)  # the dispatcher looks for work now
+        return record, queued
+
+    def delete(self, id: str) -> bool:
+        """Remove a briefing's entry and files; one under way is dropped when it ends."""
+        record = self.store.get(id)
+        if record is None:
+            return False
+        with self._writing:
+            self.store.delete(id)
+            remove_set((self.settings.out_dir / record.name).with_suffix(".json"))
+            self._feed_stale = True
+        return True
+
+    def feed(self) -> Path | None:
+        """The podcast feed of every done briefing, written again when one was added or removed since."""
+        from briefing.publishing.feed import FEED_NAME, Channel, write_feed
+
+        path = self.settings.out_dir / FEED_NAME
+        with self._writing:
+            if self._feed_stale or not path.is_file():
+                if not self.store.newest(1, status="done")[0]:
+                    path.unlink(missing_ok=True)
+                    return None
+                write_feed(self.settings.out_dir, Channel(self.settings.public_url.rstrip("/") + "/files/"))
+                self._feed_stale = False
+        return path
+
+    # -- running ----------------------------------------------------------------------------------------
+
+    def start(self) -> None:
+        """Start the workers; what a killed server left running is done (when its files are whole) or
+        queued again."""
+        for record in self.store.running():
+            if unchanged(self.settings.out_dir, record.name, record.key):
+                self.store.finish(record.id)
+            else:
+                self.store.requeue(record.id)
+        self.workers = Workers(self.settings.workers, self.settings.cluster)
+        self._thread = threading.Thread(target=self._dispatch, name="briefing-dispatch", daemon=True)
+        self._thread.start()
+        self._events.put(None)  # what waits from before starts now
+
+    def stop(self) -> None:
+        """Drain: take no more work, let what runs finish for ``drain_seconds``, queue again what did not."""
+        self._stopping.set()
+        self._events.put(None)
+        deadline = time.monotonic() + self.settings.drain_seconds
+        while self._running and time.monotonic() < deadline:
+            time.sleep(0.1)
+        if self._thread is not None:
+            self._events.put(False)  # the dispatcher ends once it has written what finished
+            self._thread.join()
+        for id in list(self._running):
+            self.store.requeue(id)
+            log.info("briefing %s queued again: the server stopped before it ended", id)
+        if self.workers is not None:
+            self.workers.close(kill=bool(self._running))
+
+    def _dispatch(self) -> None:
+        """The one thread that hands out work and writes what comes back."""
+        while True:
+            event = self._events.get()
+            if event is False:
+                return
+            if event is not None:
+                self._finished(*event)
+            while not self._stopping.is_set() and self.workers and len(self._running) < self.workers.slots:
+                record = self.store.claim()
+                if record is None:
+                    break
+                self._launch(record)
+
+    def _launch(self, record: Record) -> None:
+        assert self.workers is not None
+        options = dict(record.options)
+        reading, narrating, saving = job_arguments(options, options.get("format_read"))
+        data, charset, fmt, url = self.store.article(record.id)
+        job = Job(
+            record.name,
+            Loaded(record.source, data, charset, fmt, url),
+            reading,
+            narrating,
+            saving,
+            record.key,
+        )
+        local = self.settings.cluster is None
+        progress = Progress(self.store.path, record.id) if local else None
+        future = self.workers.submit(run_job, job, self.workers.cores, progress, key=f"briefing-{record.id}")
+        self._running[record.id] = future
+        log.info("briefing %s running (%s)", record.id, record.source)
+        future.add_done_callback(lambda done: self._events.put((record, done)))
+
+    def _finished(self, record: Record, future: Future) -> None:
+        if self._running.get(record.id) is not future:
+            return  # a run already given up (its pool broke): queued again
+        del self._running[record.id]
+        try:
+            outcome: Outcome = future.result()
+        except (CancelledError, Exception) as exc:  # noqa: BLE001 - a worker died, a cluster went away
+            self._lost(record, exc)
+            return
+        with self._writing:
+            if self.store.get(record.id) is None:
+                return  # deleted while it ran
+            if outcome.status != "done":
+                self.store.finish(record.id, outcome.reason)
+                log.info("briefing %s failed: %s", record.id, outcome.reason)
+                return
+            try:
+                write_outcome(self.settings.out_dir, outcome)
+            except (BriefingError, OSError) as exc:
+                self.store.finish(record.id, f"cannot be written: {exc}")
+                return
+            self.store.finish(record.id)
+            self._feed_stale = True
+        log.info("briefing %s done in %.1f s", record.id, outcome.seconds)
+
+    def _lost(self, record: Record, exc: BaseException) -> None:
+        """A job whose worker went away: queued again (a pool with a dead process is made anew), or failed
+        after :data:`MAX_RUNS` runs; when the server is stopping, left for the next start."""
+        if self._stopping.is_set():
+            return
+        if isinstance(exc, BrokenProcessPool) and self.workers is not None:
+            self.workers.close(kill=True)
+            for other in list(self._running):  # their futures broke with the pool: they run again
+                del self._running[other]
+                self.store.requeue(other)
+            self.workers = Workers(self.settings.workers, self.settings.cluster)
+        if record.runs < MAX_RUNS:
+            self.store.requeue(record.id)
+            log.warning("briefing %s queued again: its worker stopped (%s)", record.id, type(exc).__name__)
+        else:
+            self.store.finish(record.id, f"its worker stopped {record.runs} times ({type(exc).__name__})")
+        self._events.put(None)
