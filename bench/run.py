@@ -1,6 +1,6 @@
 """Benchmark: whole processes timed side by side (A and B alternated), medians and ratios.
 
-    python bench/run.py [--runs N] [--only espeak|gtts] [--article PATH]
+    python bench/run.py [--runs N] [--only espeak|formats|gtts|pages|batch|long|spoken|serve] [--article PATH]
 
 Cases (see the targets in TARGETS):
 - espeak: the floor (bench/floor.py: one eSpeak call + one MP3 encode) against
@@ -66,6 +66,7 @@ TARGETS = {
     "spoken form / generate 1x": 0.10,
     "spoken form / generate 20x": 0.10,
     "words said without a vowel (%)": 1.0,
+    "serve x20 / batch x20": 1.25,
     "mp3: ours/bare": 0.8,
     "mp3: ours/bare cpu": 1.0,
     "m4a: ours/bare": 1.0,
@@ -499,6 +500,11 @@ def summary(results: dict) -> dict[str, float]:
             figures["dask batch / local batch"] = (
                 b["batch x8, dask 2 workers"]["median_s"] / b["batch x8, 2 workers"]["median_s"]
             )
+    if "serve" in results:
+        served = results["serve"]
+        figures["serve x20 / batch x20"] = (
+            served["serve x20, 2 workers"]["median_s"] / served["batch x20, 2 workers"]["median_s"]
+        )
     if "long" in results:
         for label in ("no cache", "cache", "cached rerun"):
             figures[f"peak RSS 200k chars, {label} (MB)"] = results["long"][label]["peak_rss_mb"]
@@ -535,7 +541,9 @@ def main() -> None:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--runs", type=int, default=5)
-    parser.add_argument("--only", choices=["espeak", "formats", "gtts", "pages", "batch", "long", "spoken"])
+    parser.add_argument(
+        "--only", choices=["espeak", "formats", "gtts", "pages", "batch", "long", "spoken", "serve"]
+    )
     parser.add_argument("--article", type=Path, default=DEFAULT_ARTICLE)
     options = parser.parse_args()
     if not options.article.exists():
@@ -559,6 +567,10 @@ def main() -> None:
             results["batch"] = bench_batch(options.article, min(options.runs, 3), work)
         if options.only in (None, "long"):
             results["long"] = bench_long(options.article, work)
+        if options.only in (None, "serve"):
+            from bench.serve import run as bench_serve
+
+            results["serve"] = bench_serve(options.article, min(options.runs, 3), work, BRIEFING)
     if options.only in (None, "pages") and (SHARED / "pages").is_dir():
         from bench.pages import run as bench_pages
 

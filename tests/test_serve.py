@@ -281,6 +281,17 @@ def test_a_full_queue_answers_429_with_retry_after(tmp_path):
         assert small.get("/v1/briefings").json()["total"] == 2
 
 
+def test_a_second_server_on_the_same_folder_is_refused(server):
+    second = subprocess.run(
+        [sys.executable, "-m", "briefing", "serve", "--port", "1", "--out-dir", str(server.folder / "out")],
+        env={**os.environ, "BRIEFING_TOKEN": TOKEN},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert second.returncode == 2 and "another briefing service is using this folder" in second.stderr
+
+
 def test_no_token_means_loopback_only(tmp_path):
     refused = subprocess.run(
         [sys.executable, "-m", "briefing", "serve", "--host", "0.0.0.0", "--out-dir", str(tmp_path)],
@@ -385,3 +396,16 @@ def test_a_failed_briefing_shows_its_error_on_the_page(server, browser):
     tab.wait_for_selector("#status .error")
     assert "not Arabic" in tab.inner_text("#status .error")
     context.close()
+
+
+def test_the_readme_curl_example_queues_a_briefing(server):
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    shown = re.search(r"^    (curl .*?)\n\n", readme, re.M | re.S).group(1)
+    command = re.sub(r"\\\n\s*", "", shown).replace("http://127.0.0.1:8080", server.url)
+    answer = subprocess.run(
+        ["bash", "-c", command], env={**os.environ, "BRIEFING_TOKEN": TOKEN}, capture_output=True, text=True
+    )
+    briefing = json.loads(answer.stdout)
+    assert briefing["status"] in ("queued", "running", "done"), answer.stdout
+    assert briefing["title"] == "افتتاح محطة شمسية"
+    assert server.wait(briefing["id"])["status"] == "done"

@@ -36,16 +36,35 @@ class Workers:
     """Where jobs run, handed over one at a time: ``workers`` local processes, or the Dask cluster at
     ``cluster``. ``slots`` says how many jobs it runs at once, ``cores`` how many cores each may use."""
 
-    def __init__(self, workers: int, cluster: str | None = None):
+    def __init__(self, workers: int, cluster: str | None = None, start: str | None = None):
+        """``start``: how local processes start ("spawn" for a process whose other threads may hold locks
+        when it forks, as a server's do; by default the platform's)."""
+        import multiprocessing
         from concurrent.futures import ProcessPoolExecutor
 
         self._client = _connect(cluster) if cluster else None
-        self._pool = None if cluster else ProcessPoolExecutor(max_workers=workers, initializer=_worker_start)
+        self._pool = (
+            None
+            if cluster
+            else ProcessPoolExecutor(
+                max_workers=workers,
+                initializer=_worker_start,
+                initargs=(start == "spawn",),
+                mp_context=multiprocessing.get_context(start) if start else None,
+            )
+        )
         if self._client is not None:
             found = self._client.scheduler_info().get("workers", {}).values()
             self.slots, self.cores = max(1, sum(int(w.get("nthreads", 1)) for w in found)), 1
         else:
             self.slots, self.cores = workers, max(1, (os.cpu_count() or 1) // workers)
+
+    def start(self) -> None:
+        """Start every local process now, each importing what a job needs, rather than with the first
+        jobs."""
+        if self._pool is not None:
+            for _ in range(self.slots):
+                self._pool.submit(int)
 
     def submit(self, function: Callable, *args, key: str = ""):
         """A future of ``function(*args)``: concurrent.futures' locally, Dask's on the cluster (``key`` names
@@ -71,10 +90,15 @@ class Workers:
             process.kill()
 
 
-def _worker_start() -> None:
+def _worker_start(fresh: bool = False) -> None:
     """In each pool worker: die with the batch that started it (a SIGKILL leaves no worker behind), and let
-    SIGTERM and Ctrl-C end it as they would any process (the batch itself handles them for the run)."""
+    SIGTERM and Ctrl-C end it as they would any process (the batch itself handles them for the run). A
+    ``fresh`` (spawned) process imports what every job needs now, before its first job."""
     import signal
+
+    if fresh:
+        import briefing.narration  # noqa: F401
+        import briefing.publishing.publish  # noqa: F401
 
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C goes to the whole group: the batch decides

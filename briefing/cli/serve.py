@@ -40,7 +40,7 @@ TOKEN_VARIABLE = "BRIEFING_TOKEN"
 )
 @click.option(
     "--token-file",
-    type=click.Path(path_type=Path, dir_okay=False, exists=True),
+    type=click.Path(path_type=Path, dir_okay=False),
     help=f"File holding the bearer token that creating and deleting need.  [default: ${TOKEN_VARIABLE}]",
 )
 @click.option("--private-reads", is_flag=True, help="Ask the token of API reads (status, list) too.")
@@ -112,9 +112,7 @@ def serve(
         raise click.ClickException(
             f"briefing serve needs the serve extra ({missing.name} is missing): pip install 'briefing[serve]'"
         ) from None
-    token = (
-        token_file.read_text(encoding="utf-8").strip() if token_file else os.environ.get(TOKEN_VARIABLE, "")
-    )
+    token = _token(token_file) if token_file else os.environ.get(TOKEN_VARIABLE, "").strip()
     if not token and not _loopback(host):
         raise click.UsageError(
             f"--host {host} lets other machines in: set ${TOKEN_VARIABLE} or --token-file so that they "
@@ -149,6 +147,16 @@ def serve(
     server.run()
     if not server.started:
         raise SystemExit(1)
+
+
+def _token(path: Path) -> str:
+    try:
+        token = path.read_text(encoding="utf-8").strip()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise click.BadParameter(f"{path}: cannot be read ({exc})", param_hint="'--token-file'") from None
+    if not token:
+        raise click.BadParameter(f"{path}: is empty", param_hint="'--token-file'")
+    return token
 
 
 def _loopback(host: str) -> bool:

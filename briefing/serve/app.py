@@ -313,10 +313,8 @@ def _speech_route(app: FastAPI, service: Service, guard: Guard) -> None:
     async def speech(body: SpeechRequest) -> Response:
         """Plain text straight to audio (OpenAI's request shape), at the tool's loudness and reading."""
         engine, name = _voice(body.voice, settings.engine)
-        if service.workers is None:
-            raise HTTPException(503, "the service is starting")
-        future = service.workers.submit(speak, body.input, engine, name, body.speed, body.response_format)
-        audio = await asyncio.to_thread(future.result)
+        future = service.call(speak, body.input, engine, name, body.speed, body.response_format)
+        audio = await asyncio.wrap_future(future)
         return Response(audio, media_type=SPEECH_FORMATS[body.response_format])
 
 

@@ -4,11 +4,14 @@ pool or Dask cluster, recorded in the :class:`Store` at every step so that a res
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import logging
+import os
 import queue
 import sqlite3
 import threading
 import time
+from collections.abc import Callable
 from concurrent.futures import CancelledError, Future
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
@@ -17,13 +20,16 @@ from pathlib import Path
 from briefing.article import DEFAULT_MAX_CHARS, Loaded, from_loaded, load
 from briefing.batch import Job, Outcome, job_key, run_job, unchanged, write_outcome
 from briefing.batch.pools import Workers
-from briefing.errors import BriefingError, InputError
+from briefing.errors import BriefingError, InputError, OutputError
 from briefing.publishing.sets import remove_set
 from briefing.readers.fetch import is_url
 from briefing.serve.store import Record, Store
 
 log = logging.getLogger("briefing.serve")
 
+START = "spawn"
+"""Workers start as new processes: a fork of a server, whose other threads may hold locks (SQLite's, the
+logger's), can wait forever on one of them."""
 MAX_RUNS = 3
 """Runs a briefing gets when its worker dies under it (a crash, the memory killer) before it is failed."""
 
@@ -106,6 +112,7 @@ class Progress:
         self._last = now
         with contextlib.suppress(sqlite3.Error):
             db = sqlite3.connect(self.path, timeout=2)
+            db.execute("PRAGMA synchronous=NORMAL")  # a progress figure is not worth a disk flush
             with db:
                 db.execute(
                     "UPDATE briefings SET progress = ? WHERE id = ? AND status = 'running'",
@@ -120,8 +127,16 @@ class Service:
 
     def __init__(self, settings: Settings):
         self.settings = settings
-        settings.out_dir.mkdir(parents=True, exist_ok=True)
-        self.store = Store(settings.out_dir)
+        try:
+            settings.out_dir.mkdir(parents=True, exist_ok=True)
+            self.store = Store(settings.out_dir)
+            self._owner = os.open(self.store.path, os.O_RDWR | os.O_CLOEXEC)
+        except (OSError, sqlite3.Error) as exc:
+            raise OutputError(f"{settings.out_dir}: cannot hold the service's record ({exc})") from None
+        try:  # the queue is run by one service only (SQLite's own locks are of another kind: no clash)
+            fcntl.flock(self._owner, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise OutputError(f"{settings.out_dir}: another briefing service is using this folder") from None
         self.workers: Workers | None = None
         self._running: dict[str, Future] = {}  # a Dask future has the same methods
         self._events: queue.Queue = queue.Queue()
@@ -198,10 +213,21 @@ class Service:
                 self.store.finish(record.id)
             else:
                 self.store.requeue(record.id)
-        self.workers = Workers(self.settings.workers, self.settings.cluster)
+        self.workers = Workers(self.settings.workers, self.settings.cluster, start=START)
+        self._events.put(
+            self.workers.start
+        )  # by the dispatcher: workers die with the thread that starts them
         self._thread = threading.Thread(target=self._dispatch, name="briefing-dispatch", daemon=True)
         self._thread.start()
         self._events.put(None)  # what waits from before starts now
+
+    def call(self, function: Callable, *args) -> Future:
+        """``function(*args)`` on a worker, outside the queue (a speech request): handed over by the
+        dispatcher, so that every worker process is started by the one thread that outlives them all (a
+        worker dies with the thread that started it)."""
+        result: Future = Future()
+        self._events.put((function, args, result))
+        return result
 
     def stop(self) -> None:
         """Drain: take no more work, let what runs finish for ``drain_seconds``, queue again what did not."""
@@ -210,14 +236,15 @@ class Service:
         deadline = time.monotonic() + self.settings.drain_seconds
         while self._running and time.monotonic() < deadline:
             time.sleep(0.1)
-        if self._thread is not None:
-            self._events.put(False)  # the dispatcher ends once it has written what finished
-            self._thread.join()
-        for id in list(self._running):
+        cut = list(self._running)
+        for id in cut:
             self.store.requeue(id)
             log.info("briefing %s queued again: the server stopped before it ended", id)
         if self.workers is not None:
-            self.workers.close(kill=bool(self._running))
+            self.workers.close(kill=bool(cut))
+        if self._thread is not None:
+            self._events.put(False)
+            self._thread.join()
 
     def _dispatch(self) -> None:
         """The one thread that hands out work and writes what comes back."""
@@ -225,13 +252,26 @@ class Service:
             event = self._events.get()
             if event is False:
                 return
-            if event is not None:
-                self._finished(*event)
-            while not self._stopping.is_set() and self.workers and len(self._running) < self.workers.slots:
-                record = self.store.claim()
-                if record is None:
-                    break
-                self._launch(record)
+            if callable(event):
+                event()
+            elif isinstance(event, tuple) and len(event) == 3:
+                self._call(*event)
+            elif event is not None:
+                record, future = event
+                current = self._running.get(record.id)
+                if current is not None and current is future:  # else a run given up (its pool broke)
+                    del self._running[record.id]
+                    self._fill()  # the next briefing starts while this one's files are written
+                    self._finished(record, current)
+            self._fill()
+
+    def _fill(self) -> None:
+        """Start queued briefings, oldest first, while a worker is free."""
+        while not self._stopping.is_set() and self.workers and len(self._running) < self.workers.slots:
+            record = self.store.claim()
+            if record is None:
+                return
+            self._launch(record)
 
     def _launch(self, record: Record) -> None:
         assert self.workers is not None
@@ -253,10 +293,21 @@ class Service:
         log.info("briefing %s running (%s)", record.id, record.source)
         future.add_done_callback(lambda done: self._events.put((record, done)))
 
+    def _call(self, function: Callable, args: tuple, result: Future) -> None:
+        if self.workers is None or self._stopping.is_set():
+            result.set_exception(RuntimeError("the service is stopping"))
+            return
+        future = self.workers.submit(function, *args, key=f"briefing-call-{id(result)}")
+
+        def passed(done) -> None:
+            try:
+                result.set_result(done.result())
+            except BaseException as exc:  # noqa: BLE001 - the caller's to raise
+                result.set_exception(exc)
+
+        future.add_done_callback(passed)
+
     def _finished(self, record: Record, future: Future) -> None:
-        if self._running.get(record.id) is not future:
-            return  # a run already given up (its pool broke): queued again
-        del self._running[record.id]
         try:
             outcome: Outcome = future.result()
         except (CancelledError, Exception) as exc:  # noqa: BLE001 - a worker died, a cluster went away
@@ -288,7 +339,8 @@ class Service:
             for other in list(self._running):  # their futures broke with the pool: they run again
                 del self._running[other]
                 self.store.requeue(other)
-            self.workers = Workers(self.settings.workers, self.settings.cluster)
+            self.workers = Workers(self.settings.workers, self.settings.cluster, start=START)
+            self.workers.start()
         if record.runs < MAX_RUNS:
             self.store.requeue(record.id)
             log.warning("briefing %s queued again: its worker stopped (%s)", record.id, type(exc).__name__)

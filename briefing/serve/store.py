@@ -94,6 +94,9 @@ class Store:
     @contextmanager
     def _connection(self) -> Iterator[sqlite3.Connection]:
         db = sqlite3.connect(self.path, timeout=30)
+        db.execute(
+            "PRAGMA synchronous=NORMAL"
+        )  # with WAL: safe from a killed process, one flush a checkpoint
         try:
             with db:
                 yield db

@@ -1,0 +1,108 @@
+"""The service against ``briefing batch``: 20 different articles submitted at once to a server with 2 workers
+(started as the README says), from the first request to the last briefing done, against one batch of the
+same 20 on 2 workers. Alternated, each run in a fresh folder with an empty clip cache."""
+
+from __future__ import annotations
+
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+ARTICLES = 20
+TOKEN = "bench-token"
+
+
+def articles(article: Path, folder: Path) -> list[Path]:
+    """The article 20 times, each copy different (a closing line of its own), so nothing is shared."""
+    text = article.read_text(encoding="utf-8").rstrip()
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for number in range(ARTICLES):
+        path = folder / f"copy{number}.txt"
+        path.write_text(f"{text}\nوهذه النسخة رقم {number + 1} من الخبر.\n", encoding="utf-8")
+        paths.append(path)
+    return paths
+
+
+def batch_seconds(inputs: Path, work: Path, briefing: list[str]) -> float:
+    out, cache = work / "batch-out", work / "batch-cache"
+    command = [*briefing, "batch", str(inputs), "--out-dir", str(out), "--engine", "espeak", "--workers", "2"]
+    start = time.perf_counter()
+    subprocess.run(
+        [*command, "--force", "-q"], env={**os.environ, "BRIEFING_CACHE_DIR": str(cache)}, check=True
+    )
+    return time.perf_counter() - start
+
+
+def serve_seconds(paths: list[Path], work: Path, briefing: list[str]) -> float:
+    import httpx
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    url = f"http://127.0.0.1:{port}"
+    env = {**os.environ, "BRIEFING_TOKEN": TOKEN, "BRIEFING_CACHE_DIR": str(work / "serve-cache")}
+    command = [
+        *briefing,
+        "serve",
+        "--port",
+        str(port),
+        "--out-dir",
+        str(work / "serve-out"),
+        "--workers",
+        "2",
+    ]
+    server = subprocess.Popen(
+        [*command, "--engine", "espeak"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    try:
+        while True:
+            try:
+                httpx.get(url + "/v1/health", timeout=1)
+                break
+            except httpx.TransportError:
+                time.sleep(0.05)
+        headers = {"Authorization": f"Bearer {TOKEN}"}
+
+        def submit(path: Path) -> str:
+            sent = httpx.post(
+                url + "/v1/briefings",
+                json={"text": path.read_text(encoding="utf-8")},
+                headers=headers,
+                timeout=60,
+            )
+            sent.raise_for_status()
+            return sent.json()["id"]
+
+        start = time.perf_counter()
+        with ThreadPoolExecutor(ARTICLES) as clients:
+            ids = list(clients.map(submit, paths))
+        while True:  # as a CMS would watch: one request a tenth of a second
+            counts = httpx.get(f"{url}/v1/health", timeout=10).json()["briefings"]
+            if counts["failed"]:
+                raise SystemExit(f"{counts['failed']} briefings failed")
+            if counts["done"] == len(set(ids)):
+                return time.perf_counter() - start
+            time.sleep(0.1)
+    finally:
+        server.terminate()
+        server.wait()
+
+
+def run(article: Path, runs: int, work: Path, briefing: list[str] | None = None) -> dict:
+    briefing = briefing or [sys.executable, "-m", "briefing"]
+    paths = articles(article, work / "serve-in")
+    times: dict[str, list[float]] = {"batch x20, 2 workers": [], "serve x20, 2 workers": []}
+    for number in range(runs + 1):  # the first pair warms the file caches, untimed
+        folder = work / f"serve-run{number}"
+        batch = batch_seconds(paths[0].parent, folder, briefing)
+        served = serve_seconds(paths, folder, briefing)
+        if number:
+            times["batch x20, 2 workers"].append(batch)
+            times["serve x20, 2 workers"].append(served)
+    return {name: {"median_s": statistics.median(found), "runs_s": found} for name, found in times.items()}
