@@ -61,12 +61,13 @@ def serve_seconds(paths: list[Path], work: Path, briefing: list[str]) -> float:
         [*command, "--engine", "espeak"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
     )
     try:
-        while True:
+        while True:  # started: listening, and its workers up
             try:
-                httpx.get(url + "/v1/health", timeout=1)
-                break
+                if httpx.get(url + "/v1/health", timeout=1).json()["status"] == "ready":
+                    break
             except httpx.TransportError:
-                time.sleep(0.05)
+                pass
+            time.sleep(0.05)
         headers = {"Authorization": f"Bearer {TOKEN}"}
 
         def submit(path: Path) -> str:

@@ -1,5 +1,7 @@
 """The errors a user can cause, as one family the CLI turns into a one-line message."""
 
+from __future__ import annotations
+
 
 class BriefingError(Exception):
     """Base of every error a user can cause: the command line reports it as one line (its exit code is the
@@ -12,6 +14,17 @@ class BriefingError(Exception):
     def __init__(self, message: str = "", *, option: str | None = None):
         super().__init__(message)
         self.option = option
+
+    def __reduce__(self):
+        """An error raised on a worker process travels back whole, whatever its class's constructor takes."""
+        return (_rebuilt, (type(self), str(self), self.__dict__))
+
+
+def _rebuilt(kind: type[BriefingError], message: str, state: dict) -> BriefingError:
+    error = kind.__new__(kind)
+    Exception.__init__(error, message)
+    error.__dict__.update(state)
+    return error
 
 
 class InputError(BriefingError):

@@ -313,3 +313,14 @@ def test_an_english_article_is_narrated_in_english_without_saying_so_twice(tmp_p
     with pytest.raises(TypeError, match="write_to takes a binary file object"):
         narration.write_to(str(tmp_path / "out.mp3"))  # type: ignore[arg-type]
     assert list(tmp_path.iterdir()) == []
+
+
+def test_every_error_travels_back_from_a_worker_whole():
+    import pickle
+
+    from briefing.errors import BriefingError
+    from briefing.language import LanguageError
+
+    for error in (LanguageError("the text sent", "fr", "ar"), BriefingError("too fast", option="rate")):
+        back = pickle.loads(pickle.dumps(error))
+        assert type(back) is type(error) and str(back) == str(error) and back.__dict__ == error.__dict__

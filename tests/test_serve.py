@@ -57,10 +57,11 @@ class Server:
         while time.monotonic() < deadline:
             assert self.process.poll() is None, self.log.read_text()
             try:
-                if httpx.get(self.url + "/v1/health", timeout=2).status_code == 200:
+                if httpx.get(self.url + "/v1/health", timeout=2).json()["status"] == "ready":
                     return self
             except httpx.TransportError:
-                time.sleep(0.1)
+                pass
+            time.sleep(0.1)
         raise AssertionError("the server did not start: " + self.log.read_text())
 
     def stop(self, sig: int = signal.SIGTERM, timeout: float = 120) -> int:
@@ -258,6 +259,9 @@ def test_openai_shaped_speech_in_every_format_at_the_target_loudness(server, tmp
         assert -17.0 <= integrated <= -15.0, (fmt, integrated)
         seconds = float(re.search(r"time=(\d+):(\d+):([\d.]+)", probe).group(3))
         assert 4 < seconds < 20  # the text alone: no intro, no outro
+    french = "Le ministre a annoncé ce matin une nouvelle usine solaire dans le sud du pays, pour la ville."
+    refused = server.post("/v1/audio/speech", json={"input": french})
+    assert refused.status_code == 400 and "French, not Arabic" in refused.json()["error"]
     english = server.post("/v1/audio/speech", json={"input": "Hello from the newsroom.", "voice": "espeak"})
     assert english.status_code == 200 and english.headers["content-type"] == "audio/mpeg"
     assert server.post("/v1/audio/speech", json={"input": ""}).status_code == 422

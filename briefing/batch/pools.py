@@ -59,12 +59,12 @@ class Workers:
         else:
             self.slots, self.cores = workers, max(1, (os.cpu_count() or 1) // workers)
 
-    def start(self) -> None:
+    def start(self) -> list:
         """Start every local process now, each importing what a job needs, rather than with the first
-        jobs."""
-        if self._pool is not None:
-            for _ in range(self.slots):
-                self._pool.submit(int)
+        jobs; the futures that end once they are up."""
+        if self._pool is None:
+            return []
+        return [self._pool.submit(int) for _ in range(self.slots)]
 
     def submit(self, function: Callable, *args, key: str = ""):
         """A future of ``function(*args)``: concurrent.futures' locally, Dask's on the cluster (``key`` names

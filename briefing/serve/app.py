@@ -292,10 +292,10 @@ def _file_routes(app: FastAPI, service: Service) -> None:
 
     @app.get("/v1/health")
     def health() -> dict:
-        """Whether the service runs, and how much work waits."""
+        """Whether the service runs (``ready`` once every worker is up), and how much work waits."""
         counts = {name: service.store.newest(1, status=name)[1] for name in STATUSES}
         return {
-            "status": "ok",
+            "status": "ready" if service.ready else "starting",
             "briefings": counts,
             "workers": service.workers.slots if service.workers else 0,
         }

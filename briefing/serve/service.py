@@ -141,6 +141,7 @@ class Service:
         self._running: dict[str, Future] = {}  # a Dask future has the same methods
         self._events: queue.Queue = queue.Queue()
         self._stopping = threading.Event()
+        self._ready = threading.Event()
         self._writing = threading.Lock()  # a briefing's files are written or deleted, not both at once
         self._feed_stale = True
         self._thread: threading.Thread | None = None
@@ -214,12 +215,30 @@ class Service:
             else:
                 self.store.requeue(record.id)
         self.workers = Workers(self.settings.workers, self.settings.cluster, start=START)
-        self._events.put(
-            self.workers.start
-        )  # by the dispatcher: workers die with the thread that starts them
+        self._events.put(self._start_workers)  # by the dispatcher: a worker dies with the thread starting it
         self._thread = threading.Thread(target=self._dispatch, name="briefing-dispatch", daemon=True)
         self._thread.start()
         self._events.put(None)  # what waits from before starts now
+
+    @property
+    def ready(self) -> bool:
+        """Whether every worker is up: a readiness probe's answer."""
+        return self._ready.is_set()
+
+    def _start_workers(self) -> None:
+        assert self.workers is not None
+        started = self.workers.start()
+        left = [len(started)]
+        if not started:
+            self._ready.set()
+
+        def up(_) -> None:
+            left[0] -= 1
+            if left[0] == 0:
+                self._ready.set()
+
+        for future in started:
+            future.add_done_callback(up)
 
     def call(self, function: Callable, *args) -> Future:
         """``function(*args)`` on a worker, outside the queue (a speech request): handed over by the
@@ -340,7 +359,7 @@ class Service:
                 del self._running[other]
                 self.store.requeue(other)
             self.workers = Workers(self.settings.workers, self.settings.cluster, start=START)
-            self.workers.start()
+            self._start_workers()
         if record.runs < MAX_RUNS:
             self.store.requeue(record.id)
             log.warning("briefing %s queued again: its worker stopped (%s)", record.id, type(exc).__name__)
