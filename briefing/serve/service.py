@@ -151,7 +151,8 @@ class Service:
     def submit(self, submission: Submission) -> tuple[Record, bool]:
         """The briefing of an article and options, queued unless the same was asked before (then the same
         record, whatever its state; a failed one is queued again). Raises what reading the article raises:
-        a link that cannot be fetched or is private, an empty or too long text, another language."""
+        a link that cannot be fetched or is private, an empty or too long text, another language; and
+        :class:`QueueFull` when ``queue_size`` briefings are queued or running already."""
         from briefing.formats import audio_format
         from briefing.publishing.sets import OutputSet
 
