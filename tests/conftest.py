@@ -1,6 +1,8 @@
 import os
 import re
+import socket
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -157,3 +159,63 @@ def browser():
         )
         yield chromium
         chromium.close()
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture
+def dask_cluster(tmp_path):
+    """A real Dask cluster on localhost: ``dask scheduler`` and two ``dask worker`` processes."""
+    pytest.importorskip(
+        "distributed", reason="the cluster extra is not installed (pip install 'briefing[cluster]')"
+    )
+    dask = str(Path(sys.executable).with_name("dask"))
+    port = free_port()
+    address = f"tcp://127.0.0.1:{port}"
+    env = {**os.environ, "DASK_DISTRIBUTED__WORKER__DAEMON": "False"}
+    logs = tmp_path / "dask-logs"
+    logs.mkdir()
+    processes = [
+        subprocess.Popen(
+            [dask, "scheduler", "--host", "127.0.0.1", "--port", str(port), "--no-dashboard"],
+            stdout=subprocess.DEVNULL,
+            stderr=(logs / "scheduler.log").open("w"),
+            env=env,
+        )
+    ]
+    workers = []
+    try:
+        for number in range(2):
+            workers.append(
+                subprocess.Popen(
+                    [
+                        dask,
+                        "worker",
+                        address,
+                        "--no-nanny",
+                        "--nthreads",
+                        "1",
+                        "--no-dashboard",
+                        "--host",
+                        "127.0.0.1",
+                        "--name",
+                        f"w{number}",
+                    ],
+                    stdout=subprocess.DEVNULL,
+                    stderr=(logs / f"w{number}.log").open("w"),
+                    env=env,
+                )
+            )
+        from distributed import Client
+
+        with Client(address, timeout="30s") as client:
+            client.wait_for_workers(2, timeout=60)
+        yield address, workers
+    finally:
+        for process in [*workers, *processes]:
+            process.kill()
+            process.wait()

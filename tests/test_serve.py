@@ -413,3 +413,18 @@ def test_the_readme_curl_example_queues_a_briefing(server):
     assert briefing["status"] in ("queued", "running", "done"), answer.stdout
     assert briefing["title"] == "افتتاح محطة شمسية"
     assert server.wait(briefing["id"])["status"] == "done"
+
+
+def test_on_a_dask_cluster_briefings_and_speech_run_on_its_workers(tmp_path, dask_cluster):
+    address, _ = dask_cluster
+    with Server(tmp_path, "--cluster", address) as clustered:
+        assert clustered.get("/v1/health").json()["workers"] == 2  # the cluster's threads
+        ids = [clustered.post(json={"text": article(n + 300)}).json()["id"] for n in range(3)]
+        spoken = clustered.post("/v1/audio/speech", json={"input": "خبر قصير للتجربة.", "voice": "espeak"})
+        assert spoken.status_code == 200 and spoken.headers["content-type"] == "audio/mpeg"
+        for id in ids:
+            done = clustered.wait(id)
+            assert done["status"] == "done", done
+            path = tmp_path / f"{id}.mp3"
+            path.write_bytes(clustered.get(done["links"]["audio"]).content)
+            assert decoded_seconds(path) > 5
