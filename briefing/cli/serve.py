@@ -137,8 +137,9 @@ def serve(
         engine=options["engine"],
     )
     app = create_app(Service(settings))
-    # uvicorn drains on SIGTERM and then raises the signal again: here that ends the process with 0.
-    signal.signal(signal.SIGTERM, lambda signum, frame: None)
+    # uvicorn drains on SIGTERM and Ctrl-C, then raises the signal again: here that ends the process with 0.
+    for stop in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(stop, lambda signum, frame: None)
     logging = copy.deepcopy(uvicorn.config.LOGGING_CONFIG)  # the service's lines as uvicorn's own
     logging["loggers"]["briefing.serve"] = {"handlers": ["default"], "level": "INFO", "propagate": False}
     server = uvicorn.Server(
