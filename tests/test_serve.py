@@ -201,6 +201,11 @@ def test_a_link_to_a_page_becomes_a_briefing_and_a_bad_link_is_refused(server):
         ({"text": "خبر قصير للتجربة.", "bitrate": 999}, 400, "bitrate"),
         ({"text": "خبر قصير للتجربة.", "rate": 9}, 422, "rate"),
         ({"text": "خبر قصير للتجربة.", "surprise": 1}, 422, "surprise"),
+        (
+            {"text": "خبر قصير للتجربة.", "lexicon": {"خبر": " "}},
+            400,
+            "needs both a written and a spoken form",
+        ),
     ],
 )
 def test_bad_requests_get_one_json_line_and_queue_nothing(server, body, status, said):
@@ -332,8 +337,13 @@ def test_kill_9_then_restart_finishes_every_job_once(tmp_path):
 
 def test_sigterm_drains_and_exits_0(tmp_path):
     server = Server(tmp_path, "--workers", "1").start()
-    running, waiting = (server.post(json={"text": article(n, paragraphs=6)}).json()["id"] for n in range(2))
+    running, waiting = (server.post(json={"text": article(n, paragraphs=12)}).json()["id"] for n in range(2))
     server.wait(running, until=("running",))
+    deadline = time.monotonic() + 30
+    while (seen := server.get(f"/v1/briefings/{running}").json())["progress"] == 0:
+        assert time.monotonic() < deadline
+        time.sleep(0.05)
+    assert seen["status"] == "running" and 0 < seen["progress"] < 1  # clips spoken so far
     assert server.stop(signal.SIGTERM) == 0
     log = server.log.read_text()
     assert "Traceback" not in log
@@ -428,3 +438,18 @@ def test_on_a_dask_cluster_briefings_and_speech_run_on_its_workers(tmp_path, das
             path = tmp_path / f"{id}.mp3"
             path.write_bytes(clustered.get(done["links"]["audio"]).content)
             assert decoded_seconds(path) > 5
+
+
+def test_a_briefing_that_fails_says_why_in_one_line_and_is_queued_again_when_sent_again(tmp_path, gtts_stub):
+    gtts_stub.fail_texts = {"مرفوض": "400"}  # Google refuses the request: no retry helps
+    with Server(tmp_path, "--workers", "1") as failing:
+        text = "خبر مرفوض\nهذا الخبر لا يقبله الصوت المستعمل اليوم."
+        sent = failing.post(json={"text": text, "engine": "gtts"})
+        assert sent.status_code == 202
+        failed = failing.wait(sent.json()["id"])
+        assert failed["status"] == "failed" and "400" in failed["error"] and "\n" not in failed["error"]
+        assert failed["links"]["audio"] is None
+        gtts_stub.fail_texts = {}
+        again = failing.post(json={"text": text, "engine": "gtts"})
+        assert again.status_code == 202 and again.json()["id"] == failed["id"]
+        assert failing.wait(failed["id"])["status"] == "done"

@@ -24,6 +24,7 @@ from briefing.errors import BriefingError, InputError, OutputError
 from briefing.publishing.sets import remove_set
 from briefing.readers.fetch import is_url
 from briefing.serve.store import Record, Store
+from briefing.spoken import Lexicon
 
 log = logging.getLogger("briefing.serve")
 
@@ -157,6 +158,7 @@ class Service:
         from briefing.publishing.sets import OutputSet
 
         reading, narrating, saving = job_arguments(submission.options, submission.format)
+        Lexicon.load(submission.options["lexicon"], environment=False)  # its entries checked now
         if submission.content is None:
             if not is_url(submission.source):  # never a path: a client must not read the server's files
                 raise InputError(f"{submission.source!r}: not an http or https address")
