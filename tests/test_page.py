@@ -63,6 +63,20 @@ RECORD = """() => {
 }"""
 
 
+EARLY_MS = 150
+"""How much of the audio a cue may be lit before its voice starts."""
+LATE_WALL_MS = 100
+"""How late a cue may be lit, in the listener's time: a playback at four times speed on a machine whose
+other core is encoding (other tests) may paint a frame or two late, four times as much of the audio."""
+
+
+def assert_follows(changes: list, starts: list, rate: float) -> None:
+    """Every cue after the first lit once, in order, when its voice starts."""
+    assert [index for index, _ in changes] == list(range(1, len(starts)))
+    for index, at_ms in changes:
+        assert -EARLY_MS <= at_ms - starts[index] <= LATE_WALL_MS * rate, (index, at_ms, starts[index])
+
+
 def highlighted(tab):
     return tab.evaluate("Number(document.querySelector('[aria-current=\"true\"]')?.dataset.cue ?? -1)")
 
@@ -73,11 +87,7 @@ def test_the_highlight_follows_the_voice(page, briefing_page):
     page.evaluate(RECORD)
     page.evaluate("() => { const a = document.getElementById('player'); a.playbackRate = 4; a.play(); }")
     page.wait_for_function("document.getElementById('player').ended", timeout=120_000)
-    changes = page.evaluate("window.changes")
-    lit = [index for index, _ in changes]
-    assert lit == list(range(1, len(starts)))  # every cue after the first, in manifest order, once each
-    for index, at_ms in changes:
-        assert abs(at_ms - starts[index]) <= 150, (index, at_ms, starts[index])
+    assert_follows(page.evaluate("window.changes"), starts, rate=4)
 
 
 def test_chapters_seek_by_click_and_by_enter(page, briefing_page):

@@ -269,23 +269,30 @@ class Service:
             self._thread.join()
 
     def _dispatch(self) -> None:
-        """The one thread that hands out work and writes what comes back."""
+        """The one thread that hands out work and writes what comes back; a fault in handling one event
+        is logged and the service goes on."""
         while True:
             event = self._events.get()
             if event is False:
                 return
-            if callable(event):
-                event()
-            elif isinstance(event, tuple) and len(event) == 3:
-                self._call(*event)
-            elif event is not None:
-                record, future = event
-                current = self._running.get(record.id)
-                if current is not None and current is future:  # else a run given up (its pool broke)
-                    del self._running[record.id]
-                    self._fill()  # the next briefing starts while this one's files are written
-                    self._finished(record, current)
-            self._fill()
+            try:
+                self._handle(event)
+                self._fill()
+            except Exception:  # noqa: BLE001 - the queue must not stop for one briefing's fault
+                log.exception("the dispatcher met an error; it goes on")
+
+    def _handle(self, event) -> None:
+        if callable(event):
+            event()
+        elif isinstance(event, tuple) and len(event) == 3:
+            self._call(*event)
+        elif event is not None:
+            record, future = event
+            current = self._running.get(record.id)
+            if current is not None and current is future:  # else a run given up (its pool broke)
+                del self._running[record.id]
+                self._fill()  # the next briefing starts while this one's files are written
+                self._finished(record, current)
 
     def _fill(self) -> None:
         """Start queued briefings, oldest first, while a worker is free."""
