@@ -220,6 +220,9 @@ def test_not_json_and_a_wrong_path_are_json_errors_too(server):
     answer = server.post(content=b"{not json", headers={**AUTH, "Content-Type": "application/json"})
     assert answer.status_code == 422 and answer.json() == {"error": "the request body is not valid JSON"}
     assert server.get("/v1/nothing").json() == {"error": "Not Found"}
+    wrong = httpx.put(server.url + "/v1/briefings", headers=AUTH)
+    assert wrong.status_code == 405 and wrong.headers["allow"] == "GET, POST"
+    assert server.get("/v1/briefings", params={"offset": 2**70}).status_code == 422  # found by schemathesis
     for hidden in ("/files/.briefing-serve.sqlite", "/files/../../etc/passwd", "/files/%2e%2e/x.mp3"):
         assert server.get(hidden).status_code == 404
 

@@ -16,6 +16,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Response
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match
 
 from briefing.errors import BriefingError, InputError, NetworkError, OutputError, SynthesisError
 from briefing.serve.service import Service, Submission
@@ -53,11 +54,19 @@ class Pauses(BaseModel):
 class BriefingRequest(BaseModel):
     """An article (exactly one of ``url``, ``text``, ``markdown``, ``html``) and how to narrate it."""
 
-    model_config = ConfigDict(extra="forbid")
-    url: str | None = Field(None, description="An http(s) link to an article page.")
-    text: str | None = Field(None, description="Plain text: a title line, then paragraphs.")
-    markdown: str | None = None
-    html: str | None = None
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "oneOf": [
+                {"required": [name], "properties": {name: {"type": "string"}}}
+                for name in ("url", "text", "markdown", "html")
+            ]
+        },
+    )
+    url: str | None = Field(None, min_length=1, description="An http(s) link to an article page.")
+    text: str | None = Field(None, min_length=1, description="Plain text: a title line, then paragraphs.")
+    markdown: str | None = Field(None, min_length=1)
+    html: str | None = Field(None, min_length=1)
     title: str | None = Field(None, max_length=1000, description="Instead of the detected title.")
     lang: Literal["ar", "en"] = "ar"
     engine: Literal["auto", "gtts", "espeak", "edge"] | None = Field(
@@ -67,7 +76,7 @@ class BriefingRequest(BaseModel):
     rate: float = Field(1.0, ge=RATES[0], le=RATES[1], description="Speed (espeak, edge).")
     pitch: str | None = Field(None, max_length=20, description="Edge pitch shift, e.g. +5Hz.")
     format: Literal["mp3", "m4a", "m4b", "opus"] = "mp3"
-    bitrate: int | None = Field(None, ge=1, description="kb/s: MP3 32-160, M4A 48-160, Opus 16-128.")
+    bitrate: int | None = Field(None, ge=16, le=160, description="kb/s: MP3 32-160, M4A 48-160, Opus 16-128.")
     lexicon: dict[str, str] = Field(default_factory=dict, description="Written form -> spoken form.")
     vowels: bool | None = Field(None, description="Add vowel marks (default: for the offline voices).")
     months: Literal["latin", "syriac"] = "latin"
@@ -249,7 +258,7 @@ def _briefing_routes(app: FastAPI, service: Service, guard: Guard) -> None:
     def listing(
         request: Request,
         limit: Annotated[int, Query(ge=1, le=200)] = 20,
-        offset: Annotated[int, Query(ge=0)] = 0,
+        offset: Annotated[int, Query(ge=0, le=2**53)] = 0,
         status: Annotated[Literal["queued", "running", "done", "failed"] | None, Query()] = None,
     ) -> BriefingList:
         """Briefings, newest first, a page at a time."""
@@ -350,7 +359,13 @@ def _errors(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
-        return JSONResponse({"error": str(exc.detail)}, exc.status_code, headers=exc.headers)
+        headers = dict(exc.headers or {})
+        if exc.status_code == 405:  # every method of the path, not only those of the route tried first
+            routes = [r for r in app.routes if r.matches(request.scope)[0] == Match.PARTIAL]
+            headers["Allow"] = ", ".join(
+                sorted({m for r in routes for m in getattr(r, "methods", None) or ()})
+            )
+        return JSONResponse({"error": str(exc.detail)}, exc.status_code, headers=headers)
 
     @app.exception_handler(RequestValidationError)
     async def invalid(request: Request, exc: RequestValidationError) -> JSONResponse:

@@ -27,8 +27,10 @@ def speak(text: str, engine: str, voice: str | None, speed: float, response_form
     letters = [ch for ch in text if ch.isalpha()]
     arabic = sum("\u0600" <= ch <= "\u06ff" for ch in letters) >= len(letters) / 2
     found = None if arabic else detect_language(text)
-    lang = found if found in PHRASES else "ar"
-    article = Article.from_text(text, "text", lang=lang)
+    # Latin letters the detector is unsure of are read in English; a language it is sure of and the tool
+    # does not narrate is refused by the Arabic check, which names it
+    lang = "ar" if arabic else "en" if found is None else found if found in PHRASES else "ar"
+    article = Article.from_text(text, "text", lang=lang, source="input")
     narration = narrate(
         Episode(article.title, (article,), lang, framed=False), voice=Voice(engine, voice, speed), cache=True
     )
