@@ -198,7 +198,8 @@ def test_a_link_to_a_page_becomes_a_briefing_and_a_bad_link_is_refused(server):
         ({"text": "   "}, 400, "the text sent: is empty"),
         ({"text": "This is plainly an English sentence, written to be refused."}, 400, "not Arabic"),
         ({"text": "خبر قصير للتجربة.", "engine": "festival"}, 422, "engine"),
-        ({"text": "خبر قصير للتجربة.", "bitrate": 999}, 400, "bitrate"),
+        ({"text": "خبر قصير للتجربة.", "bitrate": 999}, 422, "bitrate"),
+        ({"text": "خبر قصير للتجربة.", "format": "m4a", "bitrate": 20}, 400, "bitrate"),
         ({"text": "خبر قصير للتجربة.", "rate": 9}, 422, "rate"),
         ({"text": "خبر قصير للتجربة.", "surprise": 1}, 422, "surprise"),
         (
