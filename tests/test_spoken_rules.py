@@ -129,6 +129,8 @@ ARABIC = [
     (arabic.per_cents, "ارتفع 4.5٪", "ارتفع أربعة فاصلة خمسة بالمئة"),
     (arabic.per_cents, "نحو ٪12", "نحو اثني عشر بالمئة"),
     (arabic.per_cents, "وب20%", "وبعشرين بالمئة"),
+    (arabic.per_cents, "ونسبة 35%", "ونسبة خمسة وثلاثين بالمئة"),  # the conjunction does not hide نسبة
+    (arabic.per_cents, "وفي 35% منها", "وفي خمسة وثلاثين بالمئة منها"),
     (arabic.per_cents, "تراجع 0,5 %", "تراجع صفر فاصلة خمسة بالمئة"),
     # money
     (arabic.currencies, "بلغت $100", "بلغت مئة دولار"),

@@ -80,10 +80,12 @@ def context(text: str, start: int, end: int) -> tuple[bool, bool]:
     whether it counts a feminine noun (the word after it)."""
     previous = word_before(text, start) if text[start - 1 : start].isspace() else ""
     following = word_after(text, end).strip(".,،؛:!؟?") if text[end : end + 1].isspace() else ""
-    genitive = (
-        previous in GENITIVE_AFTER
-        or previous in MONTHS["latin"]
-        or previous.startswith(("بنسبة", "بمعدل", "بقيمة", "بمبلغ", "بحدود"))
+    bare = previous[1:] if previous[:1] in ("و", "ف") and len(previous) > 2 else previous  # ونسبة، وفي
+    genitive = any(
+        word in GENITIVE_AFTER
+        or word in MONTHS["latin"]
+        or word.startswith(("بنسبة", "بمعدل", "بقيمة", "بمبلغ", "بحدود"))
+        for word in {previous, bare}
     )
     feminine = following.endswith("ة") or following in FEMININE_PLURALS
     return genitive, feminine
