@@ -19,8 +19,25 @@ from briefing.cli.generate import (
     reading_options,
     saving_arguments,
     saving_options,
+    with_options,
 )
 from briefing.errors import BriefingError, WriteError
+
+where_options = with_options(
+    [
+        click.option(
+            "--workers",
+            type=click.IntRange(min=1),
+            default=os.cpu_count() or 1,
+            show_default=True,
+            help="Articles narrated at once, each in its own process.",
+        ),
+        click.option(
+            "--cluster", metavar="ADDRESS", help="Run on a Dask cluster, e.g. tcp://scheduler:8786, instead."
+        ),
+    ]
+)
+"""Where the articles are narrated (batch and serve)."""
 
 
 @click.command()
@@ -37,16 +54,7 @@ from briefing.errors import BriefingError, WriteError
 @click.option(
     "--latest", type=click.IntRange(min=1), metavar="N", help="With --from-feed: the newest N only."
 )
-@click.option(
-    "--workers",
-    type=click.IntRange(min=1),
-    default=os.cpu_count() or 1,
-    show_default=True,
-    help="Articles narrated at once, each in its own process.",
-)
-@click.option(
-    "--cluster", metavar="ADDRESS", help="Run on a Dask cluster, e.g. tcp://scheduler:8786, instead."
-)
+@where_options
 @click.option("--force", is_flag=True, help="Narrate again even what is unchanged since the last run.")
 @click.option("--base-url", help="Refresh OUT_DIR/feed.xml for this address at the end (see briefing feed).")
 @narration_options

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import click
 
+from briefing.cli.batch import where_options
 from briefing.speech.engines import CHOICES
 
 DEFAULT_PORT = 8080
@@ -28,16 +29,7 @@ TOKEN_VARIABLE = "BRIEFING_TOKEN"
     show_default=True,
     help="Folder of the briefings and of the service's record of them (.briefing-serve.sqlite).",
 )
-@click.option(
-    "--workers",
-    type=click.IntRange(min=1),
-    default=os.cpu_count() or 1,
-    show_default=True,
-    help="Briefings narrated at once, each in its own process.",
-)
-@click.option(
-    "--cluster", metavar="ADDRESS", help="Run the briefings on a Dask cluster, e.g. tcp://scheduler:8786."
-)
+@where_options
 @click.option(
     "--token-file",
     type=click.Path(path_type=Path, dir_okay=False),
