@@ -274,6 +274,8 @@ def test_openai_shaped_speech_in_every_format_at_the_target_loudness(server, tmp
     english = server.post("/v1/audio/speech", json={"input": "Hello from the newsroom.", "voice": "espeak"})
     assert english.status_code == 200 and english.headers["content-type"] == "audio/mpeg"
     assert server.post("/v1/audio/speech", json={"input": ""}).status_code == 422
+    too_long = server.post("/v1/audio/speech", json={"input": "ا" * 20_001})
+    assert too_long.status_code == 422 and "input" in too_long.json()["error"]
 
 
 def test_the_api_is_described_by_openapi(server):

@@ -40,6 +40,8 @@ FILE_TYPES = {
     ".jpg": "image/jpeg",
 }
 """What the service serves from the output folder, and as what."""
+SPEECH_CHARS = 20_000
+"""The longest text a speech request takes (about 20 minutes of audio): the answer waits for all of it."""
 RETRY_AFTER = 30
 """Seconds a client is asked to wait when the queue is full."""
 
@@ -126,7 +128,11 @@ class SpeechRequest(BaseModel):
     """The OpenAI ``/v1/audio/speech`` request: text straight to audio."""
 
     model_config = ConfigDict(extra="ignore")
-    input: str = Field(min_length=1)
+    input: str = Field(
+        min_length=1,
+        max_length=SPEECH_CHARS,
+        description="The text to say; a longer one is an article for /v1/briefings.",
+    )
     model: str | None = Field(None, description="Accepted and ignored: the voice decides.")
     voice: str = Field(
         "auto",
