@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import hmac
 import logging
+import sqlite3
 from contextlib import asynccontextmanager
 from importlib import resources
 from pathlib import Path, PurePosixPath
@@ -391,6 +392,11 @@ def _errors(app: FastAPI) -> None:
         if not isinstance(exc, (InputError, OutputError, NetworkError, SynthesisError)):
             status = 500
         return JSONResponse({"error": str(exc)}, status)
+
+    @app.exception_handler(sqlite3.Error)
+    async def unrecorded(request: Request, exc: sqlite3.Error) -> JSONResponse:
+        log.error("%s %s: the service's record failed: %s", request.method, request.url.path, exc)
+        return JSONResponse({"error": f"the service cannot keep its record now ({exc})"}, 503)
 
     @app.exception_handler(Exception)
     async def crashed(request: Request, exc: Exception) -> JSONResponse:
