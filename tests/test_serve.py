@@ -459,7 +459,7 @@ def test_a_briefing_that_fails_says_why_in_one_line_and_is_queued_again_when_sen
 
 def test_a_record_that_cannot_be_written_is_503_not_a_crash(tmp_path, monkeypatch):
     """What a full disk does to the SQLite file (seen on a 300 KB tmpfs), without the tmpfs."""
-    from fastapi.testclient import TestClient
+    import asyncio
 
     from briefing.serve import Service, Settings, create_app
     from briefing.serve.store import Store
@@ -468,7 +468,14 @@ def test_a_record_that_cannot_be_written_is_503_not_a_crash(tmp_path, monkeypatc
         raise sqlite3.OperationalError("database or disk is full")
 
     monkeypatch.setattr(Store, "add", full)
-    client = TestClient(create_app(Service(Settings(tmp_path, token=TOKEN))))
-    answer = client.post("/v1/briefings", json={"text": article(1)}, headers=AUTH)
+    app = create_app(Service(Settings(tmp_path, token=TOKEN)))
+
+    async def post() -> httpx.Response:
+        async with httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=app), base_url="http://service"
+        ) as client:
+            return await client.post("/v1/briefings", json={"text": article(1)}, headers=AUTH)
+
+    answer = asyncio.run(post())
     assert answer.status_code == 503
     assert answer.json() == {"error": "the service cannot keep its record now (database or disk is full)"}
