@@ -460,6 +460,7 @@ def test_a_briefing_that_fails_says_why_in_one_line_and_is_queued_again_when_sen
 def test_a_record_that_cannot_be_written_is_503_not_a_crash(tmp_path, monkeypatch):
     """What a full disk does to the SQLite file (seen on a 300 KB tmpfs), without the tmpfs."""
     import asyncio
+    from concurrent.futures import ThreadPoolExecutor
 
     from briefing.serve import Service, Settings, create_app
     from briefing.serve.store import Store
@@ -476,6 +477,7 @@ def test_a_record_that_cannot_be_written_is_503_not_a_crash(tmp_path, monkeypatc
         ) as client:
             return await client.post("/v1/briefings", json={"text": article(1)}, headers=AUTH)
 
-    answer = asyncio.run(post())
+    with ThreadPoolExecutor(1) as thread:  # a loop of its own: Playwright's may be running in this one
+        answer = thread.submit(asyncio.run, post()).result()
     assert answer.status_code == 503
     assert answer.json() == {"error": "the service cannot keep its record now (database or disk is full)"}
