@@ -157,7 +157,10 @@ def test_the_feed_lists_done_briefings_and_a_deleted_one_leaves_nothing(server):
     assert {"خبر للموجز 0", "خبر للموجز 1"} <= set(titles)
     for entry in feed.entries:
         (enclosure,) = entry.enclosures
+        assert enclosure.href.startswith(server.url + "/files/")  # the address the request named
         assert server.get(enclosure.href, headers={"Range": "bytes=0-1"}).status_code == 206
+    by_name = feedparser.parse(server.get(server.url.replace("127.0.0.1", "localhost") + "/feed.xml").content)
+    assert by_name.entries[0].enclosures[0].href.startswith(f"http://localhost:{server.port}/files/")
 
     gone = made[0]
     stem = Path(server.get(f"/v1/briefings/{gone['id']}").json()["links"]["audio"]).stem

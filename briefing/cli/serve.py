@@ -59,7 +59,9 @@ TOKEN_VARIABLE = "BRIEFING_TOKEN"
 @click.option(
     "--public-url",
     metavar="URL",
-    help="The address listeners reach the service at, for the feed's links.  [default: http://HOST:PORT/]",
+    callback=lambda ctx, param, value: _web_address(value),
+    help="The address listeners reach the service at, for the feed's links.  [default: the address each "
+    "request for the feed names]",
 )
 @click.option(
     "--drain",
@@ -114,7 +116,6 @@ def serve(
         click.echo(
             f"Warning: no token (${TOKEN_VARIABLE}): anyone on this machine can create and delete", err=True
         )
-    url_host = f"[{host}]" if ":" in host else host
     settings = Settings(
         out_dir=out_dir,
         workers=workers,
@@ -124,7 +125,7 @@ def serve(
         allow_private_urls=allow_private_urls,
         max_body=max_body * 1_000_000,
         queue_size=options["queue_size"],
-        public_url=options["public_url"] or f"http://{url_host}:{port}/",
+        public_url=options["public_url"],
         drain_seconds=options["drain_seconds"],
         engine=options["engine"],
     )
@@ -140,6 +141,14 @@ def serve(
     server.run()
     if not server.started:
         raise SystemExit(1)
+
+
+def _web_address(value: str | None) -> str | None:
+    from urllib.parse import urlsplit
+
+    if value and (urlsplit(value).scheme not in ("http", "https") or not urlsplit(value).netloc):
+        raise click.BadParameter(f"{value!r} is not an absolute http(s) address", param_hint="'--public-url'")
+    return value
 
 
 def _token(path: Path) -> str:

@@ -300,8 +300,8 @@ def _file_routes(app: FastAPI, service: Service) -> None:
         return FileResponse(_served(settings.out_dir, path), media_type=FILE_TYPES[Path(path).suffix.lower()])
 
     @app.get("/feed.xml", include_in_schema=False)
-    def feed() -> FileResponse:
-        found = service.feed()
+    def feed(request: Request) -> FileResponse:
+        found = service.feed(str(request.base_url))
         if found is None:
             raise HTTPException(404, "no briefing is done yet: the feed has no episode")
         return FileResponse(found, media_type=FILE_TYPES[".xml"])

@@ -48,8 +48,9 @@ class Settings:
     allow_private_urls: bool = False
     max_body: int = 2_000_000
     queue_size: int = 100
-    public_url: str = "http://127.0.0.1:8080/"
-    """The address listeners reach the service at: the feed's links are made from it."""
+    public_url: str | None = None
+    """The address listeners reach the service at, for the feed's links; None: the address each request
+    for the feed came to."""
     drain_seconds: float = 60.0
     engine: str = "auto"
     """The engine of a request that names none."""
@@ -145,6 +146,7 @@ class Service:
         self._ready = threading.Event()
         self._writing = threading.Lock()  # a briefing's files are written or deleted, not both at once
         self._feed_stale = True
+        self._feed_base = ""
         self._thread: threading.Thread | None = None
 
     # -- requests ---------------------------------------------------------------------------------------
@@ -193,18 +195,21 @@ class Service:
             self._feed_stale = True
         return True
 
-    def feed(self) -> Path | None:
-        """The podcast feed of every done briefing, written again when one was added or removed since."""
+    def feed(self, asked_at: str) -> Path | None:
+        """The podcast feed of every done briefing, its links made from ``public_url`` or else ``asked_at``
+        (the service's address as the request named it); written again when a briefing was added or
+        removed since, or the address differs."""
         from briefing.publishing.feed import FEED_NAME, Channel, write_feed
 
         path = self.settings.out_dir / FEED_NAME
+        base = (self.settings.public_url or asked_at).rstrip("/") + "/files/"
         with self._writing:
-            if self._feed_stale or not path.is_file():
+            if self._feed_stale or base != self._feed_base or not path.is_file():
                 if not self.store.newest(1, status="done")[0]:
                     path.unlink(missing_ok=True)
                     return None
-                write_feed(self.settings.out_dir, Channel(self.settings.public_url.rstrip("/") + "/files/"))
-                self._feed_stale = False
+                write_feed(self.settings.out_dir, Channel(base))
+                self._feed_stale, self._feed_base = False, base
         return path
 
     # -- running ----------------------------------------------------------------------------------------
