@@ -88,11 +88,34 @@ def serve_seconds(paths: list[Path], work: Path, briefing: list[str]) -> float:
             if counts["failed"]:
                 raise SystemExit(f"{counts['failed']} briefings failed")
             if counts["done"] == len(set(ids)):
-                return time.perf_counter() - start
+                seconds = time.perf_counter() - start
+                _check(url, ids)
+                return seconds
             time.sleep(0.1)
     finally:
         server.terminate()
         server.wait()
+
+
+def _check(url: str, ids: list[str]) -> None:
+    """Every briefing's audio decodes to its manifest's length, with one chapter per section (after the
+    clock has stopped)."""
+    import io
+
+    import httpx
+    import miniaudio
+    from mutagen.id3 import ID3
+
+    for id in ids:
+        links = httpx.get(f"{url}/v1/briefings/{id}", timeout=10).json()["links"]
+        manifest = httpx.get(links["manifest"], timeout=10).json()
+        audio = httpx.get(links["audio"], timeout=30).content
+        decoded = miniaudio.mp3_read_s16(audio)
+        seconds = len(decoded.samples) / decoded.sample_rate
+        if abs(seconds * 1000 - manifest["audio"]["duration_ms"]) > 200:
+            raise SystemExit(f"briefing {id}: decodes to {seconds:.2f} s, its manifest says otherwise")
+        if len(ID3(io.BytesIO(audio)).getall("CHAP")) != len(manifest["sections"]):
+            raise SystemExit(f"briefing {id}: its chapters are not its sections")
 
 
 def run(article: Path, runs: int, work: Path, briefing: list[str] | None = None) -> dict:

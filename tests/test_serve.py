@@ -288,8 +288,21 @@ def test_the_api_is_described_by_openapi(server):
     assert {"url", "text", "markdown", "html", "engine", "format", "lexicon", "pauses"} <= set(request)
 
 
-def test_a_full_queue_answers_429_with_retry_after(tmp_path):
-    with Server(tmp_path, "--workers", "1", "--queue-size", "2") as small:
+def test_a_full_queue_answers_429_with_retry_after_and_private_links_are_refused(tmp_path):
+    with Server(tmp_path, "--workers", "1", "--queue-size", "2") as small:  # no --allow-private-urls
+        with PageServer() as pages:
+            local = pages.url("/news/water-plant.html")
+            for link in (
+                local,
+                local.replace("127.0.0.1", "localhost"),
+                local.replace("127.0.0.1", "[::ffff:127.0.0.1]"),
+                "http://169.254.169.254/latest/meta-data/",
+                "http://10.0.0.1/",
+            ):
+                refused = small.post(json={"url": link})
+                assert refused.status_code == 400, (link, refused.text)
+                assert "a private or local address; not fetched" in refused.json()["error"]
+            assert pages.paths == []  # not even asked
         first = [small.post(json={"text": article(n, paragraphs=30)}) for n in range(2)]
         assert [answer.status_code for answer in first] == [202, 202]
         full = small.post(json={"text": article(3)})
@@ -402,6 +415,23 @@ def test_the_page_turns_pasted_text_into_a_briefing_whose_transcript_follows_the
     tab.wait_for_function("document.getElementById('player').ended", timeout=120_000)
     assert_follows(tab.evaluate("window.changes"), starts, rate=4)
     assert outside == []
+    context.close()
+
+
+def test_the_page_takes_a_file(server, browser, tmp_path):
+    story = tmp_path / "story.md"
+    story.write_text("# خبر من ملف\n\nوصل هذا الخبر في ملف من ملفات التحرير.\n", encoding="utf-8")
+    context = browser.new_context()
+    tab = context.new_page()
+    tab.goto(server.url + "/")
+    tab.fill("#token", TOKEN)
+    tab.select_option("#engine", "espeak")
+    tab.set_input_files("#file", str(story))
+    tab.click("#go")
+    tab.wait_for_selector("#listen", timeout=120_000)
+    assert "خبر من ملف" in tab.inner_text("#status")
+    tab.wait_for_function("document.querySelector('#status audio').readyState >= 1")
+    assert tab.evaluate("document.querySelector('#status audio').duration") > 2
     context.close()
 
 
