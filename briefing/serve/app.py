@@ -198,15 +198,17 @@ class Guard:
 def shown(record: Record, request: Request) -> Briefing:
     """A record as the API shows it, with links to its files once it is done."""
     stem = PurePosixPath(record.name).stem
-    files = str(request.url_for("files", path="x"))[:-1]
-    done = record.status == "done"
+
+    def file(name: str) -> str | None:
+        return str(request.url_for("files", path=name)) if record.status == "done" else None
+
     links = Links(
         status=str(request.url_for("briefing", id=record.id)),
-        page=f"{files}{stem}.html" if done else None,
-        audio=f"{files}{record.name}" if done else None,
-        captions=f"{files}{stem}.vtt" if done else None,
-        subtitles=f"{files}{stem}.srt" if done else None,
-        manifest=f"{files}{stem}.json" if done else None,
+        page=file(f"{stem}.html"),
+        audio=file(record.name),
+        captions=file(f"{stem}.vtt"),
+        subtitles=file(f"{stem}.srt"),
+        manifest=file(f"{stem}.json"),
     )
     return Briefing(
         id=record.id,
