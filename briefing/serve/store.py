@@ -191,13 +191,6 @@ class Store:
             rows = db.execute(f"SELECT {COLUMNS} FROM briefings WHERE status = 'running'").fetchall()
         return [_record(row) for row in rows]
 
-    def advance(self, id: str, progress: float) -> None:
-        with self._lock, self._connection() as db:
-            db.execute(
-                "UPDATE briefings SET progress = ? WHERE id = ? AND status = 'running'",
-                (round(progress, 3), id),
-            )
-
     def finish(self, id: str, error: str | None = None, title: str | None = None) -> None:
         """Mark a running briefing done (``error`` None) or failed with ``error``."""
         with self._lock, self._connection() as db:
