@@ -514,3 +514,18 @@ def test_a_record_that_cannot_be_written_is_503_not_a_crash(tmp_path, monkeypatc
         answer = thread.submit(asyncio.run, post()).result()
     assert answer.status_code == 503
     assert answer.json() == {"error": "the service cannot keep its record now (database or disk is full)"}
+
+
+def test_a_briefing_deleted_while_it_runs_leaves_nothing_and_can_be_asked_again(server):
+    text = article(900, paragraphs=30)
+    id = server.post(json={"text": text}).json()["id"]
+    server.wait(id, until=("running",))
+    assert httpx.delete(f"{server.url}/v1/briefings/{id}", headers=AUTH).status_code == 204
+    deadline = time.monotonic() + 60
+    while server.get("/v1/health").json()["briefings"]["running"] and time.monotonic() < deadline:
+        time.sleep(0.2)  # its run ends, and is dropped
+    assert server.get(f"/v1/briefings/{id}").status_code == 404
+    assert not list((server.folder / "out").glob(f"{id}*"))
+    again = server.post(json={"text": text})
+    assert again.status_code == 202 and again.json()["id"] == id
+    assert server.wait(id)["status"] == "done"
