@@ -128,17 +128,46 @@ def decode(data: bytes, sample_rate: int) -> bytes:
 
 
 def _decoded(source, sample_rate: int) -> Iterator[bytes]:
-    """An audio file (a path or a file object) as pieces of 16-bit mono PCM at ``sample_rate``."""
+    """An audio file (a path or a file object) as pieces of 16-bit mono PCM at ``sample_rate``, a second or
+    so each."""
+    import av
+
+    with av.open(source) as container:
+        frames = container.decode(audio=0)
+        first = next(frames, None)
+        if first is None:
+            return
+        frames = itertools.chain([first], frames)
+        floats = first.format.name in ("flt", "fltp") and len(first.layout.channels) == 1
+        if floats and first.sample_rate == sample_rate:  # AAC and Opus measured at their own rate
+            yield from _from_floats(frames)
+        else:
+            yield from _resampled(frames, sample_rate)
+
+
+def _from_floats(frames: Iterator) -> Iterator[bytes]:
+    """Mono float frames as 16-bit PCM, converted as FFmpeg's resampler does (x * 32768, rounded to even,
+    clipped) but in numpy a second at a time: the resampler's call per frame cost more than decoding."""
+    pending: list[bytes] = []
+    for frame in itertools.chain(frames, [None]):
+        if frame is not None:
+            pending.append(bytes(frame.planes[0])[: frame.samples * 4])
+        if pending and (frame is None or len(pending) >= 48):
+            samples = np.frombuffer(b"".join(pending), dtype="<f4")
+            yield np.clip(np.rint(samples * 32768.0), -32768, 32767).astype("<i2").tobytes()
+            pending = []
+
+
+def _resampled(frames: Iterator, sample_rate: int) -> Iterator[bytes]:
     import av
 
     pending: list[bytes] = []
-    with av.open(source) as container:
-        resampler = av.AudioResampler(format="s16", layout="mono", rate=sample_rate)
-        for frame in itertools.chain(container.decode(audio=0), [None]):  # None: what the resampler holds
-            pending += [bytes(out.planes[0])[: out.samples * 2] for out in resampler.resample(frame)]
-            if frame is None or len(pending) >= 32:  # a second or so per piece, not a frame
-                yield b"".join(pending)
-                pending = []
+    resampler = av.AudioResampler(format="s16", layout="mono", rate=sample_rate)
+    for frame in itertools.chain(frames, [None]):  # None: what the resampler holds
+        pending += [bytes(out.planes[0])[: out.samples * 2] for out in resampler.resample(frame)]
+        if frame is None or len(pending) >= 32:
+            yield b"".join(pending)
+            pending = []
 
 
 def chapters_of(timeline) -> list[dict]:
