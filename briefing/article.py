@@ -370,7 +370,7 @@ def parse_article(
     blocks = [replace(block, text=words) for block in parsed.blocks if (words := one_line(block.text))]
     metadata = Metadata(**{name: one_line(value) for name, value in parsed.metadata.known().items()})
     return Article(
-        title=title or one_line(parsed.title or "") or None,
+        title=one_line(title or "") or one_line(parsed.title or "") or None,  # a title given is cleaned too
         sections=sections_from_blocks(blocks, "stdin" if source == STDIN else source or "article"),
         source=source,
         format=format,

@@ -303,3 +303,15 @@ def test_a_low_mp3_bitrate_keeps_the_sample_rate_the_timeline_counts_in(
     assert abs(info.duration * 1000 - manifest["audio"]["duration_ms"]) < 100
     starts = [caption.start_in_seconds for caption in webvtt.read(str(out.with_suffix(".vtt"))).captions]
     assert starts == sorted(starts)
+
+
+def test_a_title_given_to_the_library_is_cleaned_as_the_command_line_cleans_it(tmp_path):
+    from briefing import Article
+
+    hostile = "عنوان\n--> خطر\u202e\x07 <b>"
+    article = Article.from_text("خبر\nنص قصير للتجربة هنا.", title=hostile)
+    assert article.title == "عنوان --> خطر <b>"
+    path = tmp_path / "a.txt"
+    path.write_text("خبر\nنص قصير للتجربة هنا.", encoding="utf-8")
+    assert Article.from_file(path, title=hostile).title == "عنوان --> خطر <b>"
+    assert Article.from_file(path, title="\x07\u202e").title == "خبر"  # nothing left: the article's own

@@ -140,6 +140,8 @@ def test_a_text_becomes_a_briefing_with_its_files(server):
     again = server.post(json={"text": (EXAMPLES / "solar-plant.txt").read_text(encoding="utf-8")})
     assert again.status_code == 200 and again.json()["id"] == briefing["id"]
     assert again.json()["status"] == "done" and time.monotonic() - started < 2
+    titled = server.post(json={"text": article(5), "title": "عنوان\n--> خطر\u202e\x07"}).json()
+    assert titled["title"] == "عنوان --> خطر"  # a title sent is cleaned as every title is
     other = server.post(
         json={"text": (EXAMPLES / "solar-plant.txt").read_text(encoding="utf-8"), "rate": 1.2}
     )
