@@ -315,3 +315,20 @@ def test_a_title_given_to_the_library_is_cleaned_as_the_command_line_cleans_it(t
     path.write_text("خبر\nنص قصير للتجربة هنا.", encoding="utf-8")
     assert Article.from_file(path, title=hostile).title == "عنوان --> خطر <b>"
     assert Article.from_file(path, title="\x07\u202e").title == "خبر"  # nothing left: the article's own
+
+
+def test_lexicon_entries_carry_no_control_or_override_character_into_what_is_recorded(tmp_path):
+    from briefing import Article, Pronunciation, Voice, narrate
+
+    lexicon = tmp_path / "names.tsv"
+    lexicon.write_text("حفتر\tحَفْتَر\u202e\x07\n", encoding="utf-8")
+    article = Article.from_text("خبر\nقال خبر اليوم إن حفتر وصل.")
+    narration = narrate(
+        article,
+        voice=Voice("espeak"),
+        pronunciation=Pronunciation(lexicon=[lexicon, {"خبر": "خَبَر\u2066"}]),
+        cache=False,
+    )
+    narration.save(tmp_path / "a.mp3")
+    recorded = (tmp_path / "a.json").read_text(encoding="utf-8")
+    assert "حَفْتَر" in recorded and not set("\u202e\u2066\x07") & set(recorded)

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Union
 
+from briefing.characters import without_controls
 from briefing.errors import InputError
 
 ENVIRONMENT = "BRIEFING_LEXICON"
@@ -65,9 +66,7 @@ class Lexicon:
                 entries += part.entries
                 sources += part.sources
             elif isinstance(part, Mapping):
-                pairs = [(str(k), str(v)) for k, v in part.items()]
-                for written, spoken in pairs:
-                    _check(written, spoken, "lexicon entry")
+                pairs = [_entry(str(k), str(v), "lexicon entry") for k, v in part.items()]
                 entries += pairs
                 digest = hashlib.sha256(repr(sorted(pairs)).encode()).hexdigest()
                 sources.append(("(mapping)", digest))
@@ -116,11 +115,15 @@ def _replacement(match: re.Match, spoken: dict[str, str]) -> str:
     return match["pre"] + spoken[_key(match["word"])]
 
 
-def _check(written: str, spoken: str, where: str) -> None:
-    if not written.strip() or not spoken.strip():
+def _entry(written: str, spoken: str, where: str) -> tuple[str, str]:
+    """An entry as it is kept: without the control and bidi override characters no output may carry (what
+    is said is recorded in the manifest), and checked."""
+    written, spoken = without_controls(written).strip(), without_controls(spoken).strip()
+    if not written or not spoken:
         raise LexiconError(f"{where}: an entry needs both a written and a spoken form")
     if "\n" in written or "\n" in spoken:
         raise LexiconError(f"{where}: an entry is one line")
+    return written, spoken
 
 
 def read_lexicon(path: Path) -> tuple[list[tuple[str, str]], str]:
@@ -148,9 +151,8 @@ def _read_tsv(path: Path, text: str) -> list[tuple[str, str]]:
         fields = line.rstrip("\r").split("\t")
         if len(fields) != 2:
             raise LexiconError(f"{path}:{number}: expected written<TAB>spoken, found {len(fields)} field(s)")
-        written, spoken = (field.strip() for field in fields)
-        _check(written, spoken, f"{path}:{number}")
-        entries.append((written, spoken))
+        written, spoken = fields
+        entries.append(_entry(written, spoken, f"{path}:{number}"))
     return entries
 
 
@@ -172,6 +174,5 @@ def _read_pls(path: Path, data: bytes) -> list[tuple[str, str]]:
             missing = "<grapheme>" if not graphemes else "<alias> (phonemes are not supported)"
             raise LexiconError(f"{path}:{lexeme.sourceline}: a lexeme needs a {missing}")
         for grapheme in graphemes:
-            _check(grapheme, aliases[0], f"{path}:{lexeme.sourceline}")
-            entries.append((grapheme, aliases[0]))
+            entries.append(_entry(grapheme, aliases[0], f"{path}:{lexeme.sourceline}"))
     return entries
