@@ -531,3 +531,19 @@ def test_a_briefing_deleted_while_it_runs_leaves_nothing_and_can_be_asked_again(
     again = server.post(json={"text": text})
     assert again.status_code == 202 and again.json()["id"] == id
     assert server.wait(id)["status"] == "done"
+
+
+@pytest.mark.parametrize(
+    "given, said",
+    [
+        ({"workers": 0}, "workers must be a whole number of at least 1, not 0"),
+        ({"queue_size": "many"}, "queue_size must be a whole number of at least 1"),
+        ({"drain_seconds": float("nan")}, "drain_seconds must be 0 or more"),
+    ],
+)
+def test_service_settings_are_checked_when_made(tmp_path, given, said):
+    from briefing.errors import InputError
+    from briefing.serve import Settings
+
+    with pytest.raises(InputError, match=said):
+        Settings(tmp_path, **given)

@@ -55,6 +55,13 @@ class Settings:
     engine: str = "auto"
     """The engine of a request that names none."""
 
+    def __post_init__(self) -> None:
+        for name in ("workers", "queue_size", "max_body"):
+            if not isinstance(getattr(self, name), int) or getattr(self, name) < 1:
+                raise InputError(f"{name} must be a whole number of at least 1, not {getattr(self, name)!r}")
+        if not self.drain_seconds >= 0:
+            raise InputError(f"drain_seconds must be 0 or more, not {self.drain_seconds!r}")
+
 
 @dataclass(frozen=True)
 class Submission:
