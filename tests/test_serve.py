@@ -547,3 +547,27 @@ def test_service_settings_are_checked_when_made(tmp_path, given, said):
 
     with pytest.raises(InputError, match=said):
         Settings(tmp_path, **given)
+
+
+def test_progress_counts_speaking_then_encoding_and_never_goes_back(tmp_path):
+    from briefing.serve.service import Progress
+    from briefing.serve.store import Store
+
+    store = Store(tmp_path)
+    record, _ = store.add("k" * 64, "k.mp3", "t", "s", {}, (b"text", None, None, None), room=10)
+    store.claim()
+    progress = Progress(store.path, record.id)
+
+    def seen() -> float:
+        return store.get(record.id).progress
+
+    progress(10, 10, "section")
+    assert seen() == 0.8  # every clip spoken
+    progress.stage("Encoding MP3 50%")
+    assert seen() == 0.8  # twice a second at most...
+    progress.stage("Encoding MP3 100%")
+    assert seen() == 0.99  # ...but the last step always
+    progress.stage("Writing the files")
+    time.sleep(0.6)
+    progress(1, 10, "section")  # written (half a second on), but the figure never goes back
+    assert seen() == 0.99

@@ -66,10 +66,16 @@ class Outcome:
     stale: tuple[str, ...] = ()
 
 
-def run_job(job: Job, cores: int = 1, progress: Callable[[int, int, str], None] | None = None) -> Outcome:
+def run_job(
+    job: Job,
+    cores: int = 1,
+    progress: Callable[[int, int, str], None] | None = None,
+    stage: Callable[[str], None] | None = None,
+) -> Outcome:
     """Narrate one article and return its files, encoded on ``cores`` (the pool keeps every core busy with
     articles: a Dask task takes one); never raises for what a user can cause. The one job function of the
-    local pool and of the Dask cluster alike; ``progress`` is told of each clip spoken, as by ``narrate``."""
+    local pool and of the Dask cluster alike; ``progress`` is told of each clip spoken, as by ``narrate``,
+    and ``stage`` of each step of saving, as by ``Narration.save``."""
     from briefing.article import from_loaded
     from briefing.narration import narrate
     from briefing.publishing.sets import OutputSet
@@ -80,7 +86,7 @@ def run_job(job: Job, cores: int = 1, progress: Callable[[int, int, str], None] 
         narration = narrate(article, **job.narrating, progress=progress)
         with tempfile.TemporaryDirectory(prefix="briefing-job-") as folder:
             out = OutputSet.at(Path(folder) / job.name, **job.saving, job=job.key)
-            narration.publish(out, cores=cores)
+            narration.publish(out, cores=cores, stage=stage)
             files = {
                 str(p.relative_to(folder)): p.read_bytes()
                 for p in sorted(Path(folder).rglob("*"))

@@ -8,6 +8,7 @@ import fcntl
 import logging
 import os
 import queue
+import re
 import sqlite3
 import threading
 import time
@@ -108,15 +109,28 @@ def job_arguments(options: dict, format: str | None) -> tuple[dict, dict, dict]:
 
 
 class Progress:
-    """Told of each clip a worker speaks, it records the share done in the store, twice a second at most.
-    Plain data, so it travels to a pool's process (a Dask worker has no access to the store: none is sent)."""
+    """Told of each clip a worker speaks (the first 80 %) and of how far the encoding is (the rest, from
+    the stage lines that end in a percentage), it records the share done in the store, twice a second at
+    most. Plain data, so it travels to a pool's process (a Dask worker has no access to the store: none is
+    sent)."""
+
+    SPEAKING = 0.8
 
     def __init__(self, path: Path, id: str):
         self.path, self.id, self._last = path, id, 0.0
 
     def __call__(self, done: int, total: int, label: str) -> None:
+        self._record(self.SPEAKING * done / max(total, 1), done >= total)
+
+    def stage(self, line: str) -> None:
+        percent = re.search(r"(\d+)%$", line)
+        if percent:
+            share = self.SPEAKING + (0.99 - self.SPEAKING) * int(percent.group(1)) / 100
+            self._record(share, percent.group(1) == "100")
+
+    def _record(self, share: float, last: bool) -> None:
         now = time.monotonic()
-        if now - self._last < 0.5 and done < total:
+        if now - self._last < 0.5 and not last:
             return
         self._last = now
         with contextlib.suppress(sqlite3.Error):
@@ -124,8 +138,8 @@ class Progress:
             db.execute("PRAGMA synchronous=NORMAL")  # a progress figure is not worth a disk flush
             with db:
                 db.execute(
-                    "UPDATE briefings SET progress = ? WHERE id = ? AND status = 'running'",
-                    (round(0.9 * done / max(total, 1), 3), self.id),
+                    "UPDATE briefings SET progress = MAX(progress, ?) WHERE id = ? AND status = 'running'",
+                    (round(share, 3), self.id),
                 )
             db.close()
 
@@ -329,7 +343,10 @@ class Service:
         )
         local = self.settings.cluster is None
         progress = Progress(self.store.path, record.id) if local else None
-        future = self.workers.submit(run_job, job, self.workers.cores, progress, key=f"briefing-{record.id}")
+        stage = progress.stage if progress else None
+        future = self.workers.submit(
+            run_job, job, self.workers.cores, progress, stage, key=f"briefing-{record.id}"
+        )
         self._running[record.id] = future
         log.info("briefing %s running (%s)", record.id, record.source)
         future.add_done_callback(lambda done: self._events.put((record, done)))
