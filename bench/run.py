@@ -479,13 +479,6 @@ def summary(results: dict) -> dict[str, float]:
         figures["peak RSS 20x (MB)"] = e["20x"]["ours"]["peak_rss_mb"]
         figures["cached/cold 1x"] = e["cached 1x"]["median_s"] / e["1x"]["ours"]["median_s"]
         figures["help (s)"] = e["help"]["median_s"]
-    if "formats" in results:
-        print(f"\n{'format':<28}{'ours s':>10}{'bare s':>10}{'ours cpu':>10}{'bare cpu':>10}{'kb/s':>8}")
-        for name, f in results["formats"].items():
-            print(
-                f"{name:<28}{f['ours']['median_s']:>10.3f}{f['bare']['median_s']:>10.3f}"
-                f"{f['ours']['cpu_s']:>10.3f}{f['bare']['cpu_s']:>10.3f}{f['kbps_measured']:>8.1f}"
-            )
     if "gtts" in results:
         g = results["gtts"]
         figures["ours/gtts default jobs"] = g["ours default jobs"]["median_s"] / g["gtts"]["median_s"]

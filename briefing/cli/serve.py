@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import copy
-import ipaddress
 import os
 import signal
 from pathlib import Path
@@ -133,6 +131,8 @@ def serve(
     # uvicorn drains on SIGTERM and Ctrl-C, then raises the signal again: here that ends the process with 0.
     for stop in (signal.SIGTERM, signal.SIGINT):
         signal.signal(stop, lambda signum, frame: None)
+    import copy
+
     logging = copy.deepcopy(uvicorn.config.LOGGING_CONFIG)  # the service's lines as uvicorn's own
     logging["loggers"]["briefing.serve"] = {"handlers": ["default"], "level": "INFO", "propagate": False}
     server = uvicorn.Server(
@@ -162,6 +162,8 @@ def _token(path: Path) -> str:
 
 
 def _loopback(host: str) -> bool:
+    import ipaddress
+
     if host == "localhost":
         return True
     try:

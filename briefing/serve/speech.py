@@ -20,16 +20,15 @@ LOSSLESS_SOURCE_KBPS = 160
 def speak(text: str, engine: str, voice: str | None, speed: float, response_format: str) -> bytes:
     """The audio of ``text`` in ``response_format``, at -16 LUFS like every output of the tool."""
     from briefing.article import Article, Episode
-    from briefing.language import PHRASES, detect_language
+    from briefing.language import PHRASES, LanguageError, check_language
     from briefing.narration import narrate
     from briefing.speech.voice import Voice
 
-    letters = [ch for ch in text if ch.isalpha()]
-    arabic = sum("\u0600" <= ch <= "\u06ff" for ch in letters) >= len(letters) / 2
-    found = None if arabic else detect_language(text)
-    # Latin letters the detector is unsure of are read in English; a language it is sure of and the tool
-    # does not narrate is refused by the Arabic check, which names it
-    lang = "ar" if arabic else "en" if found is None else found if found in PHRASES else "ar"
+    try:  # the article check's own rules: Latin letters it cannot place are English
+        check_language(text, "ar", "input")
+        lang = "ar"
+    except LanguageError as other:  # a language the tool does not narrate is refused below, by name
+        lang = other.found if other.found in PHRASES else "ar"
     article = Article.from_text(text, "text", lang=lang, source="input")
     narration = narrate(
         Episode(article.title, (article,), lang, framed=False), voice=Voice(engine, voice, speed), cache=True
