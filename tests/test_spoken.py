@@ -204,3 +204,30 @@ def test_spoken_forms_are_kept_so_a_rerun_loads_no_vowel_model(tmp_path, monkeyp
         "التكلفة" in strip_marks(remembered(other, cache)("بلغت الكلفة 95 مليون دولار.")) and len(calls) == 2
     )
     assert remembered(form, None) is form
+
+
+def test_prepare_loads_the_vowel_model_only_for_a_narration_that_will_use_it():
+    """``prepare`` starts the model loading on its own thread (generate calls it while it imports the rest):
+    for Arabic on an offline engine, never for an online one, another language or vowels turned off."""
+    import subprocess
+    import sys
+
+    check = (
+        "import sys, time\n"
+        "from briefing.spoken import Pronunciation, prepare, vowels\n"
+        "lang, offline, wanted = sys.argv[1], sys.argv[2] == '1', {'-': None, '0': False}[sys.argv[3]]\n"
+        "prepare(lang, offline, Pronunciation(vowels=wanted))\n"
+        "deadline = time.monotonic() + 20\n"
+        "while vowels._model is None and time.monotonic() < deadline:\n"
+        "    time.sleep(0.05)\n"
+        "print(vowels._model is not None)\n"
+    )
+    for args, loaded in (
+        (("ar", "1", "-"), True),
+        (("ar", "0", "-"), False),
+        (("en", "1", "-"), False),
+        (("ar", "1", "0"), False),
+    ):
+        code = check if loaded else check.replace("+ 20", "+ 1")  # what must not load: a second is plenty
+        out = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, check=True)
+        assert out.stdout.strip() == str(loaded), (args, out.stderr)

@@ -250,6 +250,17 @@ def narrate_arguments(o: dict) -> dict:
     )
 
 
+def prepare_speech(episode, o: dict) -> None:
+    """Have the spoken form's model load meanwhile, when the engine is named and needs it."""
+    from briefing.language import base_language
+    from briefing.speech.engines import AUTO, engine_class
+    from briefing.spoken import Pronunciation, prepare
+
+    if o["engine"] != AUTO:
+        offline = engine_class(o["engine"]).offline
+        prepare(base_language(o["lang"] or episode.language), offline, Pronunciation(vowels=o["vowels"]))
+
+
 def reading_arguments(o: dict) -> dict:
     return dict(format=o["format_"], encoding=o["encoding"], max_chars=o["max_chars"], lang=o["lang"])
 
@@ -314,9 +325,6 @@ def generate(articles, output, from_feed, latest, title, quiet, **options):
       cat article.txt | briefing generate - -o news.mp3 --per-section
     """
     from briefing.article import read_articles
-    from briefing.narration import narrate
-    from briefing.publishing.publish import check_outputs
-    from briefing.publishing.sets import OutputSet
 
     sources = list(articles)
     if from_feed:
@@ -334,6 +342,11 @@ def generate(articles, output, from_feed, latest, title, quiet, **options):
             notify(f"Warning: {article.label}: {note}")
     if episode.title is None:
         notify(f"Warning: no title found; players will show «{episode.display_title}» (--title sets one)")
+    prepare_speech(episode, options)  # while the rest of the narration is imported
+    from briefing.narration import narrate
+    from briefing.publishing.publish import check_outputs
+    from briefing.publishing.sets import OutputSet
+
     saving = saving_arguments(options)
     output = output or DEFAULT_OUTPUT_DIR / f"{episode.name}.{saving['format'] or 'mp3'}"
     check_outputs(OutputSet.at(output, **saving), sources, notify)

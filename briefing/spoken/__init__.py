@@ -31,7 +31,9 @@ __all__ = [
     "LexiconSource",
     "Pronunciation",
     "SpokenForm",
+    "prepare",
     "remembered",
+    "wants_vowels",
     "written_word_starts",
 ]
 
@@ -59,6 +61,21 @@ def check_months(months: object) -> None:
         raise InputError(f"months must be one of: {', '.join(MONTH_NAMES)}, not {months!r}", option="months")
 
 
+def wants_vowels(lang: str, offline: bool, pronunciation: Pronunciation = Pronunciation()) -> bool:
+    """Whether the spoken form for an engine (offline or not) in ``lang`` adds vowel marks."""
+    wanted = offline if pronunciation.vowels is None else pronunciation.vowels
+    return wanted and lang == "ar"
+
+
+def prepare(lang: str, offline: bool, pronunciation: Pronunciation = Pronunciation()) -> None:
+    """Start loading what the spoken form will need (the vowel model, a fifth of a second) on a thread of
+    its own, for a caller with other work to do before the narration starts; its first use waits for it."""
+    if wants_vowels(lang, offline, pronunciation):
+        from briefing.spoken.vowels import load_in_background
+
+        load_in_background()
+
+
 @dataclass(frozen=True)
 class SpokenForm:
     """How text is turned into what an engine says, for one narration. ``vowels``: add vowel marks (the
@@ -78,8 +95,8 @@ class SpokenForm:
     ) -> SpokenForm:
         """The spoken form an engine is given: vowel marks by default for the offline engines (eSpeak and
         Piper say unvowelled words as consonants; the online voices vowel Arabic themselves)."""
-        wanted = offline if pronunciation.vowels is None else pronunciation.vowels
-        return cls(lang, Lexicon.load(pronunciation.lexicon), wanted and lang == "ar", pronunciation.months)
+        vowels = wants_vowels(lang, offline, pronunciation)
+        return cls(lang, Lexicon.load(pronunciation.lexicon), vowels, pronunciation.months)
 
     def steps(self):
         if self.lang == "ar":

@@ -11,6 +11,7 @@ rule-based alternative on PyPI, took 2.3 s for the same article. Words that alre
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import os
 import re
@@ -52,6 +53,16 @@ def _diacritizer():
                     ) from None
                 _model = _quick_to_load(tashkeel, onnxruntime)
         return _model
+
+
+def load_in_background() -> None:
+    """Load the model on a thread of its own; an error (piper-tts missing) is left for its first use."""
+
+    def load() -> None:
+        with contextlib.suppress(InputError):
+            _diacritizer()
+
+    threading.Thread(target=load, name="vowel-model", daemon=True).start()
 
 
 def _quick_to_load(tashkeel, onnxruntime):
