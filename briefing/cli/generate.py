@@ -346,12 +346,14 @@ def generate(articles, output, from_feed, latest, title, quiet, **options):
     from briefing.narration import narrate
     from briefing.publishing.publish import check_outputs
     from briefing.publishing.sets import OutputSet
+    from briefing.spoken.vowels import unload
 
     saving = saving_arguments(options)
     output = output or DEFAULT_OUTPUT_DIR / f"{episode.name}.{saving['format'] or 'mp3'}"
     check_outputs(OutputSet.at(output, **saving), sources, notify)
     with ProgressBar(quiet) as progress:
         narration = narrate(episode, **narrate_arguments(options), notify=notify, progress=progress)
+    unload()  # nothing more is spoken: the encoders get the vowel model's memory
     stage_line = StageLine(quiet)
     published = narration.save(output, **saving, notify=notify, stage=stage_line)
     stage_line.done()

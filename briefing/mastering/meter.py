@@ -72,7 +72,7 @@ class Meter:
             raise ValueError("the meter was read: nothing more can be added")
         self._queued.append(pcm)
         self._queued_bytes += len(pcm)
-        if self._queued_bytes >= 6 * self.rate:  # measured three seconds at a time: short pieces cost calls
+        if self._queued_bytes >= 2 * self.rate:  # a second at a time: shorter costs calls, longer memory
             self._measure()
 
     def _measure(self) -> None:
@@ -158,17 +158,20 @@ def block_peaks(span: np.ndarray, known: float, block: int = _PEAK_BLOCK) -> np.
     side): 4x oversampled where it could pass ``known``, the highest sample elsewhere."""
     count = (len(span) - 2 * CONTEXT) // block
     peaks = np.abs(span[CONTEXT : CONTEXT + count * block]).reshape(count, block).max(axis=1)
+    width = block + 2 * CONTEXT
     candidates = np.nonzero(peaks * 10 ** (3 / 20) > known)[0]
-    if len(candidates):
-        width = block + 2 * CONTEXT
-        windows = span[candidates[:, None] * block + np.arange(width)[None, :]]
+    for start in range(0, len(candidates), _WINDOWS_AT_ONCE):  # a long sentence's windows 4x: tens of MB
+        chosen = candidates[start : start + _WINDOWS_AT_ONCE]
+        windows = span[chosen[:, None] * block + np.arange(width)[None, :]]
         windows[:, :CONTEXT] *= _TAPER[:CONTEXT]  # eased in and out: no jump where the FFT wraps around
         windows[:, -CONTEXT:] *= _TAPER[CONTEXT:]
-        upsampled = np.abs(np.fft.irfft(np.fft.rfft(windows, axis=1), n=4 * width, axis=1) * 4)
-        peaks[candidates] = np.maximum(
-            peaks[candidates], upsampled[:, 4 * CONTEXT : 4 * (CONTEXT + block)].max(axis=1)
-        )
+        upsampled = np.fft.irfft(np.fft.rfft(windows, axis=1), n=4 * width, axis=1)
+        highest = np.abs(upsampled[:, 4 * CONTEXT : 4 * (CONTEXT + block)]).max(axis=1) * 4
+        peaks[chosen] = np.maximum(peaks[chosen], highest)
     return peaks
+
+
+_WINDOWS_AT_ONCE = 256
 
 
 def gated_loudness(sub_blocks: np.ndarray) -> float:

@@ -65,6 +65,14 @@ def load_in_background() -> None:
     threading.Thread(target=load, name="vowel-model", daemon=True).start()
 
 
+def unload() -> None:
+    """Let the model's memory go (about 10 MB) once no more text will be vowelled; the next use loads it
+    again."""
+    global _model
+    with _lock:
+        _model = None
+
+
 def _quick_to_load(tashkeel, onnxruntime):
     """piper's diacritizer, its ONNX session built without graph optimizations: 25 ms to load instead of 65
     (it is on the way to the first sentence spoken), the same marks, as quick to run on sentences."""
