@@ -343,6 +343,7 @@ def generate(articles, output, from_feed, latest, title, quiet, **options):
     if episode.title is None:
         notify(f"Warning: no title found; players will show «{episode.display_title}» (--title sets one)")
     prepare_speech(episode, options)  # while the rest of the narration is imported
+    from briefing.formats import prepare as prepare_codecs
     from briefing.narration import narrate
     from briefing.publishing.publish import check_outputs
     from briefing.publishing.sets import OutputSet
@@ -350,7 +351,9 @@ def generate(articles, output, from_feed, latest, title, quiet, **options):
 
     saving = saving_arguments(options)
     output = output or DEFAULT_OUTPUT_DIR / f"{episode.name}.{saving['format'] or 'mp3'}"
-    check_outputs(OutputSet.at(output, **saving), sources, notify)
+    out = OutputSet.at(output, **saving)
+    check_outputs(out, sources, notify)
+    prepare_codecs(out.formats)
     with ProgressBar(quiet) as progress:
         narration = narrate(episode, **narrate_arguments(options), notify=notify, progress=progress)
     unload()  # nothing more is spoken: the encoders get the vowel model's memory

@@ -6,6 +6,8 @@ one line in :data:`FORMATS`.
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Iterable
 from importlib import import_module
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -47,3 +49,15 @@ def format_of(path: Path, name: str | None = None) -> AudioFormat:
     if suffix != chosen.suffix.lstrip("."):
         raise InputError(f"{path}: a {chosen.name} file's name ends in {chosen.suffix}")
     return chosen
+
+
+def prepare(formats: Iterable[AudioFormat]) -> None:
+    """Import the codecs of ``formats`` on a thread of their own, for a caller with other work to do first
+    (the command line, while the article is spoken): the encoding then starts at once."""
+    chosen = list(formats)
+
+    def load() -> None:
+        for fmt in chosen:
+            fmt.prepare()
+
+    threading.Thread(target=load, name="codecs", daemon=True).start()

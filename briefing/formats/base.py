@@ -78,6 +78,10 @@ class AudioFormat(ABC):
             )
         return bitrate
 
+    def prepare(self) -> None:
+        """Import what encoding needs (its codec library), for a caller with other work meanwhile: see
+        :func:`briefing.formats.prepare`."""
+
     def delay(self, sample_rate: int) -> int:
         """Samples a decoder plays before the first one encoded (none when the file tells players to skip
         the encoder's priming, as MP4 edit lists and Opus pre-skip do)."""

@@ -27,6 +27,9 @@ class PyAvFormat(AudioFormat):
     bitrate_asked: ClassVar[float] = 1.0
     """What the encoder is asked for, as a share of the bitrate the file is to have."""
 
+    def prepare(self) -> None:
+        import av  # noqa: F401  (a tenth of a second: FFmpeg's libraries)
+
     def output_rate(self, sample_rate: int) -> int:
         return min((rate for rate in self.rates if rate >= sample_rate), default=max(self.rates))
 

@@ -56,7 +56,10 @@ def _diacritizer():
 
 
 def load_in_background() -> None:
-    """Load the model on a thread of its own; an error (piper-tts missing) is left for its first use."""
+    """Load the model on a thread of its own; an error (piper-tts missing) is left for its first use.
+    numpy is imported first, here: the caller goes on to import modules that import it too."""
+    with HEAVY_IMPORTS:
+        import numpy  # noqa: F401
 
     def load() -> None:
         with contextlib.suppress(InputError):
