@@ -72,6 +72,8 @@ class Work:
     cache: ClipCache | None
     tell: Callable[[str], None]
     cores: int
+    digest: str
+    """Of the track (:func:`track_digest`): read once, it is every sample of a long narration."""
 
 
 def publish(
@@ -101,9 +103,8 @@ def publish(
     try:
         with locked(others["manifest"], waiting):
             remove_leftovers([out.file(fmt) for fmt in out.formats] + list(others.values()))
-            kept, stale = formats_kept(
-                others["manifest"], track_digest(track), {fmt.name for fmt in out.formats}
-            )
+            digest = track_digest(track)
+            kept, stale = formats_kept(others["manifest"], digest, {fmt.name for fmt in out.formats})
             with staging:
                 work = Work(
                     track,
@@ -115,6 +116,7 @@ def publish(
                     cache,
                     stage or (lambda name: None),
                     cores or os.cpu_count() or 1,
+                    digest,
                 )
                 published = _write(work, kept)
             for name in stale:  # the other formats of a narration this one replaces
@@ -218,7 +220,7 @@ def _write(work: Work, kept: Kept) -> Published:
         for f in out.formats
     }
     audios = [AudioInfo(**entry) for entry in kept.ordered(entries)]
-    manifest = replace(manifest, audio=audios[0], alternates=tuple(audios[1:]), track=track_digest(track))
+    manifest = replace(manifest, audio=audios[0], alternates=tuple(audios[1:]), track=work.digest)
     if companions.page:
         from briefing.publishing.page import render
 
