@@ -238,16 +238,17 @@ def narrate(
 
 
 def _warm() -> None:
-    """Import the codecs and publishing while the first sentences are spoken; the vowel model, when one is
-    needed, is loaded by the thread that needs it, never at the same time (its lock)."""
+    """Import publishing while the first sentences are spoken; the vowel model, when one is needed, is
+    loaded by the thread that needs it, never at the same time (its lock). The codecs are the output
+    format's to import (:func:`briefing.formats.prepare`): an Opus run has no use for the MP3 decoder and
+    what it brings (urllib, ssl: 5 MB)."""
     from briefing.spoken.vowels import HEAVY_IMPORTS
 
     with (
         HEAVY_IMPORTS
     ):  # numpy, which the vowel model's onnxruntime imports too; the rest in parallel with it
         import_module("numpy")
-    for name in ("miniaudio", "lameenc", "briefing.publishing.publish"):
-        import_module(name)
+    import_module("briefing.publishing.publish")
 
 
 def _language_of(articles: Article | Episode | Sequence[Article]) -> str:

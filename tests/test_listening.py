@@ -335,3 +335,25 @@ def test_long_chapter_titles_are_listed_and_the_length_is_exact(runner, tmp_path
     assert (
         abs(MP3(out).info.length - decoded_seconds(out)) < 0.05
     )  # the Info frame's length is the decoded one
+
+
+def test_the_info_frame_counts_every_frame_of_a_file_longer_than_its_read_blocks(tmp_path):
+    """The frames are counted a megabyte at a time (a mapped file counted in memory whole): across the
+    blocks' seams too, an hour-long file's Info frame gives its exact length."""
+    import math
+
+    import miniaudio
+
+    from briefing.formats.mp3 import encode_mp3, with_info_frame
+
+    rate, seconds = 22050, 300  # 2.4 MB at 64 kb/s: three blocks
+    tone = struct.pack(
+        f"<{rate}h", *(round(8000 * math.sin(2 * math.pi * 330 * n / rate)) for n in range(rate))
+    )
+    path = tmp_path / "long.mp3"
+    path.write_bytes(b"".join(encode_mp3([tone] * seconds, rate, 64)))
+    decoded = miniaudio.mp3_get_file_info(str(path)).num_frames  # every frame, counted by the decoder
+    with_info_frame(path)
+    assert path.stat().st_size > 2 << 20
+    assert abs(MP3(path).info.length - decoded / rate) < 1e-6
+    assert miniaudio.mp3_get_file_info(str(path)).num_frames == decoded  # the Info frame plays no sound

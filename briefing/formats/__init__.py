@@ -54,6 +54,8 @@ def format_of(path: Path, name: str | None = None) -> AudioFormat:
 def prepare(formats: Iterable[AudioFormat]) -> None:
     """Import the codecs of ``formats`` on a thread of their own, for a caller with other work to do first
     (the command line, while the article is spoken): the encoding then starts at once."""
+    import numpy  # noqa: F401  (here: two threads importing it at once can meet it half-imported)
+
     chosen = list(formats)
 
     def load() -> None:

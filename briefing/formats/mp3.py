@@ -82,16 +82,19 @@ def info_frame(first: bytes, frames: int, size: int) -> bytes:
 def with_info_frame(path) -> None:
     """Put an :func:`info_frame` before the MP3 frames of ``path`` (a file of frames alone, as encoded), in
     place: the frames are moved up by the frame's length, so the disk needs no room for a second copy."""
-    import mmap
-
     with open(path, "r+b") as audio:
         end = audio.seek(0, 2)
         if end < 4:
             return
-        with mmap.mmap(audio.fileno(), 0, access=mmap.ACCESS_READ) as frames_of:
-            first, frames, size = frames_of[:4], 0, 0
-            while length := frame_length(frames_of[size : size + 4]):
-                frames, size = frames + 1, size + length
+        first, frames, size = _read_at(audio, 0, 4), 0, 0
+        block, at = b"", 0  # a megabyte at a time: a file mapped whole (30 MB an hour) counts in memory
+        while True:
+            if size + 4 > at + len(block):
+                block, at = _read_at(audio, size, 1 << 20), size
+            length = frame_length(block[size - at : size - at + 4])
+            if not length:
+                break
+            frames, size = frames + 1, size + length
         if not frames:
             return
         info = info_frame(first, frames, size)
@@ -107,6 +110,11 @@ def with_info_frame(path) -> None:
         audio.write(info)
 
 
+def _read_at(stream, position: int, size: int) -> bytes:
+    stream.seek(position)
+    return stream.read(size)
+
+
 class Mp3(AudioFormat):
     name = "mp3"
     suffix = ".mp3"
@@ -114,6 +122,10 @@ class Mp3(AudioFormat):
     bitrates = BITRATES
     default_bitrate = DEFAULT_BITRATE
     settings = f"quality={MP3_QUALITY}"
+
+    def prepare(self) -> None:
+        import lameenc  # noqa: F401
+        import miniaudio  # noqa: F401  (its decoder measures the file)
 
     def delay(self, sample_rate: int) -> int:
         return ENCODER_DELAY

@@ -113,7 +113,7 @@ def apply(
     pcm: Iterable[bytes], rate: int, gain: float, ceiling_dbfs: float = CEILING_DBFS, dips: Sequence[Dip] = ()
 ) -> Iterator[bytes]:
     """Each piece with ``gain`` dB applied and its peaks limited to ``ceiling_dbfs``, lowered by ``dips``
-    (their depths add up where they overlap). A long piece is limited a couple of seconds at a time, each
+    (their depths add up where they overlap). A long piece is limited five seconds at a time, each
     with a tenth of a second of the piece either side for the limiter to see coming: the same samples as
     limited whole, in a fraction of the memory (two encoders at once each held several copies of a
     half-minute sentence)."""
@@ -136,7 +136,7 @@ def apply(
         position += len(whole)
 
 
-LIMITED_AT_ONCE_MS, LIMITER_CONTEXT_MS = 2000, 100
+LIMITED_AT_ONCE_MS, LIMITER_CONTEXT_MS = 5000, 100
 """How much of a piece the limiter takes at once, and how much it sees either side: more than its look-ahead,
 hold and ramp (about 60 ms) reach. Both multiples of its 4 ms peak detection, so every part is cut where
 the whole piece's blocks are."""

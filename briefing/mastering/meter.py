@@ -72,7 +72,7 @@ class Meter:
             raise ValueError("the meter was read: nothing more can be added")
         self._queued.append(pcm)
         self._queued_bytes += len(pcm)
-        if self._queued_bytes >= 2 * self.rate:  # a second at a time: shorter costs calls, longer memory
+        if self._queued_bytes >= 6 * self.rate:  # measured three seconds at a time: short pieces cost calls
             self._measure()
 
     def _measure(self) -> None:
