@@ -124,3 +124,28 @@ def test_what_runs_before_the_first_request_leaves_numpy_and_publishing_unloaded
     )
     run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert run.returncode == 0 and run.stdout.strip() == "[]", run.stderr
+
+
+def test_an_error_found_while_the_vowel_model_loads_exits_cleanly(example_txt, tmp_path):
+    """generate loads the vowel model on a thread of its own while it goes on: an error found meanwhile
+    (an output name no format has, a lexicon that cannot be read) is one line and exit 2, never an abort of
+    the interpreter (onnxruntime torn down mid-load: "terminate called without an active exception")."""
+    command = [
+        sys.executable,
+        "-m",
+        "briefing",
+        "generate",
+        str(example_txt),
+        "--engine",
+        "espeak",
+        "--no-cache",
+    ]
+    for extra in (
+        ["-o", str(tmp_path / "a.wav")],
+        ["-o", str(tmp_path / "b.opus"), "--lexicon", "/nonexistent"],
+    ):
+        for _ in range(3):
+            run = subprocess.run([*command, *extra], capture_output=True, text=True)
+            assert run.returncode == 2, (extra, run.returncode, run.stderr)
+            assert run.stderr.startswith("Error: ") and "terminate" not in run.stderr, run.stderr
+    assert not list(tmp_path.iterdir())

@@ -62,4 +62,4 @@ def prepare(formats: Iterable[AudioFormat]) -> None:
         for fmt in chosen:
             fmt.prepare()
 
-    threading.Thread(target=load, name="codecs", daemon=True).start()
+    threading.Thread(target=load, name="codecs").start()  # awaited at exit: a library half-loaded can abort

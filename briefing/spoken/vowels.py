@@ -65,7 +65,9 @@ def load_in_background() -> None:
         with contextlib.suppress(InputError):
             _diacritizer()
 
-    threading.Thread(target=load, name="vowel-model", daemon=True).start()
+    # not a daemon: a process that ends meanwhile (an error found early) waits for the load to finish, as
+    # onnxruntime torn down mid-load aborts the interpreter ("terminate called without an active exception")
+    threading.Thread(target=load, name="vowel-model").start()
 
 
 def unload() -> None:
