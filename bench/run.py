@@ -31,6 +31,7 @@ import argparse
 import compileall
 import json
 import os
+import re
 import statistics
 import subprocess
 import sys
@@ -186,8 +187,9 @@ def bench_formats(article: Path, runs: int, work: Path) -> dict:
     return results
 
 
-def _encodings(article: Path, name: str, work: Path) -> int:
-    """How many times a run encodes the file: its stage lines, on a pseudo-terminal."""
+def _encodings(article: Path, name: str, work: Path) -> float:
+    """How many times a run encodes the file: its stage lines, on a pseudo-terminal (parts encoded again
+    count as their share of the file)."""
     import pty
 
     command = [*BRIEFING, "generate", str(article), "-o", str(work / f"staged.{name}"), "--engine", "espeak"]
@@ -208,7 +210,9 @@ def _encodings(article: Path, name: str, work: Path) -> int:
     process.wait()
     os.close(leader)
     shown = said.decode(errors="replace")
-    return shown.count(f"Encoding {name.upper()}\u2026") + shown.count("measured off target\u2026")
+    whole = shown.count(f"Encoding {name.upper()}\u2026") + shown.count(" again: measured off target\u2026")
+    partial = re.findall(r"again, (\d+) parts? of (\d+): measured off target\u2026", shown)
+    return whole + sum(int(done) / int(parts) for done, parts in partial)  # a part again: its share of one
 
 
 def mp3_seconds(path: Path) -> float:

@@ -149,8 +149,12 @@ class _Mastering:
         pending = list(range(len(self.files)))
         todo = [part for group in pending for part in self.groups[group]]
         for attempt in range(ENCODINGS):
+            again = "" if not attempt else " again: measured off target"
+            if attempt and len(todo) < len(self.parts):  # a lone overshoot: the parts it is in
+                parts = f"{len(todo)} part{'s' * (len(todo) > 1)} of {len(self.parts)}"
+                again = f" again, {parts}: measured off target"
             self.progress = _Progress(
-                f"Encoding {self.fmt.name.upper()}" + (" again: measured off target" if attempt else ""),
+                f"Encoding {self.fmt.name.upper()}{again}",
                 sum(self.track.pieces[i].frame_count() for p in todo for i in range(*self.parts[p][0])),
                 self.stage,
             )
