@@ -154,3 +154,24 @@ def test_a_set_whose_other_format_no_longer_matches_is_refused(runner, tmp_path)
     assert page.exit_code == 2 and "do not match its manifest (x.opus)" in page.output
     feed = runner.invoke(cli, ["feed", str(tmp_path), "--base-url", "https://example.org/n/"])
     assert feed.exit_code == 2 and "holds no briefings" in feed.output and "x.opus" in feed.output
+
+
+def test_codecs_are_imported_meanwhile_for_the_formats_asked():
+    """``briefing.formats.prepare`` imports a format's codec library on a thread of its own (generate does it
+    while the article is spoken): FFmpeg's for Opus, nothing of it for MP3."""
+    import subprocess
+    import sys
+
+    check = (
+        "import sys, time\n"
+        "from briefing.formats import audio_format, prepare\n"
+        "prepare([audio_format(sys.argv[1])])\n"
+        "deadline = time.monotonic() + float(sys.argv[2])\n"
+        "while 'av' not in sys.modules and time.monotonic() < deadline:\n"
+        "    time.sleep(0.05)\n"
+        "time.sleep(0.2)\n"
+        "print('av' in sys.modules)\n"
+    )
+    for name, seconds, imported in (("opus", "20", True), ("mp3", "1", False)):
+        out = subprocess.run([sys.executable, "-c", check, name, seconds], capture_output=True, text=True)
+        assert out.stdout.strip() == str(imported), (name, out.stderr)

@@ -231,24 +231,3 @@ def test_prepare_loads_the_vowel_model_only_for_a_narration_that_will_use_it():
         code = check if loaded else check.replace("+ 20", "+ 1")  # what must not load: a second is plenty
         out = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, check=True)
         assert out.stdout.strip() == str(loaded), (args, out.stderr)
-
-
-def test_codecs_are_imported_meanwhile_for_the_formats_asked():
-    """``briefing.formats.prepare`` imports a format's codec library on a thread of its own (generate does it
-    while the article is spoken): FFmpeg's for Opus, nothing of it for MP3."""
-    import subprocess
-    import sys
-
-    check = (
-        "import sys, time\n"
-        "from briefing.formats import audio_format, prepare\n"
-        "prepare([audio_format(sys.argv[1])])\n"
-        "deadline = time.monotonic() + float(sys.argv[2])\n"
-        "while 'av' not in sys.modules and time.monotonic() < deadline:\n"
-        "    time.sleep(0.05)\n"
-        "time.sleep(0.2)\n"
-        "print('av' in sys.modules)\n"
-    )
-    for name, seconds, imported in (("opus", "20", True), ("mp3", "1", False)):
-        out = subprocess.run([sys.executable, "-c", check, name, seconds], capture_output=True, text=True)
-        assert out.stdout.strip() == str(imported), (name, out.stderr)

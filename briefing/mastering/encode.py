@@ -149,12 +149,14 @@ class _Mastering:
         pending = list(range(len(self.files)))
         todo = [part for group in pending for part in self.groups[group]]
         for attempt in range(ENCODINGS):
-            again = "" if not attempt else " again: measured off target"
-            if attempt and len(todo) < len(self.parts):  # a lone overshoot: the parts it is in
-                parts = f"{len(todo)} part{'s' * (len(todo) > 1)} of {len(self.parts)}"
-                again = f" again, {parts}: measured off target"
+            label = f"Encoding {self.fmt.name.upper()}"
+            if attempt:
+                label += " again"
+                if len(todo) < len(self.parts):  # a lone overshoot: the parts it is in
+                    label += f", {len(todo)} part{'s' * (len(todo) > 1)} of {len(self.parts)}"
+                label += ": measured off target"
             self.progress = _Progress(
-                f"Encoding {self.fmt.name.upper()}{again}",
+                label,
                 sum(self.track.pieces[i].frame_count() for p in todo for i in range(*self.parts[p][0])),
                 self.stage,
             )
