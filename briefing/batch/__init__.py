@@ -201,6 +201,20 @@ def write_outcome(folder: Path, outcome: Outcome) -> None:
             target.write_bytes(outcome.files[name])
 
 
+def finished_meanwhile(jobs: list[Job], folder: Path, counted: list[Outcome], since: float) -> list[Outcome]:
+    """Of ``jobs`` not among ``counted``, those whose briefing was put whole in ``folder`` after ``since``
+    (a time.time()): a stop that came after its files were in place and before it was counted. Done all
+    the same."""
+    seen = {outcome.name for outcome in counted}
+    return [
+        Outcome(job.loaded.source, job.name, "done")
+        for job in jobs
+        if job.name not in seen
+        and unchanged(folder, job.name, job.key)
+        and (folder / job.name).with_suffix(".json").stat().st_mtime >= since
+    ]
+
+
 def summary(outcomes: list[Outcome], sources: list[str] | None = None) -> dict:
     """What ``batch.json`` records: each input's name, status and reason (in the order of ``sources``), and
     the counts."""

@@ -77,7 +77,16 @@ def batch(inputs, out_dir, from_feed, latest, workers, cluster, force, base_url,
       briefing batch @today.txt --from-feed https://example.org/rss.xml --latest 10 --out-dir site/audio
       briefing batch archive/ --out-dir audio_out --cluster tcp://10.0.0.5:8786
     """
-    from briefing.batch import Outcome, expand, feed_links, plan, refused_link, run_batch, summary
+    from briefing.batch import (
+        Outcome,
+        expand,
+        feed_links,
+        finished_meanwhile,
+        plan,
+        refused_link,
+        run_batch,
+        summary,
+    )
     from briefing.errors import InputError
 
     if title:
@@ -104,7 +113,7 @@ def batch(inputs, out_dir, from_feed, latest, workers, cluster, force, base_url,
         Path(spool.name),
     )
     known += [Outcome(link, "", "failed", refused_link(from_feed, link)) for link in refused]
-    started, done = time.monotonic(), []
+    started, begun, done = time.monotonic(), time.time(), []
 
     def progress(outcome) -> None:
         done.append(outcome)
@@ -126,7 +135,7 @@ def batch(inputs, out_dir, from_feed, latest, workers, cluster, force, base_url,
     try:
         outcomes = known + run_batch(jobs, out_dir, workers, cluster, progress)
     except BaseException:  # Ctrl-C, SIGTERM, a cluster gone: what finished is summed up all the same
-        outcomes = known + done
+        outcomes = known + done + finished_meanwhile(jobs, out_dir, done, begun)
         with contextlib.suppress(BriefingError, OSError):
             _write_summary(out_dir, summary(outcomes, sources))
         raise
