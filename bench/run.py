@@ -8,7 +8,8 @@ Cases (see the targets in TARGETS):
   a cached rerun of 1x; ``briefing --help`` start-up; peak memory (RSS) at 20x.
 - formats: ``generate --engine espeak`` in MP3, M4A and Opus against each one's bare pipeline (eSpeak to
   WAV, then one ffmpeg encode at the same bitrate, ffmpeg's defaults), alternated: wall and CPU time, peak
-  memory, the file's loudness, true peak and bitrate, and how many encodings a run made.
+  memory, the file's loudness, true peak and bitrate, and how many encodings a run made; MP3 also with
+  ``--no-vowels``, for what the vowel model costs of those figures (it runs on by default).
 - gtts: a local stub adding 200 ms to every request; gTTS's own sequential save() against
   ``briefing generate --engine gtts --no-cache`` with the default --jobs and with --jobs 16.
 - batch: 8 copies of the article, a loop of ``generate`` against ``batch`` on 2 workers, and on a local
@@ -145,8 +146,11 @@ def bench_formats(article: Path, runs: int, work: Path) -> dict:
     results: dict = {}
     long = work / "formats-20x.txt"
     long.write_text("\n".join([article.read_text(encoding="utf-8").strip()] * 20) + "\n", encoding="utf-8")
-    cases = [(name, name, article, runs) for name in FORMATS] + [("mp3 20x", "mp3", long, max(1, runs // 2))]
-    for label, name, source, times in cases:
+    cases = [(name, name, article, runs, []) for name in FORMATS] + [
+        ("mp3 20x", "mp3", long, max(1, runs // 2), []),
+        ("mp3 no vowels", "mp3", article, runs, ["--no-vowels"]),  # what the vowel model costs of the figures
+    ]
+    for label, name, source, times, flags in cases:
         codec, kbps = FORMATS[name]
         wav, bare_out, ours_out = work / "bare.wav", work / f"bare.{name}", work / f"ours.{name}"
         bare = (
@@ -156,7 +160,7 @@ def bench_formats(article: Path, runs: int, work: Path) -> dict:
         commands = {
             "bare": ["sh", "-c", bare],
             "ours": [*BRIEFING, "generate", str(source), "-o", str(ours_out), "--engine", "espeak"]
-            + ["--no-cache", "-q"],
+            + ["--no-cache", "-q", *flags],
         }
         for command in commands.values():
             run_counted(command)
@@ -183,19 +187,19 @@ def bench_formats(article: Path, runs: int, work: Path) -> dict:
         results[label]["loudness_lufs"] = audio["loudness_lufs"]
         results[label]["true_peak_dbtp"] = audio["true_peak_dbtp"]
         results[label]["kbps_measured"] = ours_out.stat().st_size * 8 / audio["duration_ms"]
-        results[label]["encodings"] = _encodings(source, name, work)
+        results[label]["encodings"] = _encodings(source, name, work, flags)
     return results
 
 
-def _encodings(article: Path, name: str, work: Path) -> float:
-    """How many times a run encodes the file: its stage lines, on a pseudo-terminal (parts encoded again
-    count as their share of the file)."""
+def _encodings(article: Path, name: str, work: Path, flags: list[str]) -> float:
+    """How many times a run (with ``flags``) encodes the file: its stage lines, on a pseudo-terminal (parts
+    encoded again count as their share of the file)."""
     import pty
 
     command = [*BRIEFING, "generate", str(article), "-o", str(work / f"staged.{name}"), "--engine", "espeak"]
     leader, follower = pty.openpty()
     process = subprocess.Popen(
-        [*command, "--no-cache"], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=follower
+        [*command, "--no-cache", *flags], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=follower
     )
     os.close(follower)
     said = b""

@@ -154,6 +154,9 @@ def split_for_limit(text: str, limit: int) -> list[str]:
             words += [(word[i : i + limit], True) for i in range(0, len(word), limit)]
     if not words:
         return []
+    # cuts[i]: the cost of a chunk starting at words[i], once for each place (an hour's captions try
+    # every place many times over)
+    cuts = [0] + [cut_cost(words[i - 1][0], words[i][0]) for i in range(1, len(words))]
     # best[j]: the cheapest way to cut words[:j], as (cost, start of its last chunk)
     best: list[tuple[float, int]] = [(0.0, 0)] + [(float("inf"), 0)] * len(words)
     for end in range(1, len(words) + 1):
@@ -162,8 +165,7 @@ def split_for_limit(text: str, limit: int) -> list[str]:
             length += len(words[start][0]) + 1
             if length > limit or (end - start > 1 and (words[start][1] or words[end - 1][1])):
                 break
-            cut = cut_cost(words[start - 1][0], words[start][0]) if start else 0
-            cost = best[start][0] + cut + (length / limit) ** 2 / 100  # the last term only breaks ties
+            cost = best[start][0] + cuts[start] + (length / limit) ** 2 / 100  # the last term breaks ties
             if cost < best[end][0]:
                 best[end] = (cost, start)
     chunks: list[str] = []

@@ -88,10 +88,14 @@ def with_info_frame(path) -> None:
             return
         first, frames, size = _read_at(audio, 0, 4), 0, 0
         block, at = b"", 0  # a megabyte at a time: a file mapped whole (30 MB an hour) counts in memory
+        known: dict[bytes, int] = {}  # a constant bitrate has two headers, padded or not: each read once
         while True:
             if size + 4 > at + len(block):
                 block, at = _read_at(audio, size, 1 << 20), size
-            length = frame_length(block[size - at : size - at + 4])
+            header = block[size - at : size - at + 4]
+            length = known.get(header)
+            if length is None:
+                length = known[header] = frame_length(header)
             if not length:
                 break
             frames, size = frames + 1, size + length

@@ -80,14 +80,15 @@ def encode_track(
     bitrate: int,
     jobs: int,
     cache: ClipCache | None,
+    digest: str,
     stage: Callable[[str], None] | None = None,
 ) -> Mastered:
     """Encode each file's parts, ``jobs`` at a time (lameenc and FFmpeg release the GIL), every file at
-    -16 LUFS under the true-peak limit. Taken from ``cache`` when this exact audio was encoded before with
-    the same settings, and kept there otherwise."""
+    -16 LUFS under the true-peak limit. Taken from ``cache`` when this exact audio (``digest``: of its
+    samples and rate) was encoded before with the same settings, and kept there otherwise."""
     parts = [pieces for leveled in files for pieces, _ in leveled.parts]
     targets = [target for leveled in files for _, target in leveled.parts]
-    key = encoded_key(track, parts, fmt, bitrate) if cache else ""
+    key = encoded_key(digest, track, parts, fmt, bitrate) if cache else ""
     kept = _from_cache(cache, key, targets) if cache else None
     if kept is None:
         kept = _Mastering(track, files, fmt, bitrate, jobs, stage or (lambda name: None)).run()
@@ -359,15 +360,12 @@ def _from_cache(cache: ClipCache, key: str, targets: list[Path]) -> Mastered | N
         return None
 
 
-def encoded_key(track: Track, parts: Ranges, fmt: AudioFormat, bitrate: int) -> str:
-    """The cache key of an encoded track: its PCM, its parts, and every setting that decides the bytes."""
+def encoded_key(digest: str, track: Track, parts: Ranges, fmt: AudioFormat, bitrate: int) -> str:
+    """The cache key of an encoded track: its PCM (``digest``, read once by whoever publishes it: an hour
+    is 200 MB of samples), its pieces and parts, and every setting that decides the bytes."""
     settings = (
         f"v={VERSION};lufs={TARGET_LUFS};ceiling={CEILING_DBFS};tp={TRUE_PEAK_LIMIT};tol={LOUDNESS_TOLERANCE};"
-        f"format={fmt.name};{fmt.settings};rate={track.sample_rate};bitrate={bitrate};parts={parts}"
+        f"format={fmt.name};{fmt.settings};rate={track.sample_rate};bitrate={bitrate};parts={parts};"
+        f"pcm={digest};pieces={[int(piece.frame_count()) for piece in track.pieces]}"
     )
-    digest = hashlib.sha256(settings.encode())
-    for piece in track.pieces:
-        pcm = piece.raw_data
-        digest.update(len(pcm).to_bytes(8, "little"))
-        digest.update(pcm)
-    return digest.hexdigest()
+    return hashlib.sha256(settings.encode()).hexdigest()

@@ -155,7 +155,7 @@ def _encode(work: Work, fmt: AudioFormat, sections: Ranges, folder: Path | None)
         files = [Leveled(tuple(zip(parts, targets)))]
     for target in targets:
         target.parent.mkdir(exist_ok=True)
-    mastered = encode_track(track, files, fmt, bitrate, work.cores, work.cache, work.tell)
+    mastered = encode_track(track, files, fmt, bitrate, work.cores, work.cache, work.digest, work.tell)
     work.tell("Writing files")
     staged = {path: work.staging.file(path)}
     lengths = [length for each in mastered.files for length in each.decoded]
