@@ -277,6 +277,8 @@ def test_progress_shows_on_a_terminal_only(example_txt, tmp_path):
     text = shown.decode("utf-8", "replace")
     assert "Speaking" in text and "/15" in text and "clip" in text
     assert "Measuring loudness" in text and "Encoding MP3 100%" in text and "Writing files" in text
+    percents = re.findall(r"Encoding MP3 ([\d.]+)%", text)
+    assert len(percents) > 2 and all(p.isdigit() for p in percents), percents  # "40%", never "40.0%"
     assert "Wrote" in run.stdout.decode()
 
     piped = subprocess.run([*command, str(tmp_path / "p.mp3")], capture_output=True, env=env)

@@ -249,7 +249,8 @@ class _Progress:
     encoders on every thread, at most once a percent."""
 
     def __init__(self, label: str, total: int, stage: Callable[[str], None]):
-        self.label, self.total, self.stage = label, max(1, total), stage
+        # whole percents ("40%", not "40.0%"): pydub counts a generated piece's frames as a float
+        self.label, self.total, self.stage = label, max(1, int(total)), stage
         self.done, self.said = 0, -1
         self.lock = threading.Lock()
         stage(label)
