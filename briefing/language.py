@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from briefing.errors import InputError
+from briefing.spoken.arabic_numbers import ordinal
 
 
 @dataclass(frozen=True)
@@ -55,18 +56,7 @@ PHRASES = {
         outro="انتهى الموجز. شكرا للاستماع.",
         lead="المقدمة",
         album="موجز صوتي",
-        ordinals=(
-            "الأول",
-            "الثاني",
-            "الثالث",
-            "الرابع",
-            "الخامس",
-            "السادس",
-            "السابع",
-            "الثامن",
-            "التاسع",
-            "العاشر",
-        ),
+        ordinals=tuple(ordinal(number) for number in range(1, 11)),
         story=lambda ordinal: f"الخبر {ordinal}",
         numbered_story=lambda number: f"الخبر رقم {number}",
         count=_arabic_count,
