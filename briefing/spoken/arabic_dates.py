@@ -19,14 +19,37 @@ def real_date(year: str, month: str, day: str) -> bool:
     return True
 
 
-def _date(day: int, month: str, year: str | None) -> str:
-    said = f"{ordinal(day)} من {month}"
-    return f"{said} عام {cardinal(int(year), genitive=True)}" if year else said
+def _date(day: int, month: str, year: str | None, era: str | None = None) -> str:
+    """The day's ordinal in the oblique case (في الحادي والعشرين من مارس): a date is governed by the word
+    before it (في، منذ، يوم) or an adverb, next to never the subject."""
+    return f"{ordinal(day, oblique=True)} من {month}{_year(year, era)}"
+
+
+def _year(year: str | None, era: str | None) -> str:
+    if not year:
+        return ""
+    said = f" عام {cardinal(int(year), genitive=True)}"
+    return said + (" ميلادي" if era == "م" else " هجري" if era else "")
+
+
+_MONTH_NAMES = rf"(?:{ANY_MONTH})(?:\s*/\s*(?:{ANY_MONTH})|\s*\(\s*(?:{ANY_MONTH})\s*\))?"
+"""A month, or two names of it as news agencies write them: أيار/مايو, أيار (مايو)."""
+
+
+def _months(written: str) -> str:
+    """Both names of a month written twice (أيار/مايو), said one after the other; ذو الحجة after «من» is
+    ذي الحجة."""
+    return " ".join(re.findall(ANY_MONTH, written)).replace("ذو ", "ذي ")
+
+
+_YEAR = r"(\d{4})(?:\s?(م|هـ|ه)(?![\w\u064b-\u0652]))?(?!\d|[.,]\d)"
+"""A year after a month, with its era when one is written (1446هـ)."""
 
 
 def dates(text: str, months: str = "latin") -> str:
-    """Dates as said: 2026-12-05, 5/12/2026 (day first, as Arabic writes it) and «5 ديسمبر 2026» all read
-    «الخامس من ديسمبر عام ألفين وستة وعشرين»; ``months`` names the months of numeric dates."""
+    """Dates as said: 2026-12-05, 5/12/2026 (day first, as Arabic writes it), «5 ديسمبر 2026» and «5 أيار/مايو
+    2026» all read «الخامس من ديسمبر عام ألفين وستة وعشرين» (with the month's names as written); «مايو 2026»
+    reads «مايو عام ألفين وستة وعشرين». ``months`` names the months of numeric dates."""
     names = MONTHS[months]
 
     def numeric(day: str, month: str, year: str, whole: str) -> str:
@@ -44,9 +67,15 @@ def dates(text: str, months: str = "latin") -> str:
         lambda m: numeric(m[1], m[3], m[4], m[0]),
         text,
     )
+
+    def day_month(m: re.Match) -> str:
+        zero = m[2] == "صفر" and not m[3]  # «2 صفر» is more likely a score than the month
+        return _date(int(m[1]), _months(m[2]), m[3], m[4]) if 1 <= int(m[1]) <= 31 and not zero else m[0]
+
+    text = re.sub(rf"(?<![\d.,])(\d{{1,2}})\s+({_MONTH_NAMES})(?:\s+{_YEAR})?", day_month, text)
     return re.sub(
-        rf"(?<![\d.,])(\d{{1,2}})\s+({ANY_MONTH})(?:\s+(\d{{4}})(?!\d|[.,]\d))?",
-        lambda m: _date(int(m[1]), m[2], m[3]) if 1 <= int(m[1]) <= 31 else m[0],
+        rf"(?<!\w)(و?)({_MONTH_NAMES})\s+{_YEAR}",
+        lambda m: m[1] + _months(m[2]) + _year(m[3], m[4]),
         text,
     )
 

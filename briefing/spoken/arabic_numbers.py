@@ -221,9 +221,13 @@ _TENS_DEFINITE = (
 )
 
 
-def ordinal(n: int, feminine: bool = False) -> str:
+_TENS_OBLIQUE = tuple(tens[:-2] + "ين" if tens else tens for tens in _TENS_DEFINITE)
+"""العشرين، الثلاثين...: the tens of an ordinal in the genitive or accusative."""
+
+
+def ordinal(n: int, feminine: bool = False, oblique: bool = False) -> str:
     """The ordinal from 1 to 99 (the fifth: الخامس; the eleventh hour: الحادية عشرة); past that, the
-    cardinal."""
+    cardinal. ``oblique``: in the genitive or accusative (في الحادي والعشرين), where only the tens change."""
     table = _ORDINALS_F if feminine else _ORDINALS_M
     if not 1 <= n <= 99:
         return cardinal(n, feminine)
@@ -233,6 +237,5 @@ def ordinal(n: int, feminine: bool = False) -> str:
     first = ("الحادية" if feminine else "الحادي") if unit == 1 else table[unit]
     if tens == 1:
         return f"{first} {'عشرة' if feminine else 'عشر'}"
-    if not unit:
-        return _TENS_DEFINITE[tens]
-    return f"{first} و{_TENS_DEFINITE[tens]}"
+    tens_word = (_TENS_OBLIQUE if oblique else _TENS_DEFINITE)[tens]
+    return f"{first} و{tens_word}" if unit else tens_word

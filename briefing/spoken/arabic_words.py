@@ -50,9 +50,30 @@ MONTHS = {
 }
 """Month names: ``latin`` (يناير، فبراير: Egypt, the Gulf, the Maghreb) or ``syriac`` (كانون الثاني، شباط: the
 Levant and Iraq)."""
+HIJRI_MONTHS = (
+    "محرم",
+    "صفر",
+    "ربيع الأول",
+    "ربيع الآخر",
+    "ربيع الثاني",
+    "جمادى الأولى",
+    "جمادى الآخرة",
+    "جمادى الثانية",
+    "رجب",
+    "شعبان",
+    "رمضان",
+    "شوال",
+    "ذو القعدة",
+    "ذي القعدة",
+    "ذو الحجة",
+    "ذي الحجة",
+)
+"""The months of the Hijri calendar, as dates in the Gulf's news write them (٣ رمضان ١٤٤٦هـ)."""
 ANY_MONTH = "|".join(
     sorted(
-        {m for names in MONTHS.values() for m in names} | {"إبريل", "ابريل", "اغسطس", "أغسطس"},
+        {m for names in MONTHS.values() for m in names}
+        | {"إبريل", "ابريل", "اغسطس", "أغسطس"}
+        | set(HIJRI_MONTHS),
         key=len,
         reverse=True,
     )
