@@ -249,6 +249,16 @@ ENGLISH = [
     (english.currencies, "cost €3.5", "cost three point five euros"),
     (english.currencies, "paid 250 SAR", "paid two hundred and fifty Saudi riyals"),
     (english.dates, "on 2026-12-05", "on the fifth of December twenty twenty-six"),
+    (english.dates, "On 5 May 2025 it met", "On the fifth of May twenty twenty-five it met"),
+    (english.dates, "On May 5, 2025, it fell", "On May fifth, twenty twenty-five, it fell"),
+    (english.dates, "since March 2024", "since March twenty twenty-four"),
+    (english.dates, "by the 3rd May", "by the third of May"),
+    (english.dates, "on 31 June 2025", "on 31 June twenty twenty-five"),  # no such day: not an ordinal
+    (english.dates, "May 2020-2024", "May 2020-2024"),  # a range of years, not a month's year
+    (english.decades, "the 1990s and the '80s", "the nineteen nineties and the eighties"),
+    (english.decades, "the 2000s", "the two thousands"),
+    (english.currencies, "cost £3.50", "cost three pounds and fifty pence"),
+    (english.currencies, "cost $0.99, not $4.00", "cost ninety-nine cents, not four dollars"),
     (english.times, "at 14:30", "at two thirty p m"),
     (english.times, "at 9:00 am", "at nine o'clock a m"),
     (english.years, "in 1950", "in nineteen fifty"),

@@ -66,6 +66,8 @@ UNITS = {
     "kWh": "kilowatt hour",
 }
 _SCALES = "trillion|billion|million|thousand|bn|m"
+_MINOR = {"dollar": ("cent", "cents"), "euro": ("cent", "cents"), "pound": ("penny", "pence")}
+"""Currencies whose hundredths have a name in English: $3.50 is three dollars and fifty cents."""
 
 
 def _plural(noun: str, value: str) -> str:
@@ -91,7 +93,8 @@ def say_number(written: str) -> str:
 
 
 def dates(text: str) -> str:
-    """2026-12-05 and 5/12/2026 (day first) read «the fifth of December twenty twenty-six»."""
+    """2026-12-05, 5/12/2026 (day first) and 5 December 2026 read «the fifth of December twenty twenty-six»;
+    December 5, 2026 «December fifth, twenty twenty-six»; December 2026 «December twenty twenty-six»."""
 
     def said(day: str, month: str, year: str, whole: str) -> str:
         if not real_date(year, month, day):
@@ -104,11 +107,66 @@ def dates(text: str) -> str:
         lambda m: said(m[3], m[2], m[1], m[0]),
         text,
     )
-    return re.sub(
+    text = re.sub(
         r"(?<![\d/.-])(\d{1,2})([/.-])(\d{1,2})\2(\d{4})(?![\d/-]|\.\d)",
         lambda m: said(m[1], m[3], m[4], m[0]),
         text,
     )
+    return _written_months(text)
+
+
+_MONTH = "|".join(MONTHS)
+_YEAR = r"(\d{4})(?![\d.,]\d|\s?[-–]\s?\d)"  # not the start of a range: May 2020-2024
+_YEAR_AFTER = rf"(?:,?\s+{_YEAR})?"
+
+
+def _day(day: str, month: str, year: str | None) -> str | None:
+    """The day as an ordinal, None where it is no day of that month (31 June 2025)."""
+    if not 1 <= int(day) <= 31 or (year and not real_date(year, str(MONTHS.index(month) + 1), day)):
+        return None
+    return num2words(int(day), to="ordinal")
+
+
+def _written_months(text: str) -> str:
+    """Dates whose month is written as a word, the day before or after it, the year or not."""
+
+    def day_first(m: re.Match) -> str:
+        day = _day(m[2], m[3], m[4])
+        year = f" {num2words(int(m[4]), to='year')}" if m[4] else ""
+        return f"{m[1] or 'the '}{day} of {m[3]}{year}" if day else m[0]
+
+    def month_first(m: re.Match) -> str:
+        day = _day(m[2], m[1], m[3])
+        year = f", {num2words(int(m[3]), to='year')}" if m[3] else ""
+        return f"{m[1]} {day}{year}" if day else m[0]
+
+    text = re.sub(
+        rf"(?<![\w.,])((?:[Tt]he\s+)?)(\d{{1,2}})(?:st|nd|rd|th)?\s+({_MONTH})\b{_YEAR_AFTER}",
+        day_first,
+        text,
+    )
+    text = re.sub(
+        rf"\b({_MONTH})\s+(\d{{1,2}})(?:st|nd|rd|th)?(?![\w.,:]\w|\d){_YEAR_AFTER}", month_first, text
+    )
+    return re.sub(
+        rf"\b({_MONTH}),?\s+{_YEAR}",
+        lambda m: f"{m[1]} {num2words(int(m[2]), to='year')}",
+        text,
+    )
+
+
+def decades(text: str) -> str:
+    """The 1990s «the nineteen nineties», the 2000s «the two thousands», the '80s «the eighties»."""
+
+    def plural(words: str) -> str:
+        head, _, last = words.rpartition(" ")
+        last = last[:-1] + "ies" if last.endswith("y") else last + "s"
+        return f"{head} {last}".strip()
+
+    text = re.sub(
+        r"(?<![\w.,])(1\d|20)(\d0)['’]?s\b", lambda m: plural(num2words(int(m[0][:4]), to="year")), text
+    )
+    return re.sub(r"(?<!\w)['’]([1-9]0)s\b", lambda m: plural(num2words(int(m[1]))), text)
 
 
 def times(text: str) -> str:
@@ -160,6 +218,12 @@ def currencies(text: str) -> str:
         if scale:
             scale = {"bn": "billion", "m": "million"}.get(scale, scale)
             return f"{say_number(written)} {scale} {_plural(noun, '2')}"
+        whole, _, cents = number_value(written).partition(".")
+        minor = _MINOR.get(noun.split()[-1])
+        if minor and len(cents) == 2:  # $3.50: three dollars and fifty cents
+            amount = f"{num2words(int(whole or '0'))} {_plural(noun, whole)}"
+            change = f"{num2words(int(cents))} {minor[int(cents) != 1]}"
+            return amount if not int(cents) else change if not int(whole or "0") else f"{amount} and {change}"
         return f"{say_number(written)} {_plural(noun, number_value(written))}"
 
     before = rf"(?P<c1>{codes})\s?(?P<n1>{NUMBER})(?:\s?(?P<s1>{_SCALES})\b)?"
@@ -225,4 +289,4 @@ def symbols(text: str) -> str:
     return re.sub(r"\s+", " ", "".join(out)).strip()
 
 
-STEPS = (western_digits, dates, times, years, ranges, currencies, per_cents, units, numbers, symbols)
+STEPS = (western_digits, dates, decades, times, years, ranges, currencies, per_cents, units, numbers, symbols)
