@@ -12,7 +12,7 @@ from collections.abc import Callable
 
 from briefing.spoken.arabic_dates import dates, eras, times
 from briefing.spoken.arabic_numbers import Noun, cardinal, counted, decimal, digits, ordinal
-from briefing.spoken.arabic_words import CURRENCIES, UNITS, context, word_before
+from briefing.spoken.arabic_words import CURRENCIES, GENITIVE_AFTER, UNITS, context, word_after, word_before
 
 _EASTERN_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
 NUMBER = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:[.,]\d+)?"
@@ -100,6 +100,34 @@ def per_cents(text: str) -> str:
 
 _SCALE_WORDS = "تريليونات|تريليون|مليارات|مليار|بليون|ملايين|مليون|آلاف|ألف"
 _CODES = "|".join(re.escape(code) for code in sorted(CURRENCIES, key=len, reverse=True))
+_ONE_SCALE = "تريليون|مليار|بليون|مليون|ألف"
+
+
+def _scaled(written: str, scale: str, genitive: bool, counting: bool) -> str:
+    """A number and the scale word after it: 1 مليون «مليون», 2 مليار «ملياران» (genitive مليارين; before
+    the noun it counts, ملياري دولار), as Arabic says one and two of a thing; any other number before it."""
+    value = number_value(written)
+    if value in ("1", "2") and re.fullmatch(_ONE_SCALE, scale):
+        return scale if value == "1" else scale + ("ي" if genitive else "ا") + ("" if counting else "ن")
+    return f"{say_number(written, genitive=genitive)} {scale}"
+
+
+def _counts(text: str, end: int) -> bool:
+    """Whether a noun the scale word counts comes next (مليونا شخص), not a conjunction or a preposition."""
+    following = word_after(text, end) if text[end : end + 1] == " " else ""
+    return bool(re.match(r"[\u0621-\u064a]", following)) and not (
+        following[:1] in ("و", "ف") or following in GENITIVE_AFTER
+    )
+
+
+def scales(text: str) -> str:
+    """One or two of a scale word: «بلغت 1 مليون» reads «بلغت مليون», «نحو 2 مليون نازح» «نحو مليوني نازح»."""
+
+    def said(m: re.Match) -> str:
+        genitive = context(text, m.start(), m.end())[0] or m["lead"][-1:] in ("ب", "ل", "ك")
+        return m["lead"] + _scaled(m["num"], m["scale"], genitive, _counts(text, m.end()))
+
+    return re.sub(rf"{_LEAD}(?P<num>[12])\s+(?P<scale>{_ONE_SCALE})(?![\w\u064b-\u0652])", said, text)
 
 
 def currencies(text: str) -> str:
@@ -113,7 +141,7 @@ def currencies(text: str) -> str:
         genitive = context(text, m.start(), m.end())[0] or m["lead"][-1:] in ("ب", "ل", "ك")
         if scale:  # the currency then follows the scale word in the singular: خمسة مليارات دولار
             named = noun.singular + (f" {noun.adjective}" if noun.adjective else "")
-            return f"{m['lead']}{say_number(written, genitive=genitive)} {scale} {named}"
+            return f"{m['lead']}{_scaled(written, scale, genitive, counting=True)} {named}"
         return m["lead"] + _amount(written, noun, genitive)
 
     before = rf"(?P<code1>{_CODES})\s?(?P<num1>{NUMBER})(?:\s+(?P<scale1>{_SCALE_WORDS})(?!\w))?"
@@ -139,7 +167,7 @@ def units(text: str) -> str:
 
 def ordinals(text: str) -> str:
     """«الـ20» (tatweel already gone: ال20) reads as an ordinal agreeing with the noun before it: القمة
-    الـ33 «القمة الثالثة والثلاثين»."""
+    الـ33 «القمة الثالثة والثلاثون»."""
 
     def said(m: re.Match) -> str:
         n = int(m[2])
@@ -232,6 +260,7 @@ STEPS: tuple[Step, ...] = (
     currencies,
     per_cents,
     units,
+    scales,
     ordinals,
     numbers,
     symbols,

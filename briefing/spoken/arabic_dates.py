@@ -72,9 +72,10 @@ def dates(text: str, months: str = "latin") -> str:
         zero = m[2] == "صفر" and not m[3]  # «2 صفر» is more likely a score than the month
         return _date(int(m[1]), _months(m[2]), m[3], m[4]) if 1 <= int(m[1]) <= 31 and not zero else m[0]
 
-    text = re.sub(rf"(?<![\d.,])(\d{{1,2}})\s+({_MONTH_NAMES})(?:\s+{_YEAR})?", day_month, text)
+    # a year is sometimes typed against its month (13 ديسمبر2018)
+    text = re.sub(rf"(?<![\d.,])(\d{{1,2}})\s+({_MONTH_NAMES})(?:\s*{_YEAR})?", day_month, text)
     return re.sub(
-        rf"(?<!\w)(و?)({_MONTH_NAMES})\s+{_YEAR}",
+        rf"(?<!\w)(و?)({_MONTH_NAMES})\s*{_YEAR}",
         lambda m: m[1] + _months(m[2]) + _year(m[3], m[4]),
         text,
     )

@@ -9,9 +9,13 @@ from briefing.spoken.arabic_numbers import Noun
 
 GENITIVE_AFTER = frozenset(
     "في من إلى الى على عن حتى منذ نحو بنحو حوالي بحوالي قرابة بقرابة زهاء عام العام لعام سنة بنسبة نسبة بين "
-    "أكثر أقل ب ل ك".split()
+    "أكثر أقل ب ل ك خلال بعد قبل مع عند لدى ضمن عبر حول دون إثر عقب طوال طيلة "
+    # verbs whose object the number is (بلغت خمسةً وتسعين مليون دولار): written as the genitive is
+    "بلغ بلغت بلغا بلغتا يبلغ تبلغ يبلغان تبلغان تجاوز تجاوزت يتجاوز تتجاوز ناهز ناهزت يناهز تناهز "
+    "قارب قاربت يقارب تقارب".split()
 )
-"""Words after which a number is in the genitive (في عام ألفين، بنسبة خمسة وثلاثين)."""
+"""Words after which a number is in the genitive (في عام ألفين، بنسبة خمسة وثلاثين، خلال اثني عشر شهرًا), or in
+the accusative, which Arabic writes the same (بلغت خمسة وتسعين)."""
 FEMININE_PLURALS = frozenset(
     "سنوات ساعات دقائق ثوان ثواني مرات سيارات طائرات دول مدن ليال ليالي شركات مدارس نساء سفن قرى منظمات "
     "وزارات جامعات محافظات ولايات مناطق جولات دورات حلقات درجات".split()
