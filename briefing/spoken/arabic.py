@@ -74,11 +74,20 @@ def abbreviations(text: str) -> str:
     return text
 
 
+_SCORE_WORDS = re.compile(
+    r"^[وف]?(?:بنتيجة|نتيجة|فاز|فازت|يفوز|تفوز|تعادل|تعادلت|خسر|خسرت|هزم|هزمت|تغلب|تغلبت|سحق|سحقت)$"
+)
+"""Words before a score (فاز الأهلي 3-1): within three words of it, the dash reads «مقابل», not a range."""
+
+
 def ranges(text: str) -> str:
-    """Ranges: 2020-2024 «من 2020 إلى 2024» (then read as numbers); after من or بين the word is kept."""
+    """Ranges: 2020-2024 «من 2020 إلى 2024» (then read as numbers); after من or بين the word is kept. A
+    score (بنتيجة 2-0، فاز الأهلي 3-1) reads «اثنين مقابل صفر»."""
 
     def said(m: re.Match) -> str:
         before = [word_before(text, m.start())]
+        if any(_SCORE_WORDS.match(word) for word in text[max(0, m.start() - 60) : m.start()].split()[-3:]):
+            return f"{m[1]} مقابل {m[2]}"
         if before[0] == "من":
             return f"{m[1]} إلى {m[2]}"
         if before[0] == "بين":
@@ -163,6 +172,22 @@ def units(text: str) -> str:
     return re.sub(
         rf"{_LEAD}(?P<sign>-|−)?(?P<num>{NUMBER})\s?(?P<unit>{_UNITS})(?![\w\u064b-\u0652²³])", said, text
     )
+
+
+def centuries(text: str) -> str:
+    """A century is counted by its ordinal: في القرن 21 «في القرن الحادي والعشرين», القرن 19 «القرن التاسع
+    عشر»."""
+
+    def said(m: re.Match) -> str:
+        n = int(m[2])
+        if not 1 <= n <= 99:
+            return m[0]
+        before = word_before(text, m.start())
+        clitic_free = before[1:] if before[:1] in ("و", "ف") else before  # وفي
+        governed = m[1][:1] in ("ب", "ل") or bool({before, clitic_free} & GENITIVE_AFTER)
+        return f"{m[1]} {ordinal(n, oblique=governed)}"
+
+    return re.sub(r"(?<!\w)([وفبلك]{0,2}(?:ال|ل)قرن)\s+(\d{1,2})(?![\d.,]|\s?[-–]\s?\d)", said, text)
 
 
 def ordinals(text: str) -> str:
@@ -261,6 +286,7 @@ STEPS: tuple[Step, ...] = (
     per_cents,
     units,
     scales,
+    centuries,
     ordinals,
     numbers,
     symbols,

@@ -58,8 +58,8 @@ def dates(text: str, months: str = "latin") -> str:
         return _date(int(day), names[int(month) - 1], year)
 
     text = re.sub(
-        r"(?<![\d/.-])(\d{4})-(\d{1,2})-(\d{1,2})(?![\d/-]|\.\d)",
-        lambda m: numeric(m[3], m[2], m[1], m[0]),
+        r"(?<![\d/.-])(\d{4})([-/.])(\d{1,2})\2(\d{1,2})(?![\d/-]|\.\d)",  # 2026-12-05, 2026/12/05
+        lambda m: numeric(m[4], m[3], m[1], m[0]),
         text,
     )
     text = re.sub(
@@ -129,7 +129,24 @@ def times(text: str) -> str:
         written_hour = word_before(text, m.start()).endswith("ساعة")
         return time if written_hour or time.startswith("منتصف") else f"الساعة {time}"
 
-    return re.sub(rf"(?<![\d:.])(\d{{1,2}}):(\d{{2}})(?![\d:])(?:\s?({periods})(?!\w))?", said, text)
+    text = re.sub(rf"(?<![\d:.])(\d{{1,2}}):(\d{{2}})(?![\d:])(?:\s?({periods})(?!\w))?", said, text)
+    return _whole_hours(text)
+
+
+def _whole_hours(text: str) -> str:
+    """An hour written without minutes after the word hour: الساعة 10 صباحا «الساعة العاشرة صباحا»."""
+
+    def said(m: re.Match) -> str:
+        hour = int(m[2])
+        if not 1 <= hour <= 24:
+            return m[0]
+        said_time = _time(hour % 24, 0, None)
+        if said_time.startswith("منتصف"):  # حتى الساعة 24 «حتى منتصف الليل», بالساعة 24 «بمنتصف الليل»
+            clitics = m[1][: m[1].index("ساعة")]
+            return (clitics[:-2] if clitics.endswith("ال") else clitics[:-1]) + said_time
+        return f"{m[1]} {said_time}"
+
+    return re.sub(r"(?<!\w)([وفبلك]{0,2}(?:ال|ل)ساعة)\s+(\d{1,2})(?![\d:.,]|\s?[-–]\s?\d)", said, text)
 
 
 _YEAR_WORDS = frozenset("عام العام لعام سنة السنة منذ".split())

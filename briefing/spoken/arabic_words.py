@@ -5,6 +5,8 @@ ISO 4217 code and units of measure, each with its singular, dual and plural
 
 from __future__ import annotations
 
+import re
+
 from briefing.spoken.arabic_numbers import Noun
 
 GENITIVE_AFTER = frozenset(
@@ -109,11 +111,18 @@ def context(text: str, start: int, end: int) -> tuple[bool, bool]:
     genitive = any(
         word in GENITIVE_AFTER
         or word in MONTHS["latin"]
-        or word.startswith(("بنسبة", "بمعدل", "بقيمة", "بمبلغ", "بحدود"))
+        or word.startswith(("بنسبة", "بمعدل", "بقيمة", "بمبلغ", "بحدود", "بنتيجة"))
         for word in {previous, bare}
     )
-    feminine = following.endswith("ة") or following in FEMININE_PLURALS
+    if text[start : start + 1] == "و" and previous[:1].isdigit():  # بين 10 و20: the second as the first
+        genitive = word_before(text, start - len(previous) - 1) in ("بين", "وبين")
+    counts = not _NUMBER_WORD.match(following)  # بين 3 و5%: «وخمسة» is the next number, not a noun
+    feminine = counts and (following.endswith("ة") or following in FEMININE_PLURALS)
     return genitive, feminine
+
+
+_NUMBER_WORD = re.compile(r"[وف]?(?:\d|واحد|اثن|ثلاث[ةين]?$|أربع|خمس|ست[ةين]?$|سبع|ثمان|تسع|عشر|مئ|مائ)")
+"""A word that is itself a number (or the start of one), said or still in digits."""
 
 
 def _currency(singular, dual, plural, adjective="", feminine=False, fixed=False) -> Noun:

@@ -103,8 +103,8 @@ def dates(text: str) -> str:
         return f"the {ordinal} of {MONTHS[int(month) - 1]} {spoken_year}"
 
     text = re.sub(
-        r"(?<![\d/.-])(\d{4})-(\d{1,2})-(\d{1,2})(?![\d/-]|\.\d)",
-        lambda m: said(m[3], m[2], m[1], m[0]),
+        r"(?<![\d/.-])(\d{4})([-/.])(\d{1,2})\2(\d{1,2})(?![\d/-]|\.\d)",  # 2026-12-05, 2026/12/05
+        lambda m: said(m[4], m[3], m[1], m[0]),
         text,
     )
     text = re.sub(
