@@ -282,6 +282,10 @@ ENGLISH = [
     (english.currencies, "cost $0.99, not $4.00", "cost ninety-nine cents, not four dollars"),
     (english.times, "at 14:30", "at two thirty p m"),
     (english.times, "at 9:00 am", "at nine o'clock a m"),
+    (english.times, "at 10am and 3 p.m. today", "at ten a m and three p m today"),
+    (english.dates, "on 12/25/2024", "on the twenty-fifth of December twenty twenty-four"),  # US order
+    (english.abbreviations, "No. 10 and the no. 1 seed", "Number 10 and the number 1 seed"),
+    (english.abbreviations, "3x faster", "3 times faster"),
     (english.years, "in 1950", "in nineteen fifty"),
     (english.ranges, "2020-2024", "2020 to 2024"),
     (english.units, "40 km away", "forty kilometres away"),

@@ -109,7 +109,10 @@ def dates(text: str) -> str:
     )
     text = re.sub(
         r"(?<![\d/.-])(\d{1,2})([/.-])(\d{1,2})\2(\d{4})(?![\d/-]|\.\d)",
-        lambda m: said(m[1], m[3], m[4], m[0]),
+        # day first, unless only the American order makes a date (12/25/2024)
+        lambda m: (
+            said(m[3], m[1], m[4], m[0]) if int(m[3]) > 12 >= int(m[1]) else said(m[1], m[3], m[4], m[0])
+        ),
         text,
     )
     return _written_months(text)
@@ -189,7 +192,12 @@ def times(text: str) -> str:
             f" {' '.join(period.lower().replace('.', ''))}" if period else ""
         )
 
-    return re.sub(r"(?<![\d:.])(\d{1,2}):(\d{2})(?![\d:])(?:\s?([AaPp]\.?[Mm]\.?)(?!\w))?", said, text)
+    text = re.sub(r"(?<![\d:.])(\d{1,2}):(\d{2})(?![\d:])(?:\s?([AaPp]\.?[Mm]\.?)(?!\w))?", said, text)
+    return re.sub(  # 10am, 3 p.m.: the letters said, not the word «am»
+        r"(?<![\w:.,])(\d{1,2})\s?([AaPp])\.?[Mm]\b\.?",
+        lambda m: f"{num2words(int(m[1]))} {m[2].lower()} m" if 1 <= int(m[1]) <= 12 else m[0],
+        text,
+    )
 
 
 def years(text: str) -> str:
@@ -247,6 +255,12 @@ def units(text: str) -> str:
     return re.sub(rf"(?<![\w.,])(-|−)?({NUMBER})\s?({names})(?![\w²³])", said, text)
 
 
+def abbreviations(text: str) -> str:
+    """No. 10 «number 10», 3x «3 times»: what a voice would otherwise say as the word «no» or the letter x."""
+    text = re.sub(r"\b([Nn])o\.\s?(?=\d)", lambda m: "number " if m[1] == "n" else "Number ", text)
+    return re.sub(rf"(?<![\w.,])({NUMBER})[x×](?!\w)", r"\1 times", text)
+
+
 def numbers(text: str) -> str:
     """Every number left, in words; 1st, 2nd and 21st as ordinals."""
     text = re.sub(r"\b(\d+)(st|nd|rd|th)\b", lambda m: num2words(int(m[1]), to="ordinal"), text)
@@ -289,4 +303,17 @@ def symbols(text: str) -> str:
     return re.sub(r"\s+", " ", "".join(out)).strip()
 
 
-STEPS = (western_digits, dates, decades, times, years, ranges, currencies, per_cents, units, numbers, symbols)
+STEPS = (
+    western_digits,
+    abbreviations,
+    dates,
+    decades,
+    times,
+    years,
+    ranges,
+    currencies,
+    per_cents,
+    units,
+    numbers,
+    symbols,
+)
