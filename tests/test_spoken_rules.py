@@ -5,7 +5,7 @@ import unicodedata
 
 import pytest
 
-from briefing.spoken import arabic, arabic_dates, english
+from briefing.spoken import arabic, arabic_dates, english, web
 from briefing.spoken.arabic_numbers import Noun, cardinal, counted, decimal, digits, ordinal
 
 CARDINALS = [
@@ -160,6 +160,10 @@ ARABIC = [
     (arabic.numbers, "خلال 12 شهرا", "خلال اثني عشر شهرا"),  # governed by خلال, بعد, قبل...
     (arabic.numbers, "بعد 22 عاما", "بعد اثنين وعشرين عاما"),
     (arabic.numbers, "بلغت 95 قتيلا", "بلغت خمسة وتسعين قتيلا"),  # the object, written as the genitive
+    (web.links, "عبر الرابط https://www.example.com/news/a?id=1.", "عبر الرابط example.com."),
+    (web.links, "موقع www.aljazeera.net للمزيد", "موقع aljazeera.net للمزيد"),
+    (web.links, "وسم #غزة و#Gaza_Now", "وسم غزة وGaza Now"),
+    (web.links, "الرقم #5", "الرقم #5"),  # a number sign: the symbols' rule says it
     (arabic_dates.dates, "في 13 ديسمبر2018", "في الثالث عشر من ديسمبر عام ألفين وثمانية عشر"),
     (arabic_dates.dates, "في 2024/05/12", "في الثاني عشر من مايو عام ألفين وأربعة وعشرين"),
     (arabic_dates.times, "الساعة 10 صباحا", "الساعة العاشرة صباحا"),

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from briefing.spoken.arabic_dates import dates, eras, times
 from briefing.spoken.arabic_numbers import Noun, cardinal, counted, decimal, digits, ordinal
 from briefing.spoken.arabic_words import CURRENCIES, GENITIVE_AFTER, UNITS, context, word_after, word_before
+from briefing.spoken.web import links
 
 _EASTERN_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
 NUMBER = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:[.,]\d+)?"
@@ -276,6 +277,7 @@ def symbols(text: str) -> str:
 
 Step = Callable[[str], str]
 STEPS: tuple[Step, ...] = (
+    links,
     western_digits,
     abbreviations,
     dates,

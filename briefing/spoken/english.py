@@ -9,6 +9,7 @@ from num2words import num2words
 
 from briefing.spoken.arabic import NUMBER, number_value, western_digits
 from briefing.spoken.arabic_dates import real_date
+from briefing.spoken.web import links
 
 MONTHS = (
     "January",
@@ -304,6 +305,7 @@ def symbols(text: str) -> str:
 
 
 STEPS = (
+    links,
     western_digits,
     abbreviations,
     dates,
