@@ -121,7 +121,7 @@ def counted(n: int, noun: Noun, say_one: bool = True, genitive: bool = False) ->
         one = "واحدة" if noun.feminine else "واحد"
         return f"{noun.singular}{_space(adjective)} {one}" if say_one else noun.singular
     if n == 2:
-        dual = _genitive(noun.dual) if genitive else noun.dual
+        dual = noun.dual[:-2] + "ين" if genitive and noun.dual.endswith("ان") else noun.dual  # دينارين
         return dual + (_space(_dual(adjective, noun.feminine, genitive)) if adjective else "")
     last = n % 100
     if 3 <= last <= 10:

@@ -18,6 +18,11 @@ GENITIVE_AFTER = frozenset(
 )
 """Words after which a number is in the genitive (في عام ألفين، بنسبة خمسة وثلاثين، خلال اثني عشر شهرًا), or in
 the accusative, which Arabic writes the same (بلغت خمسة وتسعين)."""
+MEASURED_BY = frozenset(
+    "قدرة طول عمق ارتفاع مساحة حجم سعة تكلفة كلفة سعر قيمة مبلغ إجمالي متوسط وزن عدد مسافة".split()
+)
+"""Nouns a number completes (سعر خمسة وثمانين دولارًا، بقدرة مئة وعشرين ميغاواط): the number is their
+genitive."""
 FEMININE_PLURALS = frozenset(
     "سنوات ساعات دقائق ثوان ثواني مرات سيارات طائرات دول مدن ليال ليالي شركات مدارس نساء سفن قرى منظمات "
     "وزارات جامعات محافظات ولايات مناطق جولات دورات حلقات درجات".split()
@@ -111,7 +116,9 @@ def context(text: str, start: int, end: int) -> tuple[bool, bool]:
     genitive = any(
         word in GENITIVE_AFTER
         or word in MONTHS["latin"]
+        or word in MEASURED_BY
         or word.startswith(("بنسبة", "بمعدل", "بقيمة", "بمبلغ", "بحدود", "بنتيجة"))
+        or (word[:1] == "ب" and word[1:] in MEASURED_BY)
         for word in {previous, bare}
     )
     if text[start : start + 1] == "و" and previous[:1].isdigit():  # بين 10 و20: the second as the first
