@@ -278,6 +278,11 @@ ENGLISH = [
     (english.dates, "On 5 May 2025 it met", "On the fifth of May twenty twenty-five it met"),
     (english.dates, "On May 5, 2025, it fell", "On May fifth, twenty twenty-five, it fell"),
     (english.dates, "since March 2024", "since March twenty twenty-four"),
+    (
+        english.dates,
+        "On Jan. 5, 2025, and Sept. 9",
+        "On January fifth, twenty twenty-five, and September ninth",
+    ),
     (english.dates, "by the 3rd May", "by the third of May"),
     (english.dates, "on 31 June 2025", "on 31 June twenty twenty-five"),  # no such day: not an ordinal
     (english.dates, "May 2020-2024", "May 2020-2024"),  # a range of years, not a month's year

@@ -144,6 +144,11 @@ def _written_months(text: str) -> str:
         year = f", {num2words(int(m[3]), to='year')}" if m[3] else ""
         return f"{m[1]} {day}{year}" if day else m[0]
 
+    text = re.sub(  # news agencies' abbreviations before a day or a year: Jan. 5, Sept. 2024
+        r"\b(Jan|Feb|Aug|Sept?|Oct|Nov|Dec)\.\s+(?=\d)",
+        lambda m: next(month for month in MONTHS if month.startswith(m[1])) + " ",
+        text,
+    )
     text = re.sub(
         rf"(?<![\w.,])((?:[Tt]he\s+)?)(\d{{1,2}})(?:st|nd|rd|th)?\s+({_MONTH})\b{_YEAR_AFTER}",
         day_first,
