@@ -21,19 +21,27 @@ _SENTENCE_BREAK = re.compile(
 )
 
 
-_TITLE = re.compile(r"(?:^|\s)[دمأ]\.$")
-"""A title abbreviated before a name (د. محمد, م. أحمد): its point ends no sentence."""
+_TITLE = re.compile(
+    r"(?:^|\s)(?:[دمأ]|Mr|Mrs|Ms|Dr|Prof|St|Sen|Rep|Gov|Gen|Lt|Col|Capt|Sgt|Maj|Adm|Mt|Ft|Pres|Rev|Hon|vs|"
+    r"No|Nos|Jan|Feb|Aug|Sept?|Oct|Nov|Dec|Fig|Vol|approx)\.$"
+)
+"""An abbreviation before what it names (د. محمد, م. أحمد, Dr. Smith, Gen. Haftar, Jan. 5): its point ends
+no sentence."""
+_LOWER_START = re.compile(r"[a-z]")
+"""After a point, a lowercase Latin word goes on the same sentence (the U.S. and..., 10 a.m. on Monday)."""
 
 
 def split_sentences(paragraph: str) -> list[str]:
     """Split after sentence punctuation or a colon followed by a space, keeping the punctuation. A point or
     colon between digits (3.5, 10:30) has no space after it and stays inside its sentence; so does the
-    point of an abbreviated title (د. محمد)."""
+    point of an abbreviated title (د. محمد, Dr. Smith), and an abbreviation's point before a lowercase
+    word (the U.S. and the U.K. agreed)."""
     sentences: list[str] = []
     for part in (piece.strip() for piece in _SENTENCE_BREAK.split(paragraph)):
         if not part:
             continue
-        if sentences and _TITLE.search(sentences[-1]):
+        previous = sentences[-1] if sentences else ""
+        if previous and (_TITLE.search(previous) or (previous[-1] == "." and _LOWER_START.match(part))):
             sentences[-1] += " " + part
         else:
             sentences.append(part)

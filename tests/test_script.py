@@ -20,6 +20,22 @@ INTRO_PHRASE, OUTRO_PHRASE = PHRASES["ar"].intro, PHRASES["ar"].outro
         ),
         ("قال «انتهى الأمر.» ثم غادر", ["قال «انتهى الأمر.»", "ثم غادر"]),
         ("Prices rose. Did they? Yes", ["Prices rose.", "Did they?", "Yes"]),
+        (
+            "Dr. Smith met Gen. Haftar on Jan. 5. He left.",
+            ["Dr. Smith met Gen. Haftar on Jan. 5.", "He left."],
+        ),
+        (
+            "The U.S. and the U.K. agreed at 10 a.m. on Monday. It rose in the U.S. The next day it fell.",
+            [
+                "The U.S. and the U.K. agreed at 10 a.m. on Monday.",
+                "It rose in the U.S.",
+                "The next day it fell.",
+            ],
+        ),
+        (
+            "قال د. محمد إن النمو بلغ 3.5%. 5 أشخاص قتلوا.",
+            ["قال د. محمد إن النمو بلغ 3.5%.", "5 أشخاص قتلوا."],
+        ),
     ],
 )
 def test_split_sentences(text, expected):
