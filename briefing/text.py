@@ -27,6 +27,8 @@ _TITLE = re.compile(
 )
 """An abbreviation before what it names (د. محمد, م. أحمد, Dr. Smith, Gen. Haftar, Jan. 5): its point ends
 no sentence."""
+_ENUMERATOR = re.compile(r"[(\[]?[0-9٠-٩]{1,3}[.)]")
+"""A list item's number (1. فنلندا): it opens the item, it is no sentence."""
 _LOWER_START = re.compile(r"[a-z]")
 """After a point, a lowercase Latin word goes on the same sentence (the U.S. and..., 10 a.m. on Monday)."""
 
@@ -34,14 +36,18 @@ _LOWER_START = re.compile(r"[a-z]")
 def split_sentences(paragraph: str) -> list[str]:
     """Split after sentence punctuation or a colon followed by a space, keeping the punctuation. A point or
     colon between digits (3.5, 10:30) has no space after it and stays inside its sentence; so does the
-    point of an abbreviated title (د. محمد, Dr. Smith), and an abbreviation's point before a lowercase
-    word (the U.S. and the U.K. agreed)."""
+    point of an abbreviated title (د. محمد, Dr. Smith), a list item's number (1. Finland), and an
+    abbreviation's point before a lowercase word (the U.S. and the U.K. agreed)."""
     sentences: list[str] = []
     for part in (piece.strip() for piece in _SENTENCE_BREAK.split(paragraph)):
         if not part:
             continue
         previous = sentences[-1] if sentences else ""
-        if previous and (_TITLE.search(previous) or (previous[-1] == "." and _LOWER_START.match(part))):
+        if previous and (
+            _TITLE.search(previous)
+            or _ENUMERATOR.fullmatch(previous)
+            or (previous[-1] == "." and _LOWER_START.match(part))
+        ):
             sentences[-1] += " " + part
         else:
             sentences.append(part)

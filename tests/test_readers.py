@@ -7,6 +7,7 @@ import pytest
 from briefing.article import parse_article, read_article
 from briefing.cli import cli
 from briefing.errors import InputError
+from briefing.text import split_sentences
 
 TITLE = "الموسم الزراعي في الشمال"
 HEADINGS = [None, "توقعات المحصول", "أسعار الخضار"]
@@ -152,6 +153,25 @@ def test_heading_detection(text, headings):
     assert [s.heading for s in parse_article(text).sections] == headings
 
 
+def test_a_numbered_list_is_body_text_not_headings():
+    # it was refused whole: «heading "وجاء الترتيب كالتالي:" has no body text»
+    article = parse_article(
+        "صنف التقرير عشر دول.\nوجاء الترتيب كالتالي:\n1. فنلندا\n2. النرويج\n3. أستراليا\n\nوحلت أمريكا أخيرة."
+    )
+    assert [s.heading for s in article.sections] == [None]
+    assert article.sections[0].paragraphs == (
+        "صنف التقرير عشر دول.",
+        "وجاء الترتيب كالتالي: 1. فنلندا. 2. النرويج. 3. أستراليا.",
+        "وحلت أمريكا أخيرة.",
+    )
+    assert split_sentences(article.sections[0].paragraphs[1]) == [
+        "وجاء الترتيب كالتالي:",
+        "1. فنلندا.",
+        "2. النرويج.",
+        "3. أستراليا.",
+    ]
+
+
 def test_quote_after_a_colon_stays_in_the_paragraphs():
     article = parse_article("مقدمة الخبر هنا.\nوقال الوزير:\n«سنواصل العمل حتى النهاية.»")
     assert article.sections[0].paragraphs[-1] == "«سنواصل العمل حتى النهاية.»"
@@ -161,6 +181,18 @@ def test_markdown_lists_are_read_as_sentences_and_bold_lines_as_headings():
     article = parse_article("مقدمة.\n\n**أهم النقاط**\n\n- النقطة الأولى\n- النقطة الثانية؟\n", "markdown")
     assert [s.heading for s in article.sections] == [None, "أهم النقاط"]
     assert article.sections[1].paragraphs == ("النقطة الأولى. النقطة الثانية؟",)
+
+
+def test_ordered_lists_keep_their_numbers_in_markdown_and_html():
+    article = parse_article("الترتيب:\n\n3. فنلندا\n4. النرويج\n", "markdown")
+    assert article.sections[0].paragraphs[-1] == "3. فنلندا. 4. النرويج."
+    page = (
+        "<html><body><article><p>صنف التقرير الذي نشر اليوم عشر دول غنية حسب مستويات الفقر والبطالة فيها.</p>"
+        '<ol><li>فنلندا</li><li>النرويج</li></ol><ol start="9"><li>إسبانيا</li></ol>'
+        "<ul><li>نقطة بلا رقم في القائمة</li></ul></article></body></html>"
+    )
+    paragraphs = parse_article(page, "html").sections[0].paragraphs
+    assert paragraphs[1:] == ("1. فنلندا", "2. النرويج", "9. إسبانيا", "نقطة بلا رقم في القائمة")
 
 
 def test_markdown_skips_code_images_and_reads_link_text():

@@ -297,6 +297,10 @@ ENGLISH = [
     (english.abbreviations, "No. 10 and the no. 1 seed", "Number 10 and the number 1 seed"),
     (english.abbreviations, "3x faster", "3 times faster"),
     (english.years, "in 1950", "in nineteen fifty"),
+    (english.years, "In 1997, Clinton", "In nineteen ninety-seven, Clinton"),  # a comma after it
+    (english.years, "from 2011 to 2013", "from twenty eleven to twenty thirteen"),
+    (english.years, "the 2020-2024 plan", "the twenty twenty to twenty twenty-four plan"),
+    (english.years, "in 1500 m and to 2015 points", "in 1500 m and to 2015 points"),  # a measure, a count
     (english.ranges, "2020-2024", "2020 to 2024"),
     (english.units, "40 km away", "forty kilometres away"),
     (english.units, "-5°C", "minus five degrees Celsius"),

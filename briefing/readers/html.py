@@ -115,6 +115,7 @@ def blocks_of(content, title: str | None, author: str | None) -> tuple[list[Bloc
     under them are left out (the last with a note). A heading before the first paragraph is the article's
     standfirst, read as its first paragraph."""
     blocks: list[Block] = []
+    numbers = _list_numbers(content)
     for element in content.iter(*HEADINGS, *PARAGRAPHS):
         if any(parent.tag in PARAGRAPHS for parent in element.iterancestors()):
             continue  # its text is read with the enclosing paragraph
@@ -128,8 +129,23 @@ def blocks_of(content, title: str | None, author: str | None) -> tuple[list[Bloc
         elif element.tag in ("td", "dd") and len(words.split()) < 4:
             continue  # table labels and figures read badly alone
         else:
-            blocks.append(Block("paragraph", words))
+            number = numbers.get(element) if element.tag == "li" else None
+            blocks.append(Block("paragraph", f"{number}. {words}" if number is not None else words))
     return drop_empty_headings(blocks)
+
+
+def _list_numbers(content) -> dict:
+    """Each item of an ordered list and its number, as the page shows it (a ranking without its numbers
+    says less: «1. Finland»); counted once per list, however long."""
+    numbers = {}
+    for ordered in content.iter("ol"):
+        try:
+            start = int(ordered.get("start", "1"))
+        except ValueError:
+            start = 1
+        for offset, item in enumerate(child for child in ordered if child.tag == "li"):
+            numbers[item] = start + offset
+    return numbers
 
 
 def is_sentence(text: str) -> bool:

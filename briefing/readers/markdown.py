@@ -1,8 +1,9 @@
 """Markdown, parsed with markdown-it-py.
 
 Headings are headings; a paragraph that is bold and nothing else is a heading too. Paragraphs and
-quotes are paragraphs; a list is one paragraph with each item as a sentence; links read as their text;
-code blocks, images and raw HTML are skipped. The first block is the title when it is a heading.
+quotes are paragraphs; a list is one paragraph with each item as a sentence (an ordered list's items
+with their numbers); links read as their text; code blocks, images and raw HTML are skipped. The first
+block is the title when it is a heading.
 A YAML front matter (between ``---`` lines at the top, as static site generators write it) gives the
 title and metadata: ``title``, ``author``, ``site``, ``date``, ``lang`` and ``url`` (or their common
 synonyms).
@@ -25,9 +26,12 @@ def parse(text: str) -> Parsed:
     blocks: list[Block] = []
     list_items: list[str] = []
     list_depth = 0
+    number = ""  # of the ordered list's item being read: a ranking without its numbers says less
     for index, token in enumerate(tokens):
         if token.type in ("bullet_list_open", "ordered_list_open"):
             list_depth += 1
+        elif token.type == "list_item_open":
+            number = f"{token.info}{token.markup} " if token.info else ""
         elif token.type in ("bullet_list_close", "ordered_list_close"):
             list_depth -= 1
             if list_depth == 0 and list_items:
@@ -39,7 +43,8 @@ def parse(text: str) -> Parsed:
             if not words:
                 continue
             if list_depth:
-                list_items.append(words if ends_sentence(words) else f"{words}.")
+                list_items.append(number + (words if ends_sentence(words) else f"{words}."))
+                number = ""
             elif opener.type == "heading_open" or _bold_only(token):
                 blocks.append(Block("heading", words))
             else:

@@ -5,6 +5,10 @@ A heading is a line of its own, short, that opens a block and has text after it,
 - ends with a colon and is not followed by a quotation (``قال الوزير:`` then ``«...»`` is body text), or
 - is numbered (``1.``, ``٢)``, ``أولاً:``), whatever it ends with.
 Markdown ``#`` lines are headings too. The first block is the title when it is a heading.
+
+Numbered lines one under the other (``1. فنلندا`` then ``2. النرويج``) are a list, not headings: body text,
+read as one paragraph with each item a sentence; so is the line that introduces them (``وجاء الترتيب
+كالتالي:``).
 """
 
 from __future__ import annotations
@@ -29,6 +33,7 @@ def parse(text: str) -> Parsed:
     following: list[str | None] = [None] * len(lines)  # the next non-blank line after each
     for index in range(len(lines) - 2, -1, -1):
         following[index] = lines[index + 1] or following[index + 1]
+    listed = _list_items(lines)
     blocks: list[tuple[str, list[str]]] = []  # kind, lines (a hard-wrapped paragraph is joined at the end)
     previous_blank = True
     for index, line in enumerate(lines):
@@ -40,6 +45,12 @@ def parse(text: str) -> Parsed:
         ended = last is None or last[0] == "heading" or ends_sentence(last[1][-1])
         if markdown:
             blocks.append(("heading", [markdown.group(2)]))
+        elif index in listed or index + 1 in listed:  # a list, or the line that opens it
+            item = line if ends_sentence(line) else line + "."
+            if last is not None and last[0] == "list" and not previous_blank:
+                last[1].append(item)
+            else:
+                blocks.append(("list", [item]))
         elif (previous_blank or ended) and _is_heading(line, following[index] or _only_headings(blocks)):
             blocks.append(("heading", [line]))
         elif last is not None and last[0] == "paragraph" and not previous_blank and not ended:
@@ -47,10 +58,23 @@ def parse(text: str) -> Parsed:
         else:
             blocks.append(("paragraph", [line]))
         previous_blank = False
-    found = [Block(kind, " ".join(parts)) for kind, parts in blocks]  # type: ignore[arg-type]
+    found = [
+        Block("heading" if kind == "heading" else "paragraph", " ".join(parts)) for kind, parts in blocks
+    ]
     if len(found) > 1 and found[0].kind == "heading":
         return Parsed(found[0].text, found[1:])
     return Parsed(None, found)
+
+
+def _list_items(lines: list[str]) -> set[int]:
+    """The lines that are items of a numbered list: two or more numbered lines with no other line between."""
+    numbered = [bool(line) and bool(_NUMBERED.match(clean(line))) for line in lines]
+    return {
+        index
+        for index, is_numbered in enumerate(numbered)
+        if is_numbered
+        and ((index > 0 and numbered[index - 1]) or (index + 1 < len(lines) and numbered[index + 1]))
+    }
 
 
 def _only_headings(blocks: list[tuple[str, list[str]]]) -> str | None:

@@ -207,13 +207,34 @@ def times(text: str) -> str:
 
 
 def years(text: str) -> str:
-    """A year alone, after in, since or by: «in 2026» reads «in twenty twenty-six»."""
-    return re.sub(
-        r"\b(in|since|by|of|from|until|year)\s+(1[1-9]\d\d|20\d\d)(?![\d.,%])",
-        lambda m: f"{m[1]} {num2words(int(m[2]), to='year')}",
+    """A year after in, since, by, from...: «in 2026,» reads «in twenty twenty-six,»; so do both ends of
+    «from 2011 to 2013», «between 2010 and 2015» and «2020-2024»."""
+
+    def year(written: str) -> str:
+        return num2words(int(written), to="year")
+
+    text = re.sub(
+        rf"\b(from|between)\s+{_A_YEAR}\s+(to|and|until|through)\s+{_A_YEAR}",
+        lambda m: f"{m[1]} {year(m[2])} {m[3]} {year(m[4])}",
         text,
         flags=re.IGNORECASE,
     )
+    text = re.sub(
+        r"(?<![\w.,$£€])(1[1-9]\d\d|20\d\d)\s?[-–]\s?(1[1-9]\d\d|20\d\d)(?![\w.,%-])",
+        lambda m: f"{year(m[1])} to {year(m[2])}" if int(m[1]) < int(m[2]) else m[0],
+        text,
+    )
+    return re.sub(
+        rf"\b(in|since|by|of|until|till|before|after|during|year|mid-)\s*{_A_YEAR}",
+        lambda m: f"{m[1]}{'' if m[1].endswith('-') else ' '}{year(m[2])}",
+        text,
+        flags=re.IGNORECASE,
+    )
+
+
+_UNIT_AFTER = "|".join(re.escape(unit) for unit in sorted(UNITS, key=len, reverse=True))
+_A_YEAR = rf"(1[1-9]\d\d|20\d\d)(?!\d|[.,]\d|\s?%|[-–]\d|\s?(?:{_UNIT_AFTER})(?![\w²³]))"
+"""A number that reads as a year: 1100 to 2099, not a decimal, a per cent, a range's start or a measure."""
 
 
 def ranges(text: str) -> str:
