@@ -183,9 +183,7 @@ def centuries(text: str) -> str:
         n = int(m[2])
         if not 1 <= n <= 99:
             return m[0]
-        before = word_before(text, m.start())
-        clitic_free = before[1:] if before[:1] in ("و", "ف") else before  # وفي
-        governed = m[1][:1] in ("ب", "ل") or bool({before, clitic_free} & GENITIVE_AFTER)
+        governed = m[1][:1] in ("ب", "ل") or context(text, m.start(), m.end())[0]  # في القرن، للقرن
         return f"{m[1]} {ordinal(n, oblique=governed)}"
 
     return re.sub(r"(?<!\w)([وفبلك]{0,2}(?:ال|ل)قرن)\s+(\d{1,2})(?![\d.,]|\s?[-–]\s?\d)", said, text)

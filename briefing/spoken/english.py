@@ -120,8 +120,11 @@ def dates(text: str) -> str:
 
 
 _MONTH = "|".join(MONTHS)
-_YEAR = r"(\d{4})(?![\d.,]\d|\s?[-–]\s?\d)"  # not the start of a range: May 2020-2024
-_YEAR_AFTER = rf"(?:,?\s+{_YEAR})?"
+_UNIT_AFTER = "|".join(re.escape(unit) for unit in sorted(UNITS, key=len, reverse=True))
+_A_YEAR = rf"(1[1-9]\d\d|20\d\d)(?!\d|[.,]\d|\s?%|\s?[-–]\s?\d|\s?(?:{_UNIT_AFTER})(?![\w²³]))"
+"""A number that reads as a year: 1100 to 2099, not a decimal, a per cent, a range's start (May 2020-2024)
+or a measure."""
+_YEAR_AFTER = rf"(?:,?\s+{_A_YEAR})?"
 
 
 def _day(day: str, month: str, year: str | None) -> str | None:
@@ -158,7 +161,7 @@ def _written_months(text: str) -> str:
         rf"\b({_MONTH})\s+(\d{{1,2}})(?:st|nd|rd|th)?(?![\w.,:]\w|\d){_YEAR_AFTER}", month_first, text
     )
     return re.sub(
-        rf"\b({_MONTH}),?\s+{_YEAR}",
+        rf"\b({_MONTH}),?\s+{_A_YEAR}",
         lambda m: f"{m[1]} {num2words(int(m[2]), to='year')}",
         text,
     )
@@ -230,11 +233,6 @@ def years(text: str) -> str:
         text,
         flags=re.IGNORECASE,
     )
-
-
-_UNIT_AFTER = "|".join(re.escape(unit) for unit in sorted(UNITS, key=len, reverse=True))
-_A_YEAR = rf"(1[1-9]\d\d|20\d\d)(?!\d|[.,]\d|\s?%|[-–]\d|\s?(?:{_UNIT_AFTER})(?![\w²³]))"
-"""A number that reads as a year: 1100 to 2099, not a decimal, a per cent, a range's start or a measure."""
 
 
 def ranges(text: str) -> str:
