@@ -227,6 +227,11 @@ def years(text: str) -> str:
         lambda m: f"{year(m[1])} to {year(m[2])}" if int(m[1]) < int(m[2]) else m[0],
         text,
     )
+    text = re.sub(  # the 1939 World's Fair, Nauman's 1968 work: a year before what it dates
+        rf"(\b[Tt]he|\w['’]s)\s+{_A_YEAR}(?=\s+[A-Za-z])",
+        lambda m: f"{m[1]} {year(m[2])}",
+        text,
+    )
     return re.sub(
         rf"\b(in|since|by|of|until|till|before|after|during|year|mid-)\s*{_A_YEAR}",
         lambda m: f"{m[1]}{'' if m[1].endswith('-') else ' '}{year(m[2])}",
@@ -248,6 +253,9 @@ def currencies(text: str) -> str:
     def said(m: re.Match) -> str:
         written, scale, code = m["n1"] or m["n2"], m["s1"] or m["s2"], m["c1"] or m["c2"]
         noun = CURRENCIES[code]
+        if _before_a_noun(text, m.start(), m.end()) and not re.search(r"\.\d\d$", written):  # a $3bn deal
+            scale = {"bn": "billion", "m": "million"}.get(scale, scale)
+            return f"{say_number(written)} {scale + ' ' if scale else ''}{noun}"
         if scale:
             scale = {"bn": "billion", "m": "million"}.get(scale, scale)
             return f"{say_number(written)} {scale} {_plural(noun, '2')}"
@@ -262,6 +270,24 @@ def currencies(text: str) -> str:
     before = rf"(?P<c1>{codes})\s?(?P<n1>{NUMBER})(?:\s?(?P<s1>{_SCALES})\b)?"
     after = rf"(?P<n2>{NUMBER})(?:\s?(?P<s2>{_SCALES})\b)?\s?(?P<c2>{codes})(?![A-Za-z])"
     return re.sub(rf"(?<![\w.,])(?:{before}|{after})", said, text)
+
+
+_DETERMINERS = frozenset("a an the its his her their our your this that each every".split())
+_NOT_NOUNS = frozenset(
+    "to for in of on at by and or but per a an the is was are were be been will would can could has have had "
+    "from with than as while last next each".split()
+)
+
+
+def _before_a_noun(text: str, start: int, end: int) -> bool:
+    """Whether an amount at ``text[start:end]`` stands before a noun as its adjective (a $500 price, Apple's
+    $3 billion deal), where English says the unit in the singular."""
+    before = text[max(0, start - 40) : start].split()
+    after = text[end : end + 40].split()
+    owner = bool(before) and (before[-1].lower() in _DETERMINERS or before[-1].endswith(("'s", "’s")))
+    word = after[0].rstrip(".,;:!?") if after else ""
+    noun = text[end : end + 1] == " " and word.isalpha() and word not in _NOT_NOUNS
+    return owner and noun
 
 
 def per_cents(text: str) -> str:
@@ -281,8 +307,10 @@ def units(text: str) -> str:
 
 
 def abbreviations(text: str) -> str:
-    """No. 10 «number 10», 3x «3 times»: what a voice would otherwise say as the word «no» or the letter x."""
+    """No. 10 «number 10», 3x «3 times»: what a voice would otherwise say as the word «no» or the letter x;
+    a version, 1.8.3, «1 point 8 point 3»."""
     text = re.sub(r"\b([Nn])o\.\s?(?=\d)", lambda m: "number " if m[1] == "n" else "Number ", text)
+    text = re.sub(r"(?<![\w.])\d+(?:\.\d+){2,}(?![\w.]\w)", lambda m: m[0].replace(".", " point "), text)
     return re.sub(rf"(?<![\w.,])({NUMBER})[x×](?!\w)", r"\1 times", text)
 
 
