@@ -195,6 +195,18 @@ def test_ordered_lists_keep_their_numbers_in_markdown_and_html():
     assert paragraphs[1:] == ("1. فنلندا", "2. النرويج", "9. إسبانيا", "نقطة بلا رقم في القائمة")
 
 
+def test_a_list_typed_with_line_breaks_in_one_paragraph_says_each_item_apart():
+    page = (
+        "<html><body><article><p>صنف التقرير الذي نشر اليوم عشر دول غنية حسب مستويات الفقر والبطالة فيها.</p>"
+        "<p>وجاء الترتيب كالتالي:<br>1. فنلندا<br>2. النرويج</p>"
+        "<p>وقال الوزير<br>إن الخطة جاهزة.</p></article></body></html>"
+    )
+    paragraphs = parse_article(page, "html").sections[0].paragraphs
+    assert paragraphs[1] == "وجاء الترتيب كالتالي: 1. فنلندا. 2. النرويج."
+    assert split_sentences(paragraphs[1])[1:] == ["1. فنلندا.", "2. النرويج."]
+    assert paragraphs[2] == "وقال الوزير إن الخطة جاهزة."  # a line broken mid-sentence stays one sentence
+
+
 def test_markdown_skips_code_images_and_reads_link_text():
     article = parse_article(MARKDOWN, "markdown")
     text = " ".join(p for s in article.sections for p in s.paragraphs)

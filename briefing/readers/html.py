@@ -22,6 +22,7 @@ from lxml import etree
 
 from briefing.readers import boilerplate
 from briefing.readers.base import Block, Metadata, Parsed
+from briefing.text import ends_sentence
 
 HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
 PARAGRAPHS = ("p", "li", "blockquote", "pre", "dd", "td")
@@ -190,6 +191,14 @@ def _one_line(value: str | None) -> str | None:
 
 
 def _text(element) -> str:
+    """The element's words on one line. Lines broken with ``<br>`` that are numbered (a list typed inside one
+    paragraph: «as follows:<br>1. Finland<br>2. Norway») end as sentences, so each item is said apart."""
     for line_break in element.iter("br"):
-        line_break.tail = " " + (line_break.tail or "")
-    return " ".join(element.text_content().split())
+        line_break.tail = "\n" + (line_break.tail or "")
+    lines = [" ".join(line.split()) for line in element.text_content().split("\n")]
+    if sum(bool(_LIST_ITEM.match(line)) for line in lines) >= 2:
+        lines = [f"{line}." if _LIST_ITEM.match(line) and not ends_sentence(line) else line for line in lines]
+    return " ".join(line for line in lines if line)
+
+
+_LIST_ITEM = re.compile(r"[(\[]?[0-9٠-٩]{1,3}[.)]\s+\S")
