@@ -27,8 +27,9 @@ _TITLE = re.compile(
 )
 """An abbreviation before what it names (د. محمد, م. أحمد, Dr. Smith, Gen. Haftar, Jan. 5): its point ends
 no sentence."""
-_ENUMERATOR = re.compile(r"[(\[]?[0-9٠-٩]{1,3}[.)]")
+LIST_NUMBER = r"[(\[]?[0-9٠-٩]{1,3}[.)]"
 """A list item's number (1. فنلندا): it opens the item, it is no sentence."""
+_ENUMERATOR = re.compile(LIST_NUMBER)
 _LOWER_START = re.compile(r"[a-z]")
 """After a point, a lowercase Latin word goes on the same sentence (the U.S. and..., 10 a.m. on Monday)."""
 
@@ -52,6 +53,11 @@ def split_sentences(paragraph: str) -> list[str]:
         else:
             sentences.append(part)
     return sentences
+
+
+def as_sentence(text: str) -> str:
+    """``text`` ending as a sentence (a list item said apart from the next): a point added if it has none."""
+    return text if ends_sentence(text) else f"{text}."
 
 
 def ends_sentence(text: str) -> bool:

@@ -22,7 +22,7 @@ from lxml import etree
 
 from briefing.readers import boilerplate
 from briefing.readers.base import Block, Metadata, Parsed
-from briefing.text import ends_sentence
+from briefing.text import LIST_NUMBER, as_sentence
 
 HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
 PARAGRAPHS = ("p", "li", "blockquote", "pre", "dd", "td")
@@ -197,8 +197,8 @@ def _text(element) -> str:
         line_break.tail = "\n" + (line_break.tail or "")
     lines = [" ".join(line.split()) for line in element.text_content().split("\n")]
     if sum(bool(_LIST_ITEM.match(line)) for line in lines) >= 2:
-        lines = [f"{line}." if _LIST_ITEM.match(line) and not ends_sentence(line) else line for line in lines]
+        lines = [as_sentence(line) if _LIST_ITEM.match(line) else line for line in lines]
     return " ".join(line for line in lines if line)
 
 
-_LIST_ITEM = re.compile(r"[(\[]?[0-9٠-٩]{1,3}[.)]\s+\S")
+_LIST_ITEM = re.compile(rf"{LIST_NUMBER}\s+\S")

@@ -15,7 +15,7 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
 from briefing.readers.base import Block, Metadata, Parsed
-from briefing.text import ends_sentence
+from briefing.text import as_sentence
 
 _SKIPPED_INLINE = {"image", "html_inline"}
 
@@ -43,7 +43,7 @@ def parse(text: str) -> Parsed:
             if not words:
                 continue
             if list_depth:
-                list_items.append(number + (words if ends_sentence(words) else f"{words}."))
+                list_items.append(number + as_sentence(words))
                 number = ""
             elif opener.type == "heading_open" or _bold_only(token):
                 blocks.append(Block("heading", words))

@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 
 from briefing.readers.base import Block, Parsed
-from briefing.text import CLOSERS, clean, ends_sentence
+from briefing.text import CLOSERS, as_sentence, clean, ends_sentence
 
 MAX_HEADING_WORDS = 12
 MAX_HEADING_CHARS = 90
@@ -46,11 +46,10 @@ def parse(text: str) -> Parsed:
         if markdown:
             blocks.append(("heading", [markdown.group(2)]))
         elif index in listed or index + 1 in listed:  # a list, or the line that opens it
-            item = line if ends_sentence(line) else line + "."
             if last is not None and last[0] == "list" and not previous_blank:
-                last[1].append(item)
+                last[1].append(as_sentence(line))
             else:
-                blocks.append(("list", [item]))
+                blocks.append(("list", [as_sentence(line)]))
         elif (previous_blank or ended) and _is_heading(line, following[index] or _only_headings(blocks)):
             blocks.append(("heading", [line]))
         elif last is not None and last[0] == "paragraph" and not previous_blank and not ended:

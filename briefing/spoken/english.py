@@ -253,11 +253,10 @@ def currencies(text: str) -> str:
     def said(m: re.Match) -> str:
         written, scale, code = m["n1"] or m["n2"], m["s1"] or m["s2"], m["c1"] or m["c2"]
         noun = CURRENCIES[code]
+        scale = {"bn": "billion", "m": "million"}.get(scale, scale)
         if _before_a_noun(text, m.start(), m.end()) and not re.search(r"\.\d\d$", written):  # a $3bn deal
-            scale = {"bn": "billion", "m": "million"}.get(scale, scale)
             return f"{say_number(written)} {scale + ' ' if scale else ''}{noun}"
         if scale:
-            scale = {"bn": "billion", "m": "million"}.get(scale, scale)
             return f"{say_number(written)} {scale} {_plural(noun, '2')}"
         whole, _, cents = number_value(written).partition(".")
         minor = _MINOR.get(noun.split()[-1])
