@@ -488,3 +488,38 @@ def test_a_stopped_batch_answers_at_once_keeps_what_finished_and_leaves_no_proce
             and json.loads((out / "batch.json").read_text(encoding="utf-8"))["counts"]["done"]
         )
         assert not list(out.glob(".*.part"))
+
+
+SWALLOWING_COMMAND = """
+import sys, time
+import briefing.cli as command_line
+
+@command_line.cli.command("swallow")
+def swallow():
+    print("ready", flush=True)
+    try:
+        while True:
+            time.sleep(0.01)
+    except KeyboardInterrupt:  # as PyAV's error check does when the signal lands inside it
+        print("swallowed", flush=True)
+    time.sleep(30)  # the run goes on
+
+sys.argv = ["briefing", "swallow"]
+command_line.main()
+"""
+
+
+@pytest.mark.parametrize(("how", "code"), [(signal.SIGTERM, 143), (signal.SIGINT, 130)])
+def test_a_stop_a_library_swallows_comes_again(how, code):
+    """One SIGTERM in 40 during an Opus run let it finish (exit 0): PyAV swallowed the interrupt raised
+    inside its error check. The signal is sent again until the command answers it."""
+    run = subprocess.Popen(
+        [sys.executable, "-c", SWALLOWING_COMMAND], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
+    assert run.stdout.readline().strip() == "ready"
+    started = time.monotonic()
+    run.send_signal(how)
+    stdout, stderr = run.communicate(timeout=20)
+    assert "swallowed" in stdout and run.returncode == code
+    assert time.monotonic() - started < 10
+    assert stderr.strip().splitlines()[-1].startswith("Error: interrupted")

@@ -7,6 +7,7 @@ import gc
 import os
 import signal
 import sys
+import threading
 
 import click
 
@@ -46,6 +47,8 @@ class BriefingGroup(click.Group):
             click.echo(f"Error: {exc}{hint(exc)}", err=True)
             ctx.exit(2 if isinstance(exc, (InputError, OutputError)) else 1)
         except KeyboardInterrupt:
+            if _SIGNALS["again"] is not None:
+                _SIGNALS["again"].cancel()
             terminated = _SIGNALS["SIGTERM"]
             click.echo(
                 f"Error: interrupted ({'SIGTERM' if terminated else 'Ctrl-C'}); files being written were "
@@ -55,12 +58,23 @@ class BriefingGroup(click.Group):
             ctx.exit(143 if terminated else 130)
 
 
-_SIGNALS = {"SIGTERM": False}
+_SIGNALS: dict = {"SIGTERM": False, "again": None}
+
+STOP_AGAIN_S = 1.0
+"""How long a stop may go unanswered before its signal is sent again."""
 
 
-def _terminate(signum, frame):
-    """SIGTERM ends a run as Ctrl-C does: temporaries removed, one line, exit 143."""
-    _SIGNALS["SIGTERM"] = True
+def _stop(signum, frame):
+    """Ctrl-C and SIGTERM end a run: temporaries removed, one line, exit 130 or 143. The stop is raised
+    wherever the main thread is; a library may swallow it there (PyAV's error check does when the signal
+    lands inside it: one SIGTERM in 40 let the run finish), so unless the command answers it first, the
+    same signal comes again a second later, and so on until one is."""
+    _SIGNALS["SIGTERM"] = _SIGNALS["SIGTERM"] or signum == signal.SIGTERM
+    if _SIGNALS["again"] is None or not _SIGNALS["again"].is_alive():
+        again = threading.Timer(STOP_AGAIN_S, os.kill, (os.getpid(), signum))
+        again.daemon = True
+        again.start()
+        _SIGNALS["again"] = again
     raise KeyboardInterrupt
 
 
@@ -101,7 +115,8 @@ def main():
     # sharing, and the spinning cost a run about a tenth of a second of CPU (set before numpy is imported)
     os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
     _one_heap()
-    signal.signal(signal.SIGTERM, _terminate)
+    for stop in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(stop, _stop)
     try:
         cli(prog_name="briefing")
     except SystemExit as done:
