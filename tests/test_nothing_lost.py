@@ -496,8 +496,8 @@ import briefing.cli as command_line
 
 @command_line.cli.command("swallow")
 def swallow():
-    print("ready", flush=True)
     try:
+        print("ready", flush=True)
         while True:
             time.sleep(0.01)
     except KeyboardInterrupt:  # as PyAV's error check does when the signal lands inside it
