@@ -13,10 +13,15 @@ _OVERRIDES = re.compile("[\u202a-\u202e\u2066-\u2069]")
 «عاجل exe.file» for «عاجل elif.exe»); plain Arabic and its marks never need them."""
 
 
+_TERMINAL_CODES = re.compile(r"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)?|[@-Z\\-_])")
+"""A terminal's escape sequences (colour, cursor, title), as text copied from a terminal carries them: dropped
+whole, or «\x1b[31m» would leave «[31m» to be read as 31 metres."""
+
+
 def without_controls(text: str) -> str:
-    """``text`` without the characters XML 1.0 forbids (and DEL), each become a space so that words they
-    separated stay apart, and without bidi overrides, embeddings and isolates."""
-    return _OVERRIDES.sub("", _FORBIDDEN.sub(" ", text))
+    """``text`` without terminal escape sequences and the characters XML 1.0 forbids (and DEL), each become a
+    space so that words they separated stay apart, and without bidi overrides, embeddings and isolates."""
+    return _OVERRIDES.sub("", _FORBIDDEN.sub(" ", _TERMINAL_CODES.sub(" ", text)))
 
 
 def cleaned(value):

@@ -22,7 +22,10 @@ def test_caption_text_never_holds_a_timing_arrow_or_markup():
 
 
 def test_characters_xml_forbids_become_spaces():
-    assert without_controls("عنوان\x08الخبر\x00\x1b[31m\ufffe") == "عنوان الخبر  [31m "
+    assert without_controls("عنوان\x08الخبر\x00\x1b[31m\ufffe") == "عنوان الخبر   "  # a colour code whole
+    assert (
+        without_controls("النمو\x1b[1;31m بلغ\x1b]0;title\x07 3%") == "النمو  بلغ  3%"
+    )  # not «[1;31m»: metres
     assert without_controls("سطر\tو\nسطر") == "سطر\tو\nسطر"
 
 
