@@ -19,7 +19,7 @@ from briefing.characters import without_controls
 from briefing.errors import InputError, TooLongError
 from briefing.language import base_language, check_language, phrases_for
 from briefing.readers.base import Block, Metadata
-from briefing.text import split_sentences
+from briefing.text import speakable, split_sentences
 
 DEFAULT_MAX_CHARS = 200_000
 """Longest article text accepted by default, markup not counted: about four hours of speech."""
@@ -370,7 +370,8 @@ def parse_article(
     blocks = [replace(block, text=words) for block in parsed.blocks if (words := one_line(block.text))]
     metadata = Metadata(**{name: one_line(value) for name, value in parsed.metadata.known().items()})
     return Article(
-        title=one_line(title or "") or one_line(parsed.title or "") or None,  # a title given is cleaned too
+        # a title given is cleaned too; one found of punctuation alone ("---" atop a text) is none
+        title=one_line(title or "") or _said(one_line(parsed.title or "")) or None,
         sections=sections_from_blocks(blocks, "stdin" if source == STDIN else source or "article"),
         source=source,
         format=format,
@@ -378,6 +379,10 @@ def parse_article(
         metadata=metadata,
         notes=tuple(parsed.notes),
     )
+
+
+def _said(text: str) -> str:
+    return text if speakable(text) else ""
 
 
 def one_line(text: str) -> str:
@@ -393,11 +398,13 @@ def spoken_text(article: Article) -> str:
 
 
 def sections_from_blocks(blocks: list[Block], label: str = "article") -> tuple[Section, ...]:
-    """Group blocks under their headings; a heading without body text is an input error. A "heading" of
-    punctuation alone (a "—" or "***" line between parts) only separates: it is left out."""
-    blocks = [
-        block for block in blocks if block.kind == "paragraph" or any(ch.isalnum() for ch in block.text)
-    ]
+    """Group blocks under their headings; a heading without body text is an input error. A block of
+    punctuation or symbols alone (a "—" or "***" line between parts, a row of emoji) has nothing to say:
+    it is left out, and a text of nothing else is refused rather than narrated as an intro and an outro."""
+    said = [block for block in blocks if speakable(block.text)]
+    if blocks and not said:
+        raise InputError(f"{label}: has no words to narrate, only punctuation or symbols")
+    blocks = said
     if blocks and not any(block.kind == "paragraph" for block in blocks):
         raise InputError(f"{label}: has headings but no body text to narrate")
     sections: list[Section] = []

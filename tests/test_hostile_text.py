@@ -2,6 +2,7 @@
 say, and replies that do not decode."""
 
 import json
+import re
 
 import pytest
 import srt
@@ -9,9 +10,10 @@ import webvtt
 from lxml import etree
 from mutagen.id3 import ID3
 
-from briefing import Pronunciation, Voice
+from briefing import Article, Pronunciation, Voice
 from briefing.characters import without_controls
 from briefing.cli import cli
+from briefing.errors import InputError
 from briefing.publishing.subtitles import srt_caption, vtt_caption
 from briefing.text import speakable
 
@@ -160,6 +162,31 @@ def test_max_chars_bounds_an_episode_too(runner, tmp_path, example_txt, example_
     result = runner.invoke(cli, ["sections", str(example_txt), str(example_md), "--max-chars", "1500"])
     assert result.exit_code == 2
     assert "the 2 articles have" in result.output and "more than the limit of 1,500" in result.output
+
+
+@pytest.mark.parametrize(
+    "text", ["!!!...???\n", "★★★ 🙂🙂\n", "---\n***\n", "# ***\n\n—\n", "<p>...</p><p>&hearts;</p>"]
+)
+def test_a_text_of_punctuation_or_symbols_alone_is_refused_not_narrated_as_an_empty_briefing(
+    runner, tmp_path, text
+):
+    # it was narrated as an intro, a title of «---» and an outro, and exited 0
+    article = tmp_path / ("symbols.html" if text.startswith("<") else "symbols.txt")
+    article.write_text(text, encoding="utf-8")
+    result = runner.invoke(cli, ["generate", str(article), "-o", str(tmp_path / "out" / "x.mp3")])
+    assert result.exit_code == 2, result.output
+    assert re.search("has no (words|text) to narrate", result.output)  # HTML: its reader finds no text
+    assert not (tmp_path / "out").exists()
+    with pytest.raises(InputError, match="no (words|text) to narrate"):
+        Article.from_text(text)
+
+
+def test_a_separator_line_atop_a_text_is_not_its_title():
+    article = Article.from_text("---\nارتفعت الأسعار هذا الشهر.\n***\nوقال التجار إن الطلب تراجع.\n")
+    assert article.title is None
+    assert [section.paragraphs for section in article.sections] == [
+        ("ارتفعت الأسعار هذا الشهر.", "وقال التجار إن الطلب تراجع.")
+    ]
 
 
 def test_punctuation_alone_is_never_sent_to_gtts(runner, tmp_path, gtts_stub):
