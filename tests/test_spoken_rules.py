@@ -197,7 +197,7 @@ ARABIC = [
     (arabic.units, "طوله 3 km", "طوله ثلاثة كيلومترات"),
     (arabic.units, "الحرارة 40°C", "الحرارة أربعون درجةً مئويةً"),
     (arabic.units, "الحرارة 40 °م", "الحرارة أربعون درجةً مئويةً"),
-    (arabic.units, "إلى -5°C", "إلى سالب خمس درجات مئوية"),
+    (arabic.units, "إلى سالب 5°C", "إلى سالب خمس درجات مئوية"),
     (arabic.units, "وزنه 3 كغ", "وزنه ثلاثة كيلوغرامات"),
     (arabic.units, "أمطار 12 ملم", "أمطار اثنا عشر مليمترًا"),
     (arabic.units, "مساحة 120 م²", "مساحة مئة وعشرين مترًا مربعًا"),
@@ -219,7 +219,22 @@ ARABIC = [
     (arabic.numbers, "ب35 صوتا", "بخمسة وثلاثين صوتا"),
     (arabic.numbers, "الرقم 0912345678", "الرقم صفر تسعة واحد اثنان ثلاثة أربعة خمسة ستة سبعة ثمانية"),
     (arabic.numbers, "طائرة F16", "طائرة F ستة عشر"),
-    (arabic.numbers, "درجة -3 تحت", "درجة سالب ثلاثة تحت"),
+    (arabic.numbers, "درجة سالب 3 تحت", "درجة سالب ثلاثة تحت"),
+    # a minus sign, whatever reads the number (the per cent lost it: «تراجع إلى اثنين فاصلة ثلاثة بالمئة»)
+    (
+        arabic.signs,
+        "تراجع إلى −2.3%، -5° أو –4 (-1) أي -$5",
+        "تراجع إلى سالب 2.3%، سالب 5° أو سالب 4 (سالب 1) أي سالب $5",
+    ),
+    (arabic.signs, "F-16 وMiG-29 و2020-2024 و5 -", "F-16 وMiG-29 و2020-2024 و5 -"),  # hyphens, a range
+    (arabic.fractions, "2½ ساعة ونحو ¾ الناخبين", "2 ونصف ساعة ونحو ثلاثة أرباع الناخبين"),
+    # two days of one month: each a day («خمسة-السادس من مايو» was said), «الثالث والعشرين» not the 23rd
+    (arabic.dates, "يعقد 5-6 مايو 2025", "يعقد من الخامس إلى السادس من مايو عام ألفين وخمسة وعشرين"),
+    (arabic.dates, "في 5–6 مايو", "في الخامس إلى السادس من مايو"),
+    (arabic.dates, "من 5 إلى 7 يونيو", "من الخامس إلى السابع من يونيو"),
+    (arabic.dates, "بين 5 و6 مايو", "بين الخامس والسادس من مايو"),
+    (arabic.dates, "بين 3 و20 مايو", "بين الثالث من مايو والعشرين من مايو"),
+    (arabic.dates, "في 12/5/2024م", "في الثاني عشر من مايو عام ألفين وأربعة وعشرين ميلادي"),
     # symbols left
     (arabic.symbols, "أ & ب", "أ و ب"),
     (arabic.symbols, "عاجل #ليبيا", "عاجل رقم ليبيا"),
@@ -260,6 +275,7 @@ def spoken(text: str) -> str:
         ("بلغت الكلفة US$ 3,5 مليار أي نحو 10٪ من الموازنة", ["دولار أمريكي", "بالمئة"]),
         ("تأسست عام 1950م وسجلت الحرارة 40°C على بعد 12 كم", ["ميلادي", "درجةً مئويةً", "كيلومترًا"]),
         ("قال د. محمد إن ٤٫٥٪ من السكان يقيمون على 3 كغ يوميا", ["الدكتور", "بالمئة", "كيلوغرامات"]),
+        ("تراجع النمو إلى −2.3% وانخفضت الحرارة إلى -20°", ["سالب اثنين فاصلة ثلاثة بالمئة", "سالب عشرين"]),
     ],
 )
 def test_every_step_in_order_leaves_no_digit_or_symbol(written, must_say):
@@ -311,7 +327,11 @@ ENGLISH = [
     (english.years, "in 1500 m and to 2015 points", "in 1500 m and to 2015 points"),  # a measure, a count
     (english.ranges, "2020-2024", "2020 to 2024"),
     (english.units, "40 km away", "forty kilometres away"),
-    (english.units, "-5°C", "minus five degrees Celsius"),
+    (english.units, "40°C", "forty degrees Celsius"),
+    (english.signs, "fell to −2.3%, -5°C and -$5", "fell to minus 2.3%, minus 5°C and minus $5"),
+    (english.fractions, "2½ hours and ¼ of voters", "2 and a half hours and a quarter of voters"),
+    (english.dates, "on 5–6 May 2025", "on the fifth to the sixth of May twenty twenty-five"),
+    (english.dates, "the May 5-6 summit", "the May fifth to sixth summit"),
     (english.numbers, "the 21st of 3 days", "the twenty-first of three days"),
     (english.symbols, "R&D", "R and D"),
 ]

@@ -58,6 +58,16 @@ def western_digits(text: str) -> str:
     return re.sub(r"(?<=\d)([٫٬])(?=\d)", lambda m: "." if m.group(1) == "٫" else ",", text)
 
 
+FRACTIONS = {"½": "نصف", "¼": "ربع", "¾": "ثلاثة أرباع", "⅓": "ثلث", "⅔": "ثلثان"}
+
+
+def fractions(text: str) -> str:
+    """Fractions typed as one character: 2½ «2 ونصف», ¾ «ثلاثة أرباع» (an engine says the sign or nothing)."""
+    return re.sub(
+        r"(?:(\d)\s?)?([½¼¾⅓⅔])", lambda m: f"{m[1]} و{FRACTIONS[m[2]]}" if m[1] else FRACTIONS[m[2]], text
+    )
+
+
 _ABBREVIATIONS = (
     (r"ق\s?\.\s?م\b", "قبل الميلاد"),  # a point after it may end the sentence: it is kept
     (r"ص\s?\.\s?ب\b\.?", "صندوق بريد"),
@@ -79,6 +89,17 @@ _SCORE_WORDS = re.compile(
     r"^[وف]?(?:بنتيجة|نتيجة|فاز|فازت|يفوز|تفوز|تعادل|تعادلت|خسر|خسرت|هزم|هزمت|تغلب|تغلبت|سحق|سحقت)$"
 )
 """Words before a score (فاز الأهلي 3-1): within three words of it, the dash reads «مقابل», not a range."""
+
+
+SIGN = r"(?<![\w.,)\]])[-−–](?=[$€£]?\d)"
+"""A minus sign before a number (or its currency sign): not a hyphen in a word (F-16) nor a range's dash,
+which :func:`ranges` reads first."""
+
+
+def signs(text: str) -> str:
+    """A minus sign said as a word, whatever reads the number after it: −2.3% «سالب اثنين فاصلة ثلاثة
+    بالمئة», -5° «سالب خمس درجات» (typeset news writes U+2212, or an en dash)."""
+    return re.sub(SIGN, "سالب ", text)
 
 
 def ranges(text: str) -> str:
@@ -167,12 +188,9 @@ def units(text: str) -> str:
 
     def said(m: re.Match) -> str:
         genitive = context(text, m.start(), m.end())[0] or m["lead"][-1:] in ("ب", "ل", "ك")
-        amount = _amount(m["num"], UNITS[m["unit"]], genitive)
-        return m["lead"] + (f"سالب {amount}" if m["sign"] else amount)
+        return m["lead"] + _amount(m["num"], UNITS[m["unit"]], genitive)
 
-    return re.sub(
-        rf"{_LEAD}(?P<sign>-|−)?(?P<num>{NUMBER})\s?(?P<unit>{_UNITS})(?![\w\u064b-\u0652²³])", said, text
-    )
+    return re.sub(rf"{_LEAD}(?P<num>{NUMBER})\s?(?P<unit>{_UNITS})(?![\w\u064b-\u0652²³])", said, text)
 
 
 def centuries(text: str) -> str:
@@ -206,23 +224,19 @@ def ordinals(text: str) -> str:
 
 def numbers(text: str) -> str:
     """Every number left: in words, feminine before a feminine noun (ثلاث سنوات), genitive after a
-    preposition (في عام ألفين); a leading minus sign said; a clitic before it kept (بخمسة)."""
+    preposition (في عام ألفين); a clitic before it kept (بخمسة)."""
 
     def said(m: re.Match) -> str:
         genitive, feminine = context(text, m.start(), m.end())
         prefix = m[1] or ""
         if prefix:
             genitive = genitive or prefix[-1] in "بلك"
-        words = say_number(m[3], feminine, genitive)
-        if m[2]:
-            words = "سالب " + words
+        words = say_number(m[2], feminine, genitive)
         before = " " if m.start() and text[m.start() - 1].isalpha() else ""  # G7: «G سبعة»
         after = " " if text[m.end() : m.end() + 1].isalpha() else ""
         return f"{before}{prefix}{words}{after}"
 
-    return re.sub(
-        rf"(?<!\d)(?<!\d[.,])(?:(?<![\w])([وفبلك]{{1,2}}))?(?:(?<![\w\d])([-−]))?({NUMBER})", said, text
-    )
+    return re.sub(rf"(?<!\d)(?<!\d[.,])(?:(?<![\w])([وفبلك]{{1,2}}))?({NUMBER})", said, text)
 
 
 SYMBOLS = {
@@ -277,11 +291,13 @@ Step = Callable[[str], str]
 STEPS: tuple[Step, ...] = (
     links,
     western_digits,
+    fractions,
     abbreviations,
     dates,
     times,
     eras,
     ranges,
+    signs,
     currencies,
     per_cents,
     units,

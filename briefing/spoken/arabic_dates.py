@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from briefing.spoken.arabic_numbers import Noun, cardinal, counted, ordinal
-from briefing.spoken.arabic_words import ANY_MONTH, MONTHS, context, word_before
+from briefing.spoken.arabic_words import ANY_MONTH, GENITIVE_AFTER, MONTHS, context, word_before
 
 
 def real_date(year: str, month: str, day: str) -> bool:
@@ -45,6 +45,28 @@ def _months(written: str) -> str:
 _YEAR = r"(\d{4})(?:\s?(م|هـ|ه)(?![\w\u064b-\u0652]))?(?!\d|[.,]\d)"
 """A year after a month, with its era when one is written (1446هـ)."""
 
+_DAYS_OF_A_MONTH = re.compile(
+    rf"(?<![\d.,])(\d{{1,2}})(\s?[-–—]\s?|\s+(?:و|إلى |الى |حتى )\s?)(\d{{1,2}})"
+    rf"\s+({_MONTH_NAMES})(?:\s*{_YEAR})?"
+)
+"""Two days of one month: 5-6 مايو، 5 و6 مايو، من 5 إلى 7 يونيو 2025."""
+
+
+def _days(m: re.Match) -> str:
+    """Two days of one month, each said as a day (من الخامس إلى السادس من مايو), not the first as a count
+    (خمسة-السادس); a dash reads «من ... إلى», or «و» after بين."""
+    first, second = int(m[1]), int(m[3])
+    if not 1 <= first < second <= 31:
+        return m[0]
+    joined, opening, before = m[2].strip(), "", word_before(m.string, m.start())
+    if joined in "-–—":  # after a word that governs it (في 5-6 مايو) no «من»: «في من» is not said
+        joined, opening = ("و", "") if before == "بين" else ("إلى", "" if before in GENITIVE_AFTER else "من ")
+    said = _date(second, _months(m[4]), m[5], m[6])
+    if joined == "و" and first < 10 <= second and second % 10 == 0:  # «الثالث والعشرين» is the 23rd
+        return f"{ordinal(first, oblique=True)} من {_months(m[4])} و{said}"
+    space = "" if joined == "و" else " "
+    return f"{opening}{ordinal(first, oblique=True)} {joined}{space}{said}"
+
 
 def dates(text: str, months: str = "latin") -> str:
     """Dates as said: 2026-12-05, 5/12/2026 (day first, as Arabic writes it), «5 ديسمبر 2026» and «5 أيار/مايو
@@ -52,21 +74,22 @@ def dates(text: str, months: str = "latin") -> str:
     reads «مايو عام ألفين وستة وعشرين». ``months`` names the months of numeric dates."""
     names = MONTHS[months]
 
-    def numeric(day: str, month: str, year: str, whole: str) -> str:
+    def numeric(day: str, month: str, year: str, era: str | None, whole: str) -> str:
         if not real_date(year, month, day):
             return whole
-        return _date(int(day), names[int(month) - 1], year)
+        return _date(int(day), names[int(month) - 1], year, era)
 
     text = re.sub(
         r"(?<![\d/.-])(\d{4})([-/.])(\d{1,2})\2(\d{1,2})(?![\d/-]|\.\d)",  # 2026-12-05, 2026/12/05
-        lambda m: numeric(m[4], m[3], m[1], m[0]),
+        lambda m: numeric(m[4], m[3], m[1], None, m[0]),
         text,
     )
     text = re.sub(
-        r"(?<![\d/.-])(\d{1,2})([/.-])(\d{1,2})\2(\d{4})(?![\d/-]|\.\d)",
-        lambda m: numeric(m[1], m[3], m[4], m[0]),
+        rf"(?<![\d/.-])(\d{{1,2}})([/.-])(\d{{1,2}})\2{_YEAR}(?![/-])",  # 5/12/2026, 12.5.2024م
+        lambda m: numeric(m[1], m[3], m[4], m[5], m[0]),
         text,
     )
+    text = re.sub(_DAYS_OF_A_MONTH, _days, text)
 
     def day_month(m: re.Match) -> str:
         zero = m[2] == "صفر" and not m[3]  # «2 صفر» is more likely a score than the month

@@ -11,13 +11,13 @@ from briefing.spoken.arabic_numbers import Noun
 
 GENITIVE_AFTER = frozenset(
     "في من إلى الى على عن حتى منذ نحو بنحو حوالي بحوالي قرابة بقرابة زهاء عام العام لعام سنة بنسبة نسبة بين "
-    "أكثر أقل ب ل ك خلال بعد قبل مع عند لدى ضمن عبر حول دون إثر عقب طوال طيلة "
+    "أكثر أقل سالب ب ل ك خلال بعد قبل مع عند لدى ضمن عبر حول دون إثر عقب طوال طيلة "
     # verbs whose object the number is (بلغت خمسةً وتسعين مليون دولار): written as the genitive is
     "بلغ بلغت بلغا بلغتا يبلغ تبلغ يبلغان تبلغان تجاوز تجاوزت يتجاوز تتجاوز ناهز ناهزت يناهز تناهز "
     "قارب قاربت يقارب تقارب".split()
 )
-"""Words after which a number is in the genitive (في عام ألفين، بنسبة خمسة وثلاثين، خلال اثني عشر شهرًا), or in
-the accusative, which Arabic writes the same (بلغت خمسة وتسعين)."""
+"""Words after which a number is in the genitive (في عام ألفين، بنسبة خمسة وثلاثين، خلال اثني عشر شهرًا، سالب
+عشرين), or in the accusative, which Arabic writes the same (بلغت خمسة وتسعين)."""
 MEASURED_BY = frozenset(
     "قدرة طول عمق ارتفاع مساحة حجم سعة تكلفة كلفة سعر قيمة مبلغ إجمالي متوسط وزن عدد مسافة".split()
 )

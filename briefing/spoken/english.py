@@ -7,7 +7,7 @@ import re
 
 from num2words import num2words
 
-from briefing.spoken.arabic import NUMBER, number_value, western_digits
+from briefing.spoken.arabic import NUMBER, SIGN, number_value, western_digits
 from briefing.spoken.arabic_dates import real_date
 from briefing.spoken.web import links
 
@@ -152,6 +152,23 @@ def _written_months(text: str) -> str:
         lambda m: next(month for month in MONTHS if month.startswith(m[1])) + " ",
         text,
     )
+
+    def days(m: re.Match) -> str:  # 5-6 May «the fifth to the sixth of May», May 5-6 «May fifth to sixth»
+        month, first, second, year = (m[1], m[2], m[3], m[4]) if m[1] else (m[7], m[5], m[6], m[8])
+        day, last = _day(first, month, year), _day(second, month, year)
+        if not day or not last or int(first) >= int(second):
+            return m[0]
+        if m[1]:
+            return f"{month} {day} to {last}" + (f", {num2words(int(year), to='year')}" if year else "")
+        return f"the {day} to the {last} of {month}" + (f" {num2words(int(year), to='year')}" if year else "")
+
+    dash = r"\s?[-–—]\s?"
+    text = re.sub(
+        rf"\b({_MONTH})\s+(\d{{1,2}}){dash}(\d{{1,2}})(?![\w.,:]\w|\d){_YEAR_AFTER}"
+        rf"|(?<![\w.,])(\d{{1,2}}){dash}(\d{{1,2}})\s+({_MONTH})\b{_YEAR_AFTER}",
+        days,
+        text,
+    )
     text = re.sub(
         rf"(?<![\w.,])((?:[Tt]he\s+)?)(\d{{1,2}})(?:st|nd|rd|th)?\s+({_MONTH})\b{_YEAR_AFTER}",
         day_first,
@@ -289,6 +306,22 @@ def _before_a_noun(text: str, start: int, end: int) -> bool:
     return owner and noun
 
 
+FRACTIONS = {"½": "a half", "¼": "a quarter", "¾": "three quarters", "⅓": "a third", "⅔": "two thirds"}
+
+
+def fractions(text: str) -> str:
+    """Fractions typed as one character: 2½ hours «2 and a half hours», ¾ «three quarters»."""
+    return re.sub(
+        r"(?:(\d)\s?)?([½¼¾⅓⅔])", lambda m: f"{m[1]} and {FRACTIONS[m[2]]}" if m[1] else FRACTIONS[m[2]], text
+    )
+
+
+def signs(text: str) -> str:
+    """A minus sign said as a word, whatever reads the number after it: −2.3% «minus two point three per
+    cent», -$5 «minus five dollars»."""
+    return re.sub(SIGN, "minus ", text)
+
+
 def per_cents(text: str) -> str:
     """35% «thirty-five per cent»."""
     return re.sub(rf"(?<![\w.,])({NUMBER})\s?%", lambda m: f"{say_number(m[1])} per cent", text)
@@ -299,10 +332,9 @@ def units(text: str) -> str:
     names = "|".join(re.escape(u) for u in sorted(UNITS, key=len, reverse=True))
 
     def said(m: re.Match) -> str:
-        amount = f"{say_number(m[2])} {_plural(UNITS[m[3]], number_value(m[2]))}"
-        return f"minus {amount}" if m[1] else amount
+        return f"{say_number(m[1])} {_plural(UNITS[m[2]], number_value(m[1]))}"
 
-    return re.sub(rf"(?<![\w.,])(-|−)?({NUMBER})\s?({names})(?![\w²³])", said, text)
+    return re.sub(rf"(?<![\w.,])({NUMBER})\s?({names})(?![\w²³])", said, text)
 
 
 def abbreviations(text: str) -> str:
@@ -320,9 +352,9 @@ def numbers(text: str) -> str:
     def said(m: re.Match) -> str:
         before = " " if m.start() and text[m.start() - 1].isalpha() else ""
         after = " " if text[m.end() : m.end() + 1].isalpha() else ""
-        return f"{before}{'minus ' if m[1] else ''}{say_number(m[2])}{after}"
+        return f"{before}{say_number(m[1])}{after}"
 
-    return re.sub(rf"(?<![\d.,])(?:(?<![\w\d])([-−]))?({NUMBER})", said, text)
+    return re.sub(rf"(?<![\d.,])({NUMBER})", said, text)
 
 
 SYMBOLS = {
@@ -358,12 +390,14 @@ def symbols(text: str) -> str:
 STEPS = (
     links,
     western_digits,
+    fractions,
     abbreviations,
     dates,
     decades,
     times,
     years,
     ranges,
+    signs,
     currencies,
     per_cents,
     units,
