@@ -91,9 +91,9 @@ _SCORE_WORDS = re.compile(
 """Words before a score (فاز الأهلي 3-1): within three words of it, the dash reads «مقابل», not a range."""
 
 
-SIGN = r"(?<![\w.,)\]])[-−–](?=[$€£]?\d)"
-"""A minus sign before a number (or its currency sign): not a hyphen in a word (F-16) nor a range's dash,
-which :func:`ranges` reads first."""
+SIGN = r"(?:(?<![\w.,)\]])|(?<=\s[وفبلك])|(?<=^[وفبلك]))[-−–](?=[$€£]?\d)"
+"""A minus sign before a number (or its currency sign), after a space or a clitic (و-5): not a hyphen in a
+word (F-16) nor a range's dash, which :func:`ranges` reads first."""
 
 
 def signs(text: str) -> str:
