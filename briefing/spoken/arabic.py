@@ -61,11 +61,14 @@ def western_digits(text: str) -> str:
 FRACTIONS = {"½": "نصف", "¼": "ربع", "¾": "ثلاثة أرباع", "⅓": "ثلث", "⅔": "ثلثان"}
 
 
+FRACTION = rf"(?:(\d)\s?)?([{''.join(FRACTIONS)}])"
+"""A fraction typed as one character, after the whole number it adds to (2½) or alone; the same signs in
+every language."""
+
+
 def fractions(text: str) -> str:
     """Fractions typed as one character: 2½ «2 ونصف», ¾ «ثلاثة أرباع» (an engine says the sign or nothing)."""
-    return re.sub(
-        r"(?:(\d)\s?)?([½¼¾⅓⅔])", lambda m: f"{m[1]} و{FRACTIONS[m[2]]}" if m[1] else FRACTIONS[m[2]], text
-    )
+    return re.sub(FRACTION, lambda m: f"{m[1]} و{FRACTIONS[m[2]]}" if m[1] else FRACTIONS[m[2]], text)
 
 
 _ABBREVIATIONS = (

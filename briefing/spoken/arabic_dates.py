@@ -61,11 +61,11 @@ def _days(m: re.Match) -> str:
     joined, opening, before = m[2].strip(), "", word_before(m.string, m.start())
     if joined in "-–—":  # after a word that governs it (في 5-6 مايو) no «من»: «في من» is not said
         joined, opening = ("و", "") if before == "بين" else ("إلى", "" if before in GENITIVE_AFTER else "من ")
-    said = _date(second, _months(m[4]), m[5], m[6])
+    day, month = ordinal(first, oblique=True), _months(m[4])
+    said = _date(second, month, m[5], m[6])
     if joined == "و" and first < 10 <= second and second % 10 == 0:  # «الثالث والعشرين» is the 23rd
-        return f"{ordinal(first, oblique=True)} من {_months(m[4])} و{said}"
-    space = "" if joined == "و" else " "
-    return f"{opening}{ordinal(first, oblique=True)} {joined}{space}{said}"
+        return f"{day} من {month} و{said}"
+    return f"{opening}{day} {joined}{'' if joined == 'و' else ' '}{said}"
 
 
 def dates(text: str, months: str = "latin") -> str:

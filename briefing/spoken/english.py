@@ -7,7 +7,7 @@ import re
 
 from num2words import num2words
 
-from briefing.spoken.arabic import NUMBER, SIGN, number_value, western_digits
+from briefing.spoken.arabic import FRACTION, NUMBER, SIGN, number_value, western_digits
 from briefing.spoken.arabic_dates import real_date
 from briefing.spoken.web import links
 
@@ -100,7 +100,7 @@ def dates(text: str) -> str:
     def said(day: str, month: str, year: str, whole: str) -> str:
         if not real_date(year, month, day):
             return whole
-        ordinal, spoken_year = num2words(int(day), to="ordinal"), num2words(int(year), to="year")
+        ordinal, spoken_year = num2words(int(day), to="ordinal"), _year(year)
         return f"the {ordinal} of {MONTHS[int(month) - 1]} {spoken_year}"
 
     text = re.sub(
@@ -127,6 +127,16 @@ or a measure."""
 _YEAR_AFTER = rf"(?:,?\s+{_A_YEAR})?"
 
 
+def _year(written: str) -> str:
+    """A year as English says it: 2026 «twenty twenty-six»."""
+    return num2words(int(written), to="year")
+
+
+def _year_after(written: str | None, separator: str) -> str:
+    """A date's year, when it has one, after ``separator`` (« » after the month, «, » after the day)."""
+    return f"{separator}{_year(written)}" if written else ""
+
+
 def _day(day: str, month: str, year: str | None) -> str | None:
     """The day as an ordinal, None where it is no day of that month (31 June 2025)."""
     if not 1 <= int(day) <= 31 or (year and not real_date(year, str(MONTHS.index(month) + 1), day)):
@@ -139,13 +149,11 @@ def _written_months(text: str) -> str:
 
     def day_first(m: re.Match) -> str:
         day = _day(m[2], m[3], m[4])
-        year = f" {num2words(int(m[4]), to='year')}" if m[4] else ""
-        return f"{m[1] or 'the '}{day} of {m[3]}{year}" if day else m[0]
+        return f"{m[1] or 'the '}{day} of {m[3]}{_year_after(m[4], ' ')}" if day else m[0]
 
     def month_first(m: re.Match) -> str:
         day = _day(m[2], m[1], m[3])
-        year = f", {num2words(int(m[3]), to='year')}" if m[3] else ""
-        return f"{m[1]} {day}{year}" if day else m[0]
+        return f"{m[1]} {day}{_year_after(m[3], ', ')}" if day else m[0]
 
     text = re.sub(  # news agencies' abbreviations before a day or a year: Jan. 5, Sept. 2024
         r"\b(Jan|Feb|Aug|Sept?|Oct|Nov|Dec)\.\s+(?=\d)",
@@ -159,8 +167,8 @@ def _written_months(text: str) -> str:
         if not day or not last or int(first) >= int(second):
             return m[0]
         if m[1]:
-            return f"{month} {day} to {last}" + (f", {num2words(int(year), to='year')}" if year else "")
-        return f"the {day} to the {last} of {month}" + (f" {num2words(int(year), to='year')}" if year else "")
+            return f"{month} {day} to {last}{_year_after(year, ', ')}"
+        return f"the {day} to the {last} of {month}{_year_after(year, ' ')}"
 
     dash = r"\s?[-–—]\s?"
     text = re.sub(
@@ -179,7 +187,7 @@ def _written_months(text: str) -> str:
     )
     return re.sub(
         rf"\b({_MONTH}),?\s+{_A_YEAR}",
-        lambda m: f"{m[1]} {num2words(int(m[2]), to='year')}",
+        lambda m: f"{m[1]} {_year(m[2])}",
         text,
     )
 
@@ -192,9 +200,7 @@ def decades(text: str) -> str:
         last = last[:-1] + "ies" if last.endswith("y") else last + "s"
         return f"{head} {last}".strip()
 
-    text = re.sub(
-        r"(?<![\w.,])(1\d|20)(\d0)['’]?s\b", lambda m: plural(num2words(int(m[0][:4]), to="year")), text
-    )
+    text = re.sub(r"(?<![\w.,])(1\d|20)(\d0)['’]?s\b", lambda m: plural(_year(m[0][:4])), text)
     return re.sub(r"(?<!\w)['’]([1-9]0)s\b", lambda m: plural(num2words(int(m[1]))), text)
 
 
@@ -230,28 +236,25 @@ def years(text: str) -> str:
     """A year after in, since, by, from...: «in 2026,» reads «in twenty twenty-six,»; so do both ends of
     «from 2011 to 2013», «between 2010 and 2015» and «2020-2024»."""
 
-    def year(written: str) -> str:
-        return num2words(int(written), to="year")
-
     text = re.sub(
         rf"\b(from|between)\s+{_A_YEAR}\s+(to|and|until|through)\s+{_A_YEAR}",
-        lambda m: f"{m[1]} {year(m[2])} {m[3]} {year(m[4])}",
+        lambda m: f"{m[1]} {_year(m[2])} {m[3]} {_year(m[4])}",
         text,
         flags=re.IGNORECASE,
     )
     text = re.sub(
         r"(?<![\w.,$£€])(1[1-9]\d\d|20\d\d)\s?[-–]\s?(1[1-9]\d\d|20\d\d)(?![\w.,%-])",
-        lambda m: f"{year(m[1])} to {year(m[2])}" if int(m[1]) < int(m[2]) else m[0],
+        lambda m: f"{_year(m[1])} to {_year(m[2])}" if int(m[1]) < int(m[2]) else m[0],
         text,
     )
     text = re.sub(  # the 1939 World's Fair, Nauman's 1968 work: a year before what it dates
         rf"(\b[Tt]he|\w['’]s)\s+{_A_YEAR}(?=\s+[A-Za-z])",
-        lambda m: f"{m[1]} {year(m[2])}",
+        lambda m: f"{m[1]} {_year(m[2])}",
         text,
     )
     return re.sub(
         rf"\b(in|since|by|of|until|till|before|after|during|year|mid-)\s*{_A_YEAR}",
-        lambda m: f"{m[1]}{'' if m[1].endswith('-') else ' '}{year(m[2])}",
+        lambda m: f"{m[1]}{'' if m[1].endswith('-') else ' '}{_year(m[2])}",
         text,
         flags=re.IGNORECASE,
     )
@@ -311,9 +314,7 @@ FRACTIONS = {"½": "a half", "¼": "a quarter", "¾": "three quarters", "⅓": "
 
 def fractions(text: str) -> str:
     """Fractions typed as one character: 2½ hours «2 and a half hours», ¾ «three quarters»."""
-    return re.sub(
-        r"(?:(\d)\s?)?([½¼¾⅓⅔])", lambda m: f"{m[1]} and {FRACTIONS[m[2]]}" if m[1] else FRACTIONS[m[2]], text
-    )
+    return re.sub(FRACTION, lambda m: f"{m[1]} and {FRACTIONS[m[2]]}" if m[1] else FRACTIONS[m[2]], text)
 
 
 def signs(text: str) -> str:
